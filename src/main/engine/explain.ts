@@ -1,0 +1,182 @@
+/**
+ * Explains a batch of images: one forward pass, then for each target slot the
+ * gradients every requested method needs, computed once and shared.
+ */
+import { tf } from './tf';
+import type { Tensor2D, Tensor3D, Tensor4D } from './tf';
+import { GUIDED_METHODS, type ClassRef, type MapData, type MethodName, type Prediction, type TargetSpec } from '../../shared/explain';
+import { EngineError } from './errors';
+import type { LoadedModel } from './model/load';
+import type { HeadContext, SplitNetwork } from './model/network';
+import { toInputTensor, type RgbImage } from './preprocess';
+import { resolveTargets } from './targets';
+import { CAM_METHODS, camMap, type CamInputs } from './methods';
+import { channelSummedMagnitude, guidedBackprop, guidedGradcam } from './methods/guided';
+
+export interface ExplainOptions {
+  methods: readonly MethodName[];
+  /** Target layer for CAM methods; the model's default when absent. */
+  layer?: string;
+  /** Which classes to explain; the predicted one when absent. */
+  target?: TargetSpec;
+  /** Explicit class indices per image, overriding `target` (same count per image). */
+  classesPerImage?: number[][];
+  /** How many predictions to report per image, best first; all when absent. */
+  topK?: number;
+}
+
+export interface ExplainedMap {
+  method: MethodName;
+  /** The layer a CAM method read; null for pure pixel-space methods. */
+  layer: string | null;
+  target: ClassRef;
+  /** Raw map: no normalisation, so values compare across images. */
+  map: MapData;
+}
+
+export interface ImageExplanation {
+  predictions: Prediction[];
+  maps: ExplainedMap[];
+}
+
+function softmaxRows(logits: Float32Array, classes: number): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let row = 0; row < logits.length; row += classes) {
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, logits[row + c]!);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += out[row + c] = Math.exp(logits[row + c]! - max);
+    for (let c = 0; c < classes; c++) out[row + c]! /= sum;
+  }
+  return out;
+}
+
+function predictionsOf(logits: Float32Array, probs: Float32Array, b: number, names: readonly string[], topK: number): Prediction[] {
+  const c = names.length;
+  const all = names.map((name, index) => ({ index, name, logit: logits[b * c + index]!, prob: probs[b * c + index]! }));
+  return all.sort((p, q) => q.logit - p.logit).slice(0, topK);
+}
+
+/** Splits [B, h, w] values into one MapData per image. */
+function perImage(maps: Tensor3D): MapData[] {
+  const [b, height, width] = maps.shape;
+  const data = maps.dataSync() as Float32Array;
+  return Array.from({ length: b }, (_, i) => ({
+    width,
+    height,
+    data: data.slice(i * height * width, (i + 1) * height * width),
+  }));
+}
+
+function checkFinite(values: Float32Array, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) throw new EngineError('input-invalid', `the model produced a non-finite ${what} (${values[i]})`);
+  }
+}
+
+interface Pass {
+  split: SplitNetwork | null;
+  activation: Tensor4D | null;
+  context: HeadContext;
+  logits: Tensor2D;
+}
+
+export function explainBatch(model: LoadedModel, images: readonly RgbImage[] | Tensor4D, options: ExplainOptions): ImageExplanation[] {
+  const { network, config } = model;
+  const names = config.classes;
+  const methods = [...new Set(options.methods)];
+  for (const m of methods) if (!(m in CAM_METHODS) && !GUIDED_METHODS.includes(m)) throw new EngineError('method-unsupported', `unknown method "${m}"`);
+  const camMethods = methods.filter((m) => m in CAM_METHODS || m === 'guided-gradcam');
+  const layer = options.layer ?? model.defaultLayer;
+  const denseKernel = methods.includes('cam') ? camKernel(model, layer) : null;
+
+  let results: ImageExplanation[] = [];
+  tf.tidy(() => {
+    const x = images instanceof tf.Tensor ? (images as Tensor4D) : toInputTensor(images as RgbImage[], config);
+    const pass = forward(model, x, camMethods.length > 0 ? layer : null);
+    const logits = pass.logits.dataSync().slice() as Float32Array;
+    checkFinite(logits, 'logit');
+    const probs = softmaxRows(logits, names.length);
+    const batch = x.shape[0];
+    const classes = options.classesPerImage ?? resolveTargets(options.target ?? { kind: 'predicted' }, logits, names.length);
+    if (classes.length !== batch) throw new EngineError('target-invalid', `got targets for ${classes.length} images, batch has ${batch}`);
+    results = Array.from({ length: batch }, (_, b) => ({
+      predictions: predictionsOf(logits, probs, b, names, options.topK ?? names.length),
+      maps: [],
+    }));
+    const slots = classes[0]!.length;
+    for (let slot = 0; slot < slots; slot++) {
+      const slotClasses = classes.map((row) => row[slot]!);
+      const oneHot = tf.oneHot(tf.tensor1d(slotClasses, 'int32'), names.length).toFloat() as Tensor2D;
+      const maps = explainSlot(model, methods, x, pass, oneHot, denseKernel);
+      for (const [method, perMethod] of maps) {
+        perMethod.forEach((map, b) => {
+          const index = slotClasses[b]!;
+          results[b]!.maps.push({
+            method,
+            layer: method === 'guided-backprop' ? null : layer,
+            target: { index, name: names[index]! },
+            map,
+          });
+        });
+      }
+    }
+  });
+  return results;
+}
+
+function camKernel(model: LoadedModel, layer: string): Tensor2D {
+  const head = model.network.camHead(layer);
+  if ('reason' in head) throw new EngineError('method-unsupported', `cam: ${head.reason}`);
+  return head.kernel;
+}
+
+function forward(model: LoadedModel, x: Tensor4D, layer: string | null): Pass {
+  if (layer === null) return { split: null, activation: null, context: null, logits: model.network.logits(x) };
+  const split = model.network.split(layer);
+  const { activation, context } = split.body(x);
+  return { split, activation, context, logits: split.head(activation, context) };
+}
+
+/** Maps of every method for one target per image, keyed by method. */
+function explainSlot(
+  model: LoadedModel,
+  methods: readonly MethodName[],
+  x: Tensor4D,
+  pass: Pass,
+  oneHot: Tensor2D,
+  denseKernel: Tensor2D | null,
+): Map<MethodName, MapData[]> {
+  const out = new Map<MethodName, MapData[]>();
+  const camResults = new Map<MethodName, Tensor3D>();
+  const needsGradients = methods.some((m) => CAM_METHODS[m]?.needs === 'gradients' || m === 'guided-gradcam');
+  if (pass.split && pass.activation) {
+    const { split, activation, context } = pass;
+    const gradients = needsGradients
+      ? (tf.grad((a: Tensor4D) => split.head(a, context).mul(oneHot).sum())(activation) as Tensor4D)
+      : null;
+    // w^c for each image: the one-hot rows pick columns of the [K, classes] kernel.
+    const denseWeights = denseKernel ? (tf.matMul(oneHot, denseKernel, false, true) as Tensor2D) : null;
+    const inputs: CamInputs = { activation, gradients, denseWeights };
+    const wanted = new Set<MethodName>(methods.filter((m) => m in CAM_METHODS));
+    if (methods.includes('guided-gradcam')) wanted.add('gradcam');
+    for (const name of wanted) camResults.set(name, camMap(CAM_METHODS[name]!, inputs));
+  }
+  for (const m of methods) {
+    const result = camResults.get(m);
+    if (result) out.set(m, perImage(result));
+  }
+  if (methods.some((m) => GUIDED_METHODS.includes(m))) {
+    const guided = guidedBackprop(model.network, x, oneHot);
+    if (methods.includes('guided-backprop')) out.set('guided-backprop', perImage(channelSummedMagnitude(guided)));
+    if (methods.includes('guided-gradcam')) {
+      out.set('guided-gradcam', perImage(channelSummedMagnitude(guidedGradcam(guided, camResults.get('gradcam')!))));
+    }
+  }
+  return out;
+}
+
+/** Tensors alive now; tests compare it before and after a run to prove nothing leaks. */
+export function liveTensors(): number {
+  return tf.memory().numTensors;
+}

@@ -1,0 +1,150 @@
+/**
+ * Network over a tfjs GraphModel (a converted SavedModel). Any node can be fed or
+ * fetched by name, so the split at a layer is two executions: input -> node, and
+ * {input, node} -> logits (branches that skip the node are recomputed from input
+ * and do not depend on the activation).
+ */
+import { tf } from '../tf';
+import type { GraphModel, Tensor, Tensor2D, Tensor4D } from '../tf';
+import { EngineError } from '../errors';
+import type { CamHead, LayerInfo, Network, SplitNetwork } from './network';
+
+/** The parts of tfjs-converter's graph that are not in its public types. */
+interface GraphNode {
+  name: string;
+  op: string;
+  inputs: GraphNode[];
+  attrParams: Record<string, { value?: unknown } | undefined>;
+}
+interface ConverterGraph {
+  inputs: GraphNode[];
+  outputs: GraphNode[];
+}
+
+const FEATURE_OPS = new Set([
+  'Conv2D',
+  '_FusedConv2D',
+  'FusedConv2D',
+  'DepthwiseConv2dNative',
+  'FusedDepthwiseConv2dNative',
+  'Relu',
+  'Relu6',
+  'Elu',
+  'FusedBatchNorm',
+  'FusedBatchNormV3',
+  'Add',
+  'AddV2',
+  'ConcatV2',
+  'MaxPool',
+  'AvgPool',
+]);
+const POOLING_OPS = new Set(['MaxPool', 'AvgPool']);
+
+function graphOf(model: GraphModel): ConverterGraph {
+  const executor = (model as unknown as { executor?: { graph?: ConverterGraph } }).executor;
+  if (!executor?.graph) throw new EngineError('model-invalid', 'graph model has no executable graph');
+  return executor.graph;
+}
+
+/** Nodes the output depends on, inputs first. */
+function topologicalOrder(output: GraphNode): GraphNode[] {
+  const order: GraphNode[] = [];
+  const seen = new Set<string>();
+  const stack: { node: GraphNode; expanded: boolean }[] = [{ node: output, expanded: false }];
+  while (stack.length) {
+    const top = stack.pop()!;
+    if (top.expanded) {
+      order.push(top.node);
+      continue;
+    }
+    if (seen.has(top.node.name)) continue;
+    seen.add(top.node.name);
+    stack.push({ node: top.node, expanded: true });
+    for (const input of top.node.inputs) if (!seen.has(input.name)) stack.push({ node: input, expanded: false });
+  }
+  return order;
+}
+
+export class GraphNetwork implements Network {
+  readonly kind = 'graph' as const;
+  readonly inputShape: [number, number, number];
+  readonly outputUnits: number;
+  readonly layers: LayerInfo[];
+  readonly defaultLayer: string | null;
+  readonly endsInSoftmax: boolean;
+  private readonly inputName: string;
+  private readonly logitsName: string;
+
+  constructor(
+    private readonly model: GraphModel,
+    inputSize: [number, number],
+  ) {
+    const graph = graphOf(model);
+    if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
+      throw new EngineError('model-invalid', `graph model has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs; expected one of each`);
+    }
+    const input = graph.inputs[0]!;
+    this.inputName = input.name;
+    const declared = input.attrParams['shape']?.value as number[] | undefined;
+    const channels = declared && declared.length === 4 && declared[3]! > 0 ? declared[3]! : 3;
+    this.inputShape = [inputSize[0], inputSize[1], channels];
+    const output = graph.outputs[0]!;
+    this.endsInSoftmax = output.op === 'Softmax';
+    const logitsNode = this.endsInSoftmax ? output.inputs[0]! : output;
+    this.logitsName = logitsNode.name;
+
+    const order = topologicalOrder(logitsNode).filter((n) => FEATURE_OPS.has(n.op));
+    const shapes = this.probeShapes(order.map((n) => n.name));
+    this.outputUnits = shapes.get(this.logitsName)?.[0] ?? 0;
+    this.layers = order.map((n) => {
+      const shape = shapes.get(n.name) ?? null;
+      return { name: n.name, className: n.op, shape, candidate: shape !== null && shape.length === 3 };
+    });
+    const features = this.layers.filter((l) => l.candidate && !POOLING_OPS.has(l.className));
+    this.defaultLayer = features.at(-1)?.name ?? null;
+  }
+
+  /** Output shapes (without batch) of the named nodes, from one run on a blank image. */
+  private probeShapes(names: string[]): Map<string, number[]> {
+    return tf.tidy(() => {
+      const blank = tf.zeros([1, ...this.inputShape]);
+      const fetched = this.model.execute({ [this.inputName]: blank }, [...names, this.logitsName]) as Tensor[];
+      const all = [...names, this.logitsName];
+      return new Map(all.map((name, i) => [name, fetched[i]!.shape.slice(1)]));
+    });
+  }
+
+  logits(x: Tensor4D): Tensor2D {
+    return this.model.execute({ [this.inputName]: x }, this.logitsName) as Tensor2D;
+  }
+
+  split(layer: string): SplitNetwork {
+    const info = this.layers.find((l) => l.name === layer);
+    if (!info || !info.candidate) {
+      const names = this.layers.filter((l) => l.candidate).map((l) => l.name);
+      throw new EngineError('layer-not-found', `no 4-D node named "${layer}"; candidates are: ${names.join(', ')}`);
+    }
+    return {
+      layer,
+      body: (x) => ({ activation: this.model.execute({ [this.inputName]: x }, layer) as Tensor4D, context: x }),
+      head: (activation, context) =>
+        this.model.execute({ [this.inputName]: context as Tensor4D, [layer]: activation }, this.logitsName) as Tensor2D,
+    };
+  }
+
+  camHead(): CamHead | { reason: string } {
+    return { reason: 'CAM reads dense weights from a layers model; for graph models use gradcam (equal up to scale on a GAP head)' };
+  }
+
+  weightedLayers(): string[] {
+    throw new EngineError('method-unsupported', 'weight randomisation needs a layers model (model.json with format "layers-model")');
+  }
+
+  randomizeLayer(): () => void {
+    throw new EngineError('method-unsupported', 'weight randomisation needs a layers model (model.json with format "layers-model")');
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

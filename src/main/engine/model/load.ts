@@ -1,0 +1,69 @@
+/** Loads a model from disk with its sidecar, and checks that the two agree. */
+import path from 'node:path';
+import { tf } from '../tf';
+import type { ModelConfig } from '../../../shared/model-config';
+import { EngineError } from '../errors';
+import { fileHandler, modelKind, readModelJson } from './io';
+import { readSidecar } from './sidecar';
+import type { Network } from './network';
+import { LayersNetwork } from './layers-network';
+import { GraphNetwork } from './graph-network';
+
+export interface LoadedModel {
+  /** Absolute path of model.json. */
+  path: string;
+  config: ModelConfig;
+  /** The sidecar file the config came from. */
+  configSource: string;
+  network: Network;
+  /** The target layer used when none is asked for: the sidecar's, else the engine's pick. */
+  defaultLayer: string;
+}
+
+async function loadNetwork(modelPath: string, config: ModelConfig): Promise<Network> {
+  const json = await readModelJson(modelPath);
+  const handler = fileHandler(modelPath, json);
+  try {
+    if (modelKind(json) === 'graph') return new GraphNetwork(await tf.loadGraphModel(handler), config.inputSize);
+    return new LayersNetwork(await tf.loadLayersModel(handler));
+  } catch (error) {
+    if (error instanceof EngineError) throw error;
+    throw new EngineError('model-invalid', `${modelPath}: tfjs cannot build the model: ${(error as Error).message}`);
+  }
+}
+
+function checkAgreement(network: Network, config: ModelConfig, source: string): void {
+  if (config.classes.length !== network.outputUnits) {
+    throw new EngineError(
+      'config-invalid',
+      `${source}: field "classes" lists ${config.classes.length} classes but the model outputs ${network.outputUnits} scores`,
+    );
+  }
+  const [h, w, c] = network.inputShape;
+  if (config.inputSize[0] !== h || config.inputSize[1] !== w) {
+    throw new EngineError(
+      'config-invalid',
+      `${source}: field "inputSize" is [${config.inputSize.join(', ')}] but the model takes ${h}x${w} images`,
+    );
+  }
+  if (c !== 3) throw new EngineError('model-invalid', `model takes ${c} channels; biascope feeds RGB (3 channels)`);
+}
+
+export async function loadModel(modelPath: string): Promise<LoadedModel> {
+  const absolute = path.resolve(modelPath);
+  const sidecar = await readSidecar(absolute);
+  const network = await loadNetwork(absolute, sidecar.config);
+  try {
+    checkAgreement(network, sidecar.config, sidecar.source);
+    const layer = sidecar.config.layer ?? network.defaultLayer;
+    if (!layer) throw new EngineError('layer-not-found', `${absolute}: the model has no layer with a 4-D output to explain`);
+    if (sidecar.config.layer) network.split(sidecar.config.layer); // fails early, naming the field
+    return { path: absolute, config: sidecar.config, configSource: sidecar.source, network, defaultLayer: layer };
+  } catch (error) {
+    network.dispose();
+    if (error instanceof EngineError && error.kind === 'layer-not-found' && sidecar.config.layer) {
+      throw new EngineError('config-invalid', `${sidecar.source}: field "layer": ${error.message}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * What the attribution methods need from a model, whatever its format: run it to
+ * pre-softmax logits, and split it at a layer into a body (input -> activation) and
+ * a head (activation -> logits) so gradients can be taken with respect to the layer.
+ */
+import type { Tensor2D, Tensor4D } from '../tf';
+
+export interface LayerInfo {
+  name: string;
+  /** Keras class name for layers models, op name for graph models. */
+  className: string;
+  /** Output shape without the batch dimension, when known. */
+  shape: number[] | null;
+  /** Whether Grad-CAM can target it: a 4-D (batch, h, w, channels) output. */
+  candidate: boolean;
+}
+
+/** Tensors the body computed that the head reads besides the activation (skip paths). */
+export type HeadContext = unknown;
+
+export interface SplitNetwork {
+  layer: string;
+  /** Runs the model up to the layer. Differentiation is not needed here. */
+  body(x: Tensor4D): { activation: Tensor4D; context: HeadContext };
+  /** The rest of the model from the layer's activation to pre-softmax logits. */
+  head(activation: Tensor4D, context: HeadContext): Tensor2D;
+}
+
+/** CAM weights: the layer feeds global average pooling, then a dense layer. */
+export interface CamHead {
+  /** Dense kernel, shape [channels, classes]. */
+  kernel: Tensor2D;
+}
+
+export interface Network {
+  kind: 'layers' | 'graph';
+  /** [height, width, channels] the model takes. */
+  inputShape: [number, number, number];
+  outputUnits: number;
+  layers: LayerInfo[];
+  /** Layer the engine picks when none is asked for. */
+  defaultLayer: string | null;
+  /** Whether the model ends in softmax (the engine explains the logits before it). */
+  endsInSoftmax: boolean;
+  /** Forward pass to pre-softmax logits; differentiable with respect to x. */
+  logits(x: Tensor4D): Tensor2D;
+  split(layer: string): SplitNetwork;
+  /** Dense weights for CAM when the head is GAP -> dense, else null with the reason. */
+  camHead(layer: string): CamHead | { reason: string };
+  /** Layers holding weights, output side first: the order of cascading randomisation. */
+  weightedLayers(): string[];
+  /** Re-initialises a layer's weights at random; returns a function that restores them. */
+  randomizeLayer(layer: string, seed: number): () => void;
+  dispose(): void;
+}
