@@ -3,7 +3,7 @@ import path from 'node:path';
 import { tf } from '../tf';
 import type { ModelConfig } from '../../../shared/model-config';
 import { EngineError } from '../errors';
-import { fileHandler, modelKind, readModelJson } from './io';
+import { fileHandler, modelKind, readModelJson, type ModelJson } from './io';
 import { readSidecar } from './sidecar';
 import type { Network } from './network';
 import { LayersNetwork } from './layers-network';
@@ -20,8 +20,7 @@ export interface LoadedModel {
   defaultLayer: string;
 }
 
-async function loadNetwork(modelPath: string, config: ModelConfig): Promise<Network> {
-  const json = await readModelJson(modelPath);
+async function loadNetwork(modelPath: string, json: ModelJson, config: ModelConfig): Promise<Network> {
   const handler = fileHandler(modelPath, json);
   try {
     if (modelKind(json) === 'graph') return new GraphNetwork(await tf.loadGraphModel(handler), config.inputSize);
@@ -51,8 +50,9 @@ function checkAgreement(network: Network, config: ModelConfig, source: string): 
 
 export async function loadModel(modelPath: string): Promise<LoadedModel> {
   const absolute = path.resolve(modelPath);
+  const json = await readModelJson(absolute);
   const sidecar = await readSidecar(absolute);
-  const network = await loadNetwork(absolute, sidecar.config);
+  const network = await loadNetwork(absolute, json, sidecar.config);
   try {
     checkAgreement(network, sidecar.config, sidecar.source);
     const layer = sidecar.config.layer ?? network.defaultLayer;
