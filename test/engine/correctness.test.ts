@@ -30,7 +30,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const x = toInputTensor(syntheticImages(1, 16, 3), model.config);
       const { activation, context } = split.body(x);
       const target = 1;
-      const score = (a: tf.Tensor4D) => split.head(a, context).slice([0, target], [1, 1]).sum();
+      const score = (a: tf.Tensor) => split.head(a as tf.Tensor4D, context).slice([0, target], [1, 1]).sum();
       const analytic = tf.grad(score)(activation).dataSync();
       const base = activation.dataSync();
       const eps = 1e-2;
@@ -50,7 +50,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
     it('the full input gradient (guided backprop path) matches finite differences without guidance', () => {
       const model = poolHead;
       const x = toInputTensor(syntheticImages(1, 16, 5), model.config);
-      const score = (input: tf.Tensor4D) => model.network.logits(input).slice([0, 2], [1, 1]).sum();
+      const score = (input: tf.Tensor) => model.network.logits(input as tf.Tensor4D).slice([0, 2], [1, 1]).sum();
       const analytic = tf.grad(score)(x).dataSync();
       const base = x.dataSync();
       const eps = 1e-3;

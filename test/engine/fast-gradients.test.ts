@@ -63,7 +63,7 @@ describe('gradient overrides match the reference on cpu', () => {
         for (const multiplier of [1, 2]) {
           const filter = seeded([c.kernel, c.kernel, 4, multiplier], 5) as tf.Tensor4D;
           const dy = seeded(tf.depthwiseConv2d(x, filter, c.stride, c.pad).shape, 6) as tf.Tensor4D;
-          const reference = tf.grad((input: tf.Tensor4D) => tf.depthwiseConv2d(input, filter, c.stride, c.pad).mul(dy).sum())(x);
+          const reference = tf.grad((input: tf.Tensor) => tf.depthwiseConv2d(input as tf.Tensor4D, filter, c.stride, c.pad).mul(dy).sum())(x);
           const fast = depthwiseInputGradient(dy, filter, geometryOf(x, filter, c.stride, c.pad, true));
           expect(fast).not.toBeNull();
           expectClose(fast!.dataSync(), reference.dataSync(), 1e-5);
@@ -76,7 +76,7 @@ describe('gradient overrides match the reference on cpu', () => {
     tf.tidy(() => {
       const x = tf.tensor4d([0, 0, 0, 0, 1, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 5, 5, 5], [1, 5, 4, 1]);
       const dy = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
-      const reference = tf.grad((input: tf.Tensor4D) => tf.maxPool(input, 2, 2, 'valid').mul(dy).sum())(x);
+      const reference = tf.grad((input: tf.Tensor) => tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid').mul(dy).sum())(x);
       const ours = nonOverlappingMaxPoolGradient(x, dy, { filterSize: 2, strides: 2, pad: 'valid' });
       expect(Array.from(ours!.dataSync())).toEqual(Array.from(reference.dataSync()));
       expect(Array.from(ours!.dataSync()).slice(8, 12)).toEqual([3, 0, 4, 0]);

@@ -82,7 +82,7 @@ interface Pass {
 }
 
 export function explainBatch(model: LoadedModel, images: readonly RgbImage[] | Tensor4D, options: ExplainOptions): ImageExplanation[] {
-  const { network, config } = model;
+  const { config } = model;
   const names = config.classes;
   const methods = [...new Set(options.methods)];
   for (const m of methods) if (!(m in CAM_METHODS) && !GUIDED_METHODS.includes(m)) throw new EngineError('method-unsupported', `unknown method "${m}"`);
@@ -153,7 +153,7 @@ function explainSlot(
   if (pass.split && pass.activation) {
     const { split, activation, context } = pass;
     const gradients = needsGradients
-      ? (tf.grad((a: Tensor4D) => split.head(a, context).mul(oneHot).sum())(activation) as Tensor4D)
+      ? (tf.grad((a) => split.head(a as Tensor4D, context).mul(oneHot).sum())(activation) as Tensor4D)
       : null;
     // w^c for each image: the one-hot rows pick columns of the [K, classes] kernel.
     const denseWeights = denseKernel ? (tf.matMul(oneHot, denseKernel, false, true) as Tensor2D) : null;

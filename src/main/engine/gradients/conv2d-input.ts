@@ -39,8 +39,8 @@ export function dilateWithZeros(dy: Tensor4D, [sh, sw]: Pair): Tensor4D {
       [0, sw - 1],
       [0, 0],
     ])
-    .reshape([b, h * sh, w * sw, c]);
-  return spread.slice([0, 0, 0, 0], [b, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
+    .reshape([b, h * sh, w * sw, c]) as Tensor4D;
+  return spread.slice([0, 0, 0, 0], [b, (h - 1) * sh + 1, (w - 1) * sw + 1, c]) as Tensor4D;
 }
 
 /**

@@ -14,7 +14,7 @@ import { GUIDED_RELU_GRADIENTS } from '../gradients/guided-relu';
 /** Guided backprop for each image's target (one-hot rows), [B, H, W, 3]. */
 export function guidedBackprop(network: Network, x: Tensor4D, oneHot: Tensor2D): Tensor4D {
   return withGradients(GUIDED_RELU_GRADIENTS, () =>
-    tf.grad((input: Tensor4D) => network.logits(input).mul(oneHot).sum())(x),
+    tf.grad((input) => network.logits(input as Tensor4D).mul(oneHot).sum())(x),
   ) as Tensor4D;
 }
 

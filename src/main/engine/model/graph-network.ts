@@ -106,12 +106,14 @@ export class GraphNetwork implements Network {
 
   /** Output shapes (without batch) of the named nodes, from one run on a blank image. */
   private probeShapes(names: string[]): Map<string, number[]> {
-    return tf.tidy(() => {
+    const shapes = new Map<string, number[]>();
+    tf.tidy(() => {
       const blank = tf.zeros([1, ...this.inputShape]);
-      const fetched = this.model.execute({ [this.inputName]: blank }, [...names, this.logitsName]) as Tensor[];
       const all = [...names, this.logitsName];
-      return new Map(all.map((name, i) => [name, fetched[i]!.shape.slice(1)]));
+      const fetched = this.model.execute({ [this.inputName]: blank }, all) as Tensor[];
+      all.forEach((name, i) => shapes.set(name, fetched[i]!.shape.slice(1)));
     });
+    return shapes;
   }
 
   logits(x: Tensor4D): Tensor2D {

@@ -5,18 +5,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { tf } from '../tf';
 import type { io } from '@tensorflow/tfjs';
 import { EngineError } from '../errors';
 
 export interface ModelJson {
   format?: string;
   generatedBy?: string;
-  modelTopology?: Record<string, unknown>;
+  modelTopology?: object;
   weightsManifest?: io.WeightsManifestConfig;
-  signature?: Record<string, unknown>;
-  userDefinedMetadata?: Record<string, unknown>;
-  modelInitializer?: Record<string, unknown>;
+  signature?: object;
+  userDefinedMetadata?: Record<string, object>;
+  modelInitializer?: object;
 }
 
 export async function readModelJson(modelPath: string): Promise<ModelJson> {

@@ -1,0 +1,47 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'electron-vite';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = import.meta.dirname;
+
+interface PackageJson {
+  optionalDependencies?: Record<string, string>;
+}
+
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as PackageJson;
+
+export default defineConfig({
+  main: {
+    build: {
+      // Dependencies stay in node_modules: native addons (sharp, better-sqlite3,
+      // tfjs-node) and the wasm backend's binaries cannot be bundled. electron-vite
+      // externalizes `dependencies`; optional ones are added here.
+      externalizeDeps: { include: Object.keys(pkg.optionalDependencies ?? {}) },
+      rolldownOptions: {
+        input: { index: resolve(root, 'src/main/index.ts') },
+        // One copy of tfjs-core, whichever @tensorflow package is imported: a second,
+        // bundled copy would have its own registry of backends and kernels.
+        external: [/^@tensorflow\//],
+      },
+    },
+  },
+  preload: {
+    build: {
+      // A sandboxed preload can require only 'electron' and runs only as CommonJS:
+      // everything else is bundled in.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(root, 'src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'src/renderer'),
+    build: {
+      rolldownOptions: { input: { index: resolve(root, 'src/renderer/index.html') } },
+    },
+    plugins: [svelte()],
+  },
+});

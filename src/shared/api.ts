@@ -1,0 +1,170 @@
+/**
+ * The contract between the UI and the back end. One interface says what can be called;
+ * the schemas check it at runtime; channel names derive from its keys. The preload, the
+ * IPC wiring and the HTTP server are all typed from this file.
+ * Pure: no Node, no DOM.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- errors and results
+
+/** Why a call failed, in words a user can read. The UI chooses how to show each kind. */
+export const ERROR_KINDS = [
+  /** The arguments do not match the contract. */
+  'invalid-input',
+  'not-found',
+  /** The caller may not make this call (e.g. a frame that is not ours). */
+  'forbidden',
+  /** The call clashes with the current state (e.g. an audit already running). */
+  'conflict',
+  'cancelled',
+  /** The request is understood but this build or platform cannot do it. */
+  'unsupported',
+  /** A bug or an unexpected failure on the back end. */
+  'internal',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+export function isErrorKind(value: unknown): value is ErrorKind {
+  return typeof value === 'string' && (ERROR_KINDS as readonly string[]).includes(value);
+}
+
+export interface ApiError {
+  kind: ErrorKind;
+  message: string;
+}
+
+/** What crosses a process boundary: a value, or an error as data. Nothing throws across. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail(kind: ErrorKind, message: string): Result<never> {
+  return { ok: false, error: { kind, message } };
+}
+
+/** Checks the envelope only; the value is checked against the method's schema elsewhere. */
+export function isResult(value: unknown): value is Result<unknown> {
+  if (typeof value !== 'object' || value === null || !('ok' in value)) return false;
+  if (value.ok === true) return 'value' in value;
+  if (value.ok !== false || !('error' in value)) return false;
+  const error = value.error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'kind' in error &&
+    isErrorKind(error.kind) &&
+    'message' in error &&
+    typeof error.message === 'string'
+  );
+}
+
+/**
+ * An error with a kind. The back end throws it to choose the kind a caller sees; the
+ * caller's side rebuilds it from a failed Result, naming the call.
+ */
+export class CallError extends Error {
+  readonly kind: ErrorKind;
+
+  constructor(kind: ErrorKind, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'CallError';
+    this.kind = kind;
+  }
+}
+
+/** Turns anything thrown by the back end into the data that crosses the boundary. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof CallError) return { kind: error.kind, message: error.message };
+  if (error instanceof z.ZodError) return { kind: 'invalid-input', message: formatIssues(error) };
+  if (error instanceof Error) return { kind: 'internal', message: error.message };
+  return { kind: 'internal', message: String(error) };
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/**
+ * Rebuilds a failure on the caller's side: "appInfo failed [not-found]: no such image".
+ * The kind is also in the message because contextBridge copies only an Error's message.
+ */
+export function callError(method: string, error: ApiError): CallError {
+  return new CallError(error.kind, `${method} failed [${error.kind}]: ${error.message}`);
+}
+
+const CALL_ERROR_MESSAGE = /^\w+ failed \[([a-z-]+)\]: /;
+
+/** The kind of a failed call, from the error's field or, past contextBridge, its message. */
+export function errorKindOf(error: unknown): ErrorKind | undefined {
+  if (error instanceof CallError) return error.kind;
+  if (!(error instanceof Error)) return undefined;
+  const kind = CALL_ERROR_MESSAGE.exec(error.message)?.[1];
+  return isErrorKind(kind) ? kind : undefined;
+}
+
+// ---------------------------------------------------------------- the contract
+
+export const AppInfoSchema = z
+  .object({
+    name: z.string().min(1),
+    version: z.string().min(1),
+    node: z.string().min(1),
+    /** Null when the back end is not Electron (`biascope serve`). */
+    electron: z.string().min(1).nullable(),
+  })
+  .strict();
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export interface BiascopeApi {
+  /** Name and versions of the running back end. */
+  appInfo(): Promise<AppInfo>;
+}
+
+export type ApiMethod = keyof BiascopeApi;
+export type ApiArgs<M extends ApiMethod> = Parameters<BiascopeApi[M]>;
+export type ApiValue<M extends ApiMethod> = Awaited<ReturnType<BiascopeApi[M]>>;
+
+export interface MethodSchema<A extends unknown[], V> {
+  args: z.ZodType<A>;
+  value: z.ZodType<V>;
+}
+
+/**
+ * Runtime schemas of every method, checked against the interface: a method missing
+ * here, or a schema that disagrees with its signature, does not compile.
+ */
+export const API_SCHEMAS: { readonly [M in ApiMethod]: MethodSchema<ApiArgs<M>, ApiValue<M>> } = {
+  appInfo: { args: z.tuple([]), value: AppInfoSchema },
+};
+
+export const API_METHODS = Object.freeze(Object.keys(API_SCHEMAS) as ApiMethod[]);
+
+export function isApiMethod(value: unknown): value is ApiMethod {
+  return typeof value === 'string' && Object.hasOwn(API_SCHEMAS, value);
+}
+
+// ---------------------------------------------------------------- channels
+
+export const CHANNEL_PREFIX = 'biascope:';
+
+/** "appInfo" -> "app-info", at the type level. */
+type Kebab<S extends string> = S extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `-${Lowercase<Head>}`}${Kebab<Tail>}`
+  : S;
+
+export type ChannelOf<M extends string> = `${typeof CHANNEL_PREFIX}${Kebab<M>}`;
+
+/** The channel (IPC) or route segment (HTTP) of a method: "appInfo" -> "biascope:app-info". */
+export function channelOf<M extends string>(method: M): ChannelOf<M> {
+  const kebab = method.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  return `${CHANNEL_PREFIX}${kebab}` as ChannelOf<M>;
+}
+
+export const CHANNELS = Object.freeze(
+  Object.fromEntries(API_METHODS.map((method) => [method, channelOf(method)])),
+) as { readonly [M in ApiMethod]: ChannelOf<M> };
