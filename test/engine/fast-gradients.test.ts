@@ -90,3 +90,21 @@ describe('gradient overrides match the reference on cpu', () => {
     tf.dispose([x, dy]);
   });
 });
+
+describe('the wasm Conv2DBackpropFilter kernel matches cpu', () => {
+  const reference = new Map<string, Float32Array>();
+  const filterGrad = (c: (typeof CASES)[number]) =>
+    tf.tidy(() => {
+      const x = seeded([2, c.size[0], c.size[1], 3], 7) as tf.Tensor4D;
+      const filter = seeded([c.kernel, c.kernel, 3, 4], 8) as tf.Tensor4D;
+      const dy = seeded(tf.conv2d(x, filter, c.stride, c.pad).shape, 9);
+      return tf.grad((f: tf.Tensor) => tf.conv2d(x, f as tf.Tensor4D, c.stride, c.pad).mul(dy).sum())(filter).dataSync().slice();
+    });
+
+  it('computes every case', async () => {
+    await initBackend('cpu');
+    for (const c of CASES) reference.set(JSON.stringify(c), filterGrad(c));
+    await initBackend('wasm');
+    for (const c of CASES) expectClose(filterGrad(c), reference.get(JSON.stringify(c))!, 1e-5);
+  });
+});

@@ -8,6 +8,7 @@ import { EngineError } from './errors';
 import { installGradients } from './gradients/registry';
 import { fastConvGradients } from './gradients/fast-conv';
 import { firstMaxPoolGradient } from './gradients/max-pool';
+import { wasmConv2DBackpropFilter } from './kernels/conv2d-backprop-filter';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -30,6 +31,7 @@ async function registerBackend(name: BackendName): Promise<void> {
     await import(/* @vite-ignore */ moduleName);
   } else if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
+    if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.registerKernel(wasmConv2DBackpropFilter);
   }
 }
 

@@ -89,8 +89,11 @@ export class GraphNetwork implements Network {
     const channels = declared && declared.length === 4 && declared[3]! > 0 ? declared[3]! : 3;
     this.inputShape = [inputSize[0], inputSize[1], channels];
     const output = graph.outputs[0]!;
-    this.endsInSoftmax = output.op === 'Softmax';
-    const logitsNode = this.endsInSoftmax ? output.inputs[0]! : output;
+    // tfjs-converter ends a SavedModel's outputs in Identity nodes: look through them.
+    let last = output;
+    while (last.op === 'Identity' && last.inputs.length === 1) last = last.inputs[0]!;
+    this.endsInSoftmax = last.op === 'Softmax';
+    const logitsNode = this.endsInSoftmax ? last.inputs[0]! : output;
     this.logitsName = logitsNode.name;
 
     const order = topologicalOrder(logitsNode).filter((n) => FEATURE_OPS.has(n.op));

@@ -68,9 +68,10 @@ async function readWeights(modelPath: string, manifest: io.WeightsManifestConfig
     .flatMap((g) => g.weights)
     .reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * bytesPerElement(w.dtype, w.quantization?.dtype), 0);
   if (total < expected) {
+    const shards = manifest.flatMap((g) => g.paths).join(', ');
     throw new EngineError(
       'model-invalid',
-      `${modelPath}: weight shards hold ${total} bytes but the manifest describes ${expected} (truncated or wrong shard?)`,
+      `${modelPath}: weight shards hold ${total} bytes but the manifest describes ${expected} (truncated or wrong shard: ${shards})`,
     );
   }
   const joined = new Uint8Array(total);
