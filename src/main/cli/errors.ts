@@ -1,0 +1,43 @@
+/**
+ * Failures the CLI expects and reports as one clear line, without a stack trace.
+ * Exit codes: 1 for a failure of the work itself, 2 for a command line that is wrong.
+ */
+import { EngineError } from '../engine/errors';
+import { ImageDecodeError } from '../library/decode';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** The command line is wrong: unknown command or option, missing or bad value. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The work failed for a reason the user can act on. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export interface Failure {
+  message: string;
+  exitCode: number;
+  /** Whether to suggest --help. */
+  usage: boolean;
+}
+
+export function describeFailure(error: unknown): Failure {
+  if (error instanceof UsageError) return { message: error.message, exitCode: EXIT_USAGE, usage: true };
+  if (error instanceof EngineError || error instanceof CliError || error instanceof ImageDecodeError) {
+    return { message: error.message, exitCode: EXIT_FAILURE, usage: false };
+  }
+  // A bug, not a user error: the stack is what a report needs.
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return { message: `internal error: ${detail}`, exitCode: EXIT_FAILURE, usage: false };
+}
