@@ -98,7 +98,7 @@ describe('the wasm Conv2DBackpropFilter kernel matches cpu', () => {
       const x = seeded([2, c.size[0], c.size[1], 3], 7) as tf.Tensor4D;
       const filter = seeded([c.kernel, c.kernel, 3, 4], 8) as tf.Tensor4D;
       const dy = seeded(tf.conv2d(x, filter, c.stride, c.pad).shape, 9);
-      return tf.grad((f: tf.Tensor) => tf.conv2d(x, f as tf.Tensor4D, c.stride, c.pad).mul(dy).sum())(filter).dataSync().slice();
+      return tf.grad((f: tf.Tensor) => tf.conv2d(x, f as tf.Tensor4D, c.stride, c.pad).mul(dy).sum())(filter).dataSync().slice() as Float32Array;
     });
 
   it('computes every case', async () => {

@@ -32,7 +32,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
     it('guided backprop differs from the plain input gradient and keeps no negative flow', () => {
       const x = toInputTensor(syntheticImages(2, 16, 4), model.config);
       const oneHot = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3).toFloat() as tf.Tensor2D;
-      const guided = guidedBackprop(model.network, x, oneHot);
+      const guided = guidedBackprop(model.network, x, () => oneHot);
       const plain = tf.grad((input: tf.Tensor) => model.network.logits(input as tf.Tensor4D).mul(oneHot).sum())(x);
       const diff = tf.abs(guided.sub(plain)).max().dataSync()[0]!;
       expect(diff).toBeGreaterThan(1e-6);
@@ -46,7 +46,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const x = toInputTensor(images, model.config);
       for (let target = 0; target < 3; target++) {
         const oneHot = tf.oneHot(tf.tensor1d([target, target], 'int32'), 3).toFloat() as tf.Tensor2D;
-        const gb = guidedBackprop(model.network, x, oneHot);
+        const gb = guidedBackprop(model.network, x, () => oneHot);
         out.forEach((image, b) => {
           const cam = image.maps.find((m) => m.method === 'gradcam' && m.target.index === target)!.map;
           const ggc = image.maps.find((m) => m.method === 'guided-gradcam' && m.target.index === target)!.map;

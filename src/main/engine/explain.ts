@@ -93,36 +93,61 @@ export function explainBatch(model: LoadedModel, images: readonly RgbImage[] | T
   let results: ImageExplanation[] = [];
   tf.tidy(() => {
     const x = images instanceof tf.Tensor ? (images as Tensor4D) : toInputTensor(images as RgbImage[], config);
-    const pass = forward(model, x, camMethods.length > 0 ? layer : null);
-    const logits = pass.logits.dataSync().slice() as Float32Array;
-    checkFinite(logits, 'logit');
-    const probs = softmaxRows(logits, names.length);
     const batch = x.shape[0];
-    const classes = options.classesPerImage ?? resolveTargets(options.target ?? { kind: 'predicted' }, logits, names.length);
-    if (classes.length !== batch) throw new EngineError('target-invalid', `got targets for ${classes.length} images, batch has ${batch}`);
-    results = Array.from({ length: batch }, (_, b) => ({
-      predictions: predictionsOf(logits, probs, b, names, options.topK ?? names.length),
-      maps: [],
-    }));
-    const slots = classes[0]!.length;
-    for (let slot = 0; slot < slots; slot++) {
-      const slotClasses = classes.map((row) => row[slot]!);
-      const oneHot = tf.oneHot(tf.tensor1d(slotClasses, 'int32'), names.length).toFloat() as Tensor2D;
-      const maps = explainSlot(model, methods, x, pass, oneHot, denseKernel);
-      for (const [method, perMethod] of maps) {
-        perMethod.forEach((map, b) => {
-          const index = slotClasses[b]!;
-          results[b]!.maps.push({
-            method,
-            layer: method === 'guided-backprop' ? null : layer,
-            target: { index, name: names[index]! },
-            map,
-          });
-        });
-      }
+    const settle = (values: Float32Array): Outcome => {
+      const logits = values.slice();
+      checkFinite(logits, 'logit');
+      const classes = options.classesPerImage ?? resolveTargets(options.target ?? { kind: 'predicted' }, logits, names.length);
+      if (classes.length !== batch) throw new EngineError('target-invalid', `got targets for ${classes.length} images, batch has ${batch}`);
+      return { logits, classes };
+    };
+    const pass = camMethods.length > 0 ? forward(model, x, layer) : null;
+    const guided = methods.some((m) => GUIDED_METHODS.includes(m));
+    // Pixel-space methods run the model forward under the gradient tape anyway: when
+    // nothing else needs a forward pass, their first pass supplies the logits.
+    let outcome: Outcome | null = null;
+    if (pass) outcome = settle(pass.logits.dataSync() as Float32Array);
+    else if (!guided) outcome = settle(model.network.logits(x).dataSync() as Float32Array);
+    const targetsOf = (slot: number) => (logits: Float32Array) => {
+      outcome ??= settle(logits);
+      const slotClasses = outcome.classes.map((row) => row[slot]!);
+      return tf.oneHot(tf.tensor1d(slotClasses, 'int32'), names.length).toFloat() as Tensor2D;
+    };
+    const slots: Map<MethodName, MapData[]>[] = [];
+    for (let slot = 0; outcome === null || slot < outcome.classes[0]!.length; slot++) {
+      if (methods.length === 0) break;
+      slots.push(explainSlot(model, methods, x, pass, targetsOf(slot), denseKernel));
     }
+    results = assemble(outcome!, slots, names, layer, options.topK ?? names.length);
   });
   return results;
+}
+
+interface Outcome {
+  logits: Float32Array;
+  /** Class indices explained for each image, one per slot. */
+  classes: number[][];
+}
+
+function assemble(
+  outcome: Outcome,
+  slots: Map<MethodName, MapData[]>[],
+  names: readonly string[],
+  layer: string,
+  topK: number,
+): ImageExplanation[] {
+  const probs = softmaxRows(outcome.logits, names.length);
+  return outcome.classes.map((row, b) => ({
+    predictions: predictionsOf(outcome.logits, probs, b, names, topK),
+    maps: slots.flatMap((maps, slot) =>
+      [...maps].map(([method, perImage]) => ({
+        method,
+        layer: method === 'guided-backprop' ? null : layer,
+        target: { index: row[slot]!, name: names[row[slot]!]! },
+        map: perImage[b]!,
+      })),
+    ),
+  }));
 }
 
 function camKernel(model: LoadedModel, layer: string): Tensor2D {
@@ -143,15 +168,16 @@ function explainSlot(
   model: LoadedModel,
   methods: readonly MethodName[],
   x: Tensor4D,
-  pass: Pass,
-  oneHot: Tensor2D,
+  pass: Pass | null,
+  targetsFor: (logits: Float32Array) => Tensor2D,
   denseKernel: Tensor2D | null,
 ): Map<MethodName, MapData[]> {
   const out = new Map<MethodName, MapData[]>();
   const camResults = new Map<MethodName, Tensor3D>();
   const needsGradients = methods.some((m) => CAM_METHODS[m]?.needs === 'gradients' || m === 'guided-gradcam');
-  if (pass.split && pass.activation) {
+  if (pass?.split && pass.activation) {
     const { split, activation, context } = pass;
+    const oneHot = targetsFor(pass.logits.dataSync() as Float32Array);
     const gradients = needsGradients
       ? (tf.grad((a) => split.head(a as Tensor4D, context).mul(oneHot).sum())(activation) as Tensor4D)
       : null;
@@ -167,7 +193,7 @@ function explainSlot(
     if (result) out.set(m, perImage(result));
   }
   if (methods.some((m) => GUIDED_METHODS.includes(m))) {
-    const guided = guidedBackprop(model.network, x, oneHot);
+    const guided = guidedBackprop(model.network, x, targetsFor);
     if (methods.includes('guided-backprop')) out.set('guided-backprop', perImage(channelSummedMagnitude(guided)));
     if (methods.includes('guided-gradcam')) {
       out.set('guided-gradcam', perImage(channelSummedMagnitude(guidedGradcam(guided, camResults.get('gradcam')!))));

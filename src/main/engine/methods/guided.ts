@@ -11,10 +11,17 @@ import type { Network } from '../model/network';
 import { withGradients } from '../gradients/registry';
 import { GUIDED_RELU_GRADIENTS } from '../gradients/guided-relu';
 
-/** Guided backprop for each image's target (one-hot rows), [B, H, W, 3]. */
-export function guidedBackprop(network: Network, x: Tensor4D, oneHot: Tensor2D): Tensor4D {
+/**
+ * Guided backprop for each image's target, [B, H, W, 3]. `targetsFor` sees the
+ * logits of this very pass and returns one-hot target rows [B, classes], so a
+ * caller needs no separate forward pass to pick the predicted class.
+ */
+export function guidedBackprop(network: Network, x: Tensor4D, targetsFor: (logits: Float32Array) => Tensor2D): Tensor4D {
   return withGradients(GUIDED_RELU_GRADIENTS, () =>
-    tf.grad((input) => network.logits(input as Tensor4D).mul(oneHot).sum())(x),
+    tf.grad((input) => {
+      const logits = network.logits(input as Tensor4D);
+      return logits.mul(targetsFor(logits.dataSync() as Float32Array)).sum();
+    })(x),
   ) as Tensor4D;
 }
 
