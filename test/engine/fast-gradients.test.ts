@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/main/engine';
-import { conv2dInputGradient, depthwiseInputGradient, type ConvGeometry } from '../../src/main/engine/gradients/conv2d-input';
+import { conv2dInputGradient, convGeometry, depthwiseInputGradient, type ConvGeometry } from '../../src/main/engine/gradients/conv2d-input';
 import { nonOverlappingMaxPoolGradient } from '../../src/main/engine/gradients/max-pool';
 import { expectClose } from './helpers';
 
@@ -14,16 +14,7 @@ function seeded(shape: number[], seed: number): tf.Tensor {
 }
 
 function geometryOf(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number, pad: 'same' | 'valid', depthwise: boolean): ConvGeometry {
-  const info = tf.backend_util.computeConv2DInfo(x.shape, filter.shape, stride, 1, pad, undefined, depthwise);
-  return {
-    strides: [info.strideHeight, info.strideWidth],
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-  };
+  return convGeometry(x.shape, filter.shape, stride, pad, depthwise);
 }
 
 const CASES = [

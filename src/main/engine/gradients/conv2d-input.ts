@@ -25,6 +25,27 @@ export interface ConvGeometry {
   filterWidth: number;
 }
 
+/** The geometry of an undilated NHWC convolution, as tfjs computes it. */
+export function convGeometry(
+  xShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  strides: number | Pair,
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding,
+  depthwise: boolean,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+): ConvGeometry {
+  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, dimRoundingMode, depthwise);
+  return {
+    strides: [info.strideHeight, info.strideWidth],
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+  };
+}
+
 /** Inserts (stride-1) zeros between rows and columns: the transpose of striding. */
 export function dilateWithZeros(dy: Tensor4D, [sh, sw]: Pair): Tensor4D {
   if (sh === 1 && sw === 1) return dy;

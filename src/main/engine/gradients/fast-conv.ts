@@ -7,7 +7,7 @@
  */
 import { tf } from '../tf';
 import type { GradConfig, NamedAttrMap, Tensor, Tensor4D } from '@tensorflow/tfjs';
-import { conv2dInputGradient, depthwiseInputGradient, type ConvGeometry } from './conv2d-input';
+import { conv2dInputGradient, convGeometry, depthwiseInputGradient, type ConvGeometry } from './conv2d-input';
 
 interface ConvAttrs {
   strides: number | [number, number];
@@ -25,24 +25,7 @@ function geometry(x: Tensor4D, filter: Tensor4D, attrs: ConvAttrs, depthwise: bo
   const dilations = pair(attrs.dilations ?? 1);
   if (dilations[0] !== 1 || dilations[1] !== 1) return null;
   if (attrs.dataFormat === 'NCHW') return null;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape,
-    filter.shape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    depthwise,
-  );
-  return {
-    strides: [info.strideHeight, info.strideWidth],
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-  };
+  return convGeometry(x.shape, filter.shape, attrs.strides, attrs.pad, depthwise, attrs.dimRoundingMode);
 }
 
 /** Wraps the stock gradient, replacing the input part where the geometry allows. */
