@@ -2,9 +2,10 @@
 import type { Command } from './command';
 import { describeFailure, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
 import { explainCommand } from './explain';
+import { layersCommand } from './layers';
 import type { CliIO } from './io';
 
-export const COMMANDS: readonly Command[] = [explainCommand];
+export const COMMANDS: readonly Command[] = [explainCommand, layersCommand];
 
 export function topLevelUsage(commands: readonly Command[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));

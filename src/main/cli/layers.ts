@@ -1,0 +1,72 @@
+/**
+ * `biascope layers`: the layers of a model and which ones Grad-CAM can target, so a
+ * user (or a UI) can pick one for --layer.
+ */
+import { loadModel } from '../engine/model/load';
+import type { LayerInfo } from '../engine/model/network';
+import { BACKENDS, type BackendName } from '../engine/backend';
+import { parseChoice, parseCommandArgs } from './args';
+import { startBackend } from './backend';
+import { EXIT_OK, UsageError } from './errors';
+import { resolveModelPath } from './model-path';
+import type { CliIO } from './io';
+import type { Command } from './command';
+
+export const LAYERS_USAGE = `Usage: biascope layers --model <model.json> [--json]
+
+Lists a model's layers with their output shapes, marks the ones a CAM method can
+target (4-D outputs) and the one used by default.
+
+Options:
+  --model <path>    model.json of a TensorFlow.js model (or its folder)
+  --backend <b>     ${BACKENDS.join(', ')}          (default: best available)
+  --json            one JSON object per layer: name, className, shape, candidate, default
+  -h, --help        show this help`;
+
+export function formatLayers(layers: readonly LayerInfo[], defaultLayer: string): string[] {
+  const width = Math.max(...layers.map((l) => l.name.length), 5);
+  const classWidth = Math.max(...layers.map((l) => l.className.length), 5);
+  return layers.map((l) => {
+    const mark = l.name === defaultLayer ? '*' : l.candidate ? '+' : ' ';
+    const shape = l.shape ? `[${l.shape.join(', ')}]` : '?';
+    return `${mark} ${l.name.padEnd(width)}  ${l.className.padEnd(classWidth)}  ${shape}`;
+  });
+}
+
+async function runLayers(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    model: { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    await io.out(LAYERS_USAGE);
+    return EXIT_OK;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (!values.model) throw new UsageError('--model <model.json> is required');
+  const backend = values.backend === undefined ? undefined : parseChoice<BackendName>(values.backend, '--backend', BACKENDS);
+  const modelPath = await resolveModelPath(values.model);
+  await startBackend(backend, io.err);
+  const model = await loadModel(modelPath);
+  try {
+    const { layers } = model.network;
+    if (values.json) {
+      for (const l of layers) await io.out(JSON.stringify({ ...l, default: l.name === model.defaultLayer }));
+    } else {
+      for (const line of formatLayers(layers, model.defaultLayer)) await io.out(line);
+      await io.out('\n* default target layer   + can be targeted with --layer');
+    }
+    return EXIT_OK;
+  } finally {
+    model.network.dispose();
+  }
+}
+
+export const layersCommand: Command = {
+  name: 'layers',
+  summary: "a model's layers, and which ones a CAM method can target",
+  usage: LAYERS_USAGE,
+  run: runLayers,
+};
