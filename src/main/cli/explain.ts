@@ -4,14 +4,13 @@
  */
 import { explainBatch, type ExplainOptions, type ImageExplanation } from '../engine/explain';
 import { EngineError } from '../engine/errors';
-import { loadModel, type LoadedModel } from '../engine/model/load';
+import type { LoadedModel } from '../engine/model/load';
 import { parseTarget } from '../engine/targets';
-import { startBackend } from './backend';
 import { EXIT_FAILURE, EXIT_OK } from './errors';
 import { EXPLAIN_USAGE, parseExplainArgs, type ExplainRequest } from './explain-args';
 import { formatMap, formatPredictions, indent } from './format';
 import { isDecoded, readImages, type ReadImage } from './images';
-import { resolveModelPath } from './model-path';
+import { withModel } from './model-path';
 import { errorRecord, mapRecord } from './json-lines';
 import type { CliIO } from './io';
 import type { Command } from './command';
@@ -84,14 +83,7 @@ async function runExplain(argv: readonly string[], io: CliIO): Promise<number> {
     await io.out(EXPLAIN_USAGE);
     return EXIT_OK;
   }
-  const modelPath = await resolveModelPath(parsed.model);
-  await startBackend(parsed.backend, io.err);
-  const model = await loadModel(modelPath);
-  try {
-    return await explainImages(io, parsed, model);
-  } finally {
-    model.network.dispose();
-  }
+  return withModel(parsed.model, parsed.backend, io.err, (model) => explainImages(io, parsed, model));
 }
 
 export const explainCommand: Command = {

@@ -2,13 +2,11 @@
  * `biascope layers`: the layers of a model and which ones Grad-CAM can target, so a
  * user (or a UI) can pick one for --layer.
  */
-import { loadModel } from '../engine/model/load';
 import type { LayerInfo } from '../engine/model/network';
 import { BACKENDS, type BackendName } from '../engine/backend';
 import { parseChoice, parseCommandArgs } from './args';
-import { startBackend } from './backend';
 import { EXIT_OK, UsageError } from './errors';
-import { resolveModelPath } from './model-path';
+import { withModel } from './model-path';
 import type { CliIO } from './io';
 import type { Command } from './command';
 
@@ -47,10 +45,7 @@ async function runLayers(argv: readonly string[], io: CliIO): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!values.model) throw new UsageError('--model <model.json> is required');
   const backend = values.backend === undefined ? undefined : parseChoice<BackendName>(values.backend, '--backend', BACKENDS);
-  const modelPath = await resolveModelPath(values.model);
-  await startBackend(backend, io.err);
-  const model = await loadModel(modelPath);
-  try {
+  return withModel(values.model, backend, io.err, async (model) => {
     const { layers } = model.network;
     if (values.json) {
       for (const l of layers) await io.out(JSON.stringify({ ...l, default: l.name === model.defaultLayer }));
@@ -59,9 +54,7 @@ async function runLayers(argv: readonly string[], io: CliIO): Promise<number> {
       await io.out('\n* default target layer   + can be targeted with --layer');
     }
     return EXIT_OK;
-  } finally {
-    model.network.dispose();
-  }
+  });
 }
 
 export const layersCommand: Command = {
