@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
     environment: 'node',
     // Real tfjs models run in tests: separate processes keep native backends apart,
     // and the timeouts leave room for loading and running them.
