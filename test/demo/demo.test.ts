@@ -76,4 +76,19 @@ describe('the demo model is biased, and Grad-CAM shows it', () => {
     });
     expect(cueWins / conflicts.length).toBeGreaterThan(0.5);
   });
+
+  it('concentrates on the cue beyond its size: mass per unit of area well above a flat map', () => {
+    const area = (b: Box, c: Conflict) => ((b.x1 - b.x0) * (b.y1 - b.y0)) / (c.size[0] * c.size[1]);
+    let cueDensity = 0;
+    let objectDensity = 0;
+    explained.forEach((e, i) => {
+      const c = conflicts[i]!;
+      const map = upsampleBilinear(e.maps[0]!.map, c.size[1], c.size[0]);
+      cueDensity += massInBox(map, c.cue) / area(c.cue, c) / conflicts.length;
+      objectDensity += massInBox(map, c.object) / area(c.object, c) / conflicts.length;
+    });
+    // A flat map has density 1 everywhere.
+    expect(cueDensity).toBeGreaterThan(1.5);
+    expect(cueDensity).toBeGreaterThan(1.5 * objectDensity);
+  });
 });
