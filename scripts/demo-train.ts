@@ -23,6 +23,9 @@ import { ModelConfigSchema, type ModelConfigInput } from '../src/shared/model-co
 import { initBackend } from '../src/main/engine/backend';
 import { fileHandler, readModelJson } from '../src/main/engine/model/io';
 import { saveLayersModel } from '../src/main/engine/model/save';
+import { loadModel, type LoadedModel } from '../src/main/engine/model/load';
+import { explainBatch } from '../src/main/engine/explain';
+import { massInBox, upsampleBilinear, type Box } from '../src/shared/heatmap';
 
 const SIZE = 96;
 const CLASSES = ['doctor', 'nurse'] as const;
@@ -49,13 +52,6 @@ interface Row {
   cue: string;
   agrees: boolean;
   split: 'train' | 'test';
-}
-
-interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
 }
 
 interface Sample extends Row {
@@ -260,41 +256,26 @@ function cueFollowRate(samples: readonly Sample[], ev: Evaluation): number {
 }
 
 /**
- * Grad-CAM of the predicted class on the last conv layer. With GlobalAveragePooling
- * feeding one Dense layer, the gradient of a class logit with respect to the feature
- * maps is the constant W[k, c] / (h * w), so Grad-CAM is relu(sum_k W[k, c] A_k) up to
- * a positive factor: no backward pass is needed for this check.
+ * Share of the Grad-CAM mass of the predicted class inside each region, computed by
+ * the engine itself on the saved model (the same maps the app shows), upsampled to the
+ * picture and measured with the shared heatmap helpers.
  */
-async function camShares(model: tf.LayersModel, split: Split, samples: readonly Sample[], ev: Evaluation, regions: readonly string[]): Promise<Record<string, number[]>> {
-  const features = tf.model({ inputs: model.inputs, outputs: model.getLayer(LAST_CONV).output as tf.SymbolicTensor });
-  const kernel = model.getLayer('probs').getWeights()[0];
-  if (!kernel) throw new Error('probs layer has no kernel');
+function camShares(explainer: LoadedModel, split: Split, samples: readonly Sample[], regions: readonly string[]): Record<string, number[]> {
   const shares: Record<string, number[]> = Object.fromEntries(regions.map((r) => [r, []]));
   for (let i = 0; i < samples.length; i += 32) {
     const group = samples.slice(i, i + 32);
     const { xs, ys } = batchTensors(split, group.map((s) => s.index));
-    const maps = tf.tidy(() => {
-      const a = features.predict(xs) as tf.Tensor4D;
-      const weights = tf.gather(kernel, group.map((s) => ev.predicted[s.index] ?? 0), 1).transpose() as tf.Tensor2D;
-      const cam = tf.relu(a.mul(weights.reshape([group.length, 1, 1, -1])).sum(3, true)) as tf.Tensor4D;
-      return tf.image.resizeBilinear(cam, [SIZE, SIZE]).squeeze([3]);
-    });
-    const values = (await maps.data()) as Float32Array;
-    tf.dispose([xs, ys, maps]);
+    const explained = explainBatch(explainer, xs, { methods: ['gradcam'], layer: LAST_CONV });
+    tf.dispose([xs, ys]);
     group.forEach((s, g) => {
-      const map = values.subarray(g * SIZE * SIZE, (g + 1) * SIZE * SIZE);
-      const total = map.reduce((acc, v) => acc + v, 0);
-      for (const r of regions) shares[r]?.push(total > 0 ? massIn(map, s.regions.get(r)) / total : 0);
+      const map = upsampleBilinear(explained[g]!.maps[0]!.map, SIZE, SIZE);
+      for (const r of regions) {
+        const box = s.regions.get(r);
+        shares[r]?.push(box ? massInBox(map, box) : 0);
+      }
     });
   }
   return shares;
-}
-
-function massIn(map: Float32Array, box: Box | undefined): number {
-  if (!box) return 0;
-  let sum = 0;
-  for (let y = box.y0; y < box.y1; y++) for (let x = box.x0; x < box.x1; x++) sum += map[y * SIZE + x] ?? 0;
-  return sum;
 }
 
 const boxArea = (b: Box | undefined): number => (b ? Math.max(0, b.x1 - b.x0) * Math.max(0, b.y1 - b.y0) : 0);
@@ -314,13 +295,13 @@ interface Metrics {
   gradcamConflicting: { meanShare: Record<string, number>; meanArea: Record<string, number>; cueOverObject: number };
 }
 
-async function evaluate(model: tf.LayersModel, data: { train: Split; test: Split }): Promise<Metrics> {
+async function evaluate(model: tf.LayersModel, explainer: LoadedModel, data: { train: Split; test: Split }): Promise<Metrics> {
   const tr = await predictAll(model, data.train);
   const te = await predictAll(model, data.test);
   const agree = (split: Split, yes: boolean): Sample[] => split.samples.filter((s) => s.agrees === yes);
   const conflicting = agree(data.test, false);
   const regions = ['cue', 'object', 'face', 'hair'];
-  const shares = await camShares(model, data.test, conflicting, te, regions);
+  const shares = camShares(explainer, data.test, conflicting, regions);
   const cueShares = shares.cue ?? [];
   const objectShares = shares.object ?? [];
   return {
@@ -403,7 +384,9 @@ async function main(): Promise<void> {
   const reloadDiff = await maxPredictionDiff(model, loaded, data.test);
   if (!(reloadDiff < 1e-5)) throw new Error(`saved model predicts differently after reload (max diff ${reloadDiff})`);
 
-  const metrics = await evaluate(loaded, data);
+  const explainer = await loadModel(modelPath);
+  const metrics = await evaluate(loaded, explainer, data);
+  explainer.network.dispose();
   const report = {
     settings: {
       backend: s.backend,

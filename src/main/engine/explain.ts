@@ -140,11 +140,11 @@ function assemble(
   return outcome.classes.map((row, b) => ({
     predictions: predictionsOf(outcome.logits, probs, b, names, topK),
     maps: slots.flatMap((maps, slot) =>
-      [...maps].map(([method, perImage]) => ({
+      [...maps].map(([method, byImage]) => ({
         method,
         layer: method === 'guided-backprop' ? null : layer,
         target: { index: row[slot]!, name: names[row[slot]!]! },
-        map: perImage[b]!,
+        map: byImage[b]!,
       })),
     ),
   }));

@@ -61,6 +61,8 @@ export class LayersNetwork implements Network {
   private readonly finalStep: number;
   private readonly finalLogits: ((inputs: Tensor[]) => Tensor) | null;
   private readonly splits = new Map<string, SplitNetwork>();
+  /** Steps that are activation-free Conv2D layers, found once (see linear-conv.ts). */
+  private readonly linearConvSteps: Set<number>;
 
   constructor(private readonly model: LayersModel) {
     this.graph = compileLayerGraph(model);
@@ -74,6 +76,9 @@ export class LayersNetwork implements Network {
       throw new EngineError('model-invalid', `model output shape is [${outShape.join(', ')}]; expected [batch, classes]`);
     }
     this.outputUnits = outShape[1];
+    this.linearConvSteps = new Set(
+      this.graph.steps.flatMap((step, index) => (step.layer && isLinearConv2D(step.layer) ? [index] : [])),
+    );
     this.finalStep = this.graph.steps.findIndex((s) => s.outputs.includes(this.graph.output));
     this.finalLogits = logitStep(this.graph.steps[this.finalStep]!);
     this.endsInSoftmax = this.finalLogits !== null;
@@ -97,7 +102,7 @@ export class LayersNetwork implements Network {
       let outputs: Tensor[];
       if (index === this.finalStep && this.finalLogits) outputs = [this.finalLogits(inputs)];
       else if (step.layer === null) outputs = inputs;
-      else if (recordingGradients() && isLinearConv2D(step.layer)) outputs = [linearConv2D(step.layer, inputs[0]!)];
+      else if (this.linearConvSteps.has(index) && recordingGradients()) outputs = [linearConv2D(step.layer, inputs[0]!)];
       else {
         const result = step.layer.apply(inputs.length === 1 ? inputs[0]! : inputs, {}) as Tensor | Tensor[];
         outputs = Array.isArray(result) ? result : [result];
