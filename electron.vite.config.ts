@@ -19,7 +19,8 @@ export default defineConfig({
       // externalizes `dependencies`; optional ones are added here.
       externalizeDeps: { include: Object.keys(pkg.optionalDependencies ?? {}) },
       rolldownOptions: {
-        input: { index: resolve(root, 'src/main/index.ts') },
+        // The audit's worker threads load their own entry, next to the main bundle.
+        input: { index: resolve(root, 'src/main/index.ts'), 'audit-worker': resolve(root, 'src/main/jobs/worker.ts') },
         // One copy of tfjs-core, whichever @tensorflow package is imported: a second,
         // bundled copy would have its own registry of backends and kernels.
         external: [/^@tensorflow\//],

@@ -43,4 +43,9 @@ export interface MapData {
 export type TargetSpec =
   | { kind: 'predicted' }
   | { kind: 'all' }
-  | { kind: 'class'; index: number };
+  | { kind: 'class'; index: number }
+  /**
+   * The predicted class, then one more class per image (an audit's true label);
+   * -1 where an image has none, which repeats the predicted class.
+   */
+  | { kind: 'predicted-and'; classes: readonly number[] };

@@ -1,11 +1,12 @@
 /** Dispatches `biascope <command> ...` and turns failures into messages and exit codes. */
 import type { Command } from './command';
 import { describeFailure, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
+import { auditCommand } from './audit';
 import { explainCommand } from './explain';
 import { layersCommand } from './layers';
 import type { CliIO } from './io';
 
-export const COMMANDS: readonly Command[] = [explainCommand, layersCommand];
+export const COMMANDS: readonly Command[] = [auditCommand, explainCommand, layersCommand];
 
 export function topLevelUsage(commands: readonly Command[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));

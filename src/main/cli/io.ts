@@ -10,6 +10,11 @@ export interface CliIO {
   out(line: string): Promise<void>;
   /** Writes one line of diagnostics. */
   err(line: string): void;
+  /**
+   * Redraws a one-line status (a progress bar) in place. Present only when stderr is
+   * a terminal: elsewhere progress goes out as plain lines through `err`.
+   */
+  status?(line: string): void;
 }
 
 async function writeLine(stream: Writable, line: string): Promise<void> {
@@ -18,8 +23,17 @@ async function writeLine(stream: Writable, line: string): Promise<void> {
 }
 
 export function processIO(): CliIO {
-  return {
-    out: (line) => writeLine(process.stdout, line),
-    err: (line) => void process.stderr.write(line + '\n'),
+  let statusShown = false;
+  const err = (line: string) => {
+    // A line written over a status would mix with it: clear the status first.
+    if (statusShown) process.stderr.write('\r\x1b[2K');
+    statusShown = false;
+    process.stderr.write(line + '\n');
   };
+  const status = (line: string) => {
+    const width = process.stderr.columns || 80;
+    process.stderr.write(`\r\x1b[2K${line.slice(0, width - 1)}`);
+    statusShown = true;
+  };
+  return { out: (line) => writeLine(process.stdout, line), err, ...(process.stderr.isTTY ? { status } : {}) };
 }

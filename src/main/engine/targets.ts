@@ -33,6 +33,15 @@ export function resolveTargets(spec: TargetSpec, logits: Float32Array, numClasse
         throw new EngineError('target-invalid', `target ${spec.index} is out of range: the model has ${numClasses} classes`);
       }
       return rows.map(() => [spec.index]);
+    case 'predicted-and':
+      if (spec.classes.length !== batch) {
+        throw new EngineError('target-invalid', `got ${spec.classes.length} extra targets for a batch of ${batch}`);
+      }
+      return rows.map((row, b) => {
+        const extra = spec.classes[b]!;
+        if (extra >= numClasses) throw new EngineError('target-invalid', `target ${extra} is out of range: the model has ${numClasses} classes`);
+        return [argmax(row), extra < 0 ? argmax(row) : extra];
+      });
   }
 }
 

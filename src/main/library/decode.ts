@@ -3,25 +3,48 @@
  * orientation applied, alpha flattened on white, any colour space converted to
  * sRGB, 16-bit reduced to 8, resized (bilinear) to exactly the model's input size.
  */
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { RgbImage } from '../engine/preprocess';
+import { decoderFailure, type Failure, ImageDecodeError, readFailure, tooLarge } from './decode-errors';
+
+export { type DecodeFailure, ImageDecodeError } from './decode-errors';
 
 /** Larger images are refused: a guard against decompression bombs. */
 export const MAX_INPUT_PIXELS = 100_000_000;
 
-export class ImageDecodeError extends Error {
-  constructor(
-    readonly file: string,
-    reason: string,
-  ) {
-    super(`${file}: ${reason}`);
-    this.name = 'ImageDecodeError';
-  }
+export interface DecodedImage {
+  /** At the model's input size. */
+  rgb: RgbImage;
+  /** The original image as displayed (EXIF orientation applied), which region boxes are drawn on. */
+  width: number;
+  height: number;
 }
 
-export async function decodeRgb(file: string, [height, width]: readonly [number, number]): Promise<RgbImage> {
+async function readBytes(file: string): Promise<Buffer> {
+  let bytes: Buffer;
   try {
-    const { data, info } = await sharp(file, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', pages: 1 })
+    bytes = await readFile(file);
+  } catch (error) {
+    throw failed(file, readFailure(error));
+  }
+  if (bytes.length === 0) throw failed(file, { kind: 'empty', reason: 'empty file (0 bytes)' });
+  return bytes;
+}
+
+const failed = (file: string, failure: Failure): ImageDecodeError => new ImageDecodeError(file, failure.kind, failure.reason);
+
+/**
+ * The file is read once into memory and sharp works from the buffer: the header is
+ * parsed first, without the pixel limit, so an oversized image is refused with its
+ * size before anything is decoded.
+ */
+export async function decodeImage(file: string, [height, width]: readonly [number, number]): Promise<DecodedImage> {
+  const bytes = await readBytes(file);
+  try {
+    const header = await sharp(bytes, { pages: 1, limitInputPixels: false }).metadata();
+    if (header.width * header.height > MAX_INPUT_PIXELS) throw failed(file, tooLarge(header.width, header.height, MAX_INPUT_PIXELS));
+    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', pages: 1 })
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
@@ -29,10 +52,19 @@ export async function decodeRgb(file: string, [height, width]: readonly [number,
       .removeAlpha()
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    if (info.channels !== 3) throw failed(file, { kind: 'corrupt', reason: `decoded to ${info.channels} channels, expected 3` });
+    return {
+      rgb: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) },
+      width: header.autoOrient.width,
+      height: header.autoOrient.height,
+    };
   } catch (error) {
-    const message = (error as Error).message;
-    throw new ImageDecodeError(file, message.replace(/^Input file /, ''));
+    if (error instanceof ImageDecodeError) throw error;
+    throw failed(file, decoderFailure(error, bytes, MAX_INPUT_PIXELS));
   }
+}
+
+/** The model-sized pixels alone, for callers that need nothing else. */
+export async function decodeRgb(file: string, inputSize: readonly [number, number]): Promise<RgbImage> {
+  return (await decodeImage(file, inputSize)).rgb;
 }

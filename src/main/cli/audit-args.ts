@@ -1,0 +1,98 @@
+/** The command line of `biascope audit`, parsed and checked before any work starts. */
+import { AUDIT_TARGETS, type AuditTargets } from '../../shared/audit';
+import { GUIDED_METHODS, METHODS, type MethodName } from '../../shared/explain';
+import { BACKENDS, type BackendName } from '../engine/backend';
+import { parseChoice, parseCommandArgs, parseInteger } from './args';
+import { UsageError } from './errors';
+
+const AUDIT_METHODS = METHODS.filter((m) => !GUIDED_METHODS.includes(m));
+
+export const AUDIT_USAGE = `Usage: biascope audit <dataset-dir> --model <model.json> --out <dir> [options]
+
+Explains every image of a dataset folder and caches maps, predictions and
+attention statistics in <dir>/audit.db. A second run computes only what is
+missing. Writes <dir>/images.csv (one row per image) and <dir>/errors.csv (every
+file skipped, with the reason).
+
+The dataset is one sub-folder per class, or a manifest.csv (path,label,...) at its
+root; regions.csv (path,region,x0,y0,x1,y1) or COCO JSON boxes name regions.
+
+Options:
+  --model <path>              model.json (or its folder) with a biascope.json
+  --out <dir>                 where audit.db and the CSV files go (created)
+  --method <m>                ${AUDIT_METHODS.join(', ')}; repeat for
+                              several                      (default: gradcam)
+  --layer <name>              target layer      (default: the model's default)
+  --targets <t>               predicted, label (predicted and true label) or
+                              all (every class)           (default: predicted)
+  --workers <n>               worker threads     (default: the number of cores)
+  --batch <n>                 images per worker task              (default: 8)
+  --backend <b>               ${BACKENDS.join(', ')}   (default: best available)
+  --spurious-region <name>    region whose share of the map is the spurious score
+  --spurious-threshold <x>    score from which an image is spurious (default: 0.5)
+  -h, --help                  show this help
+
+images.csv statistics are for the predicted class's map of the first method.
+Exit status: 0 when the audit completes (skipped files included), 1 when it
+cannot run, 2 for a wrong command line.`;
+
+export interface AuditRequest {
+  dataset: string;
+  model: string;
+  out: string;
+  methods: MethodName[];
+  layer?: string;
+  targets: AuditTargets;
+  workers?: number;
+  batch?: number;
+  backend?: BackendName;
+  spuriousRegion?: string;
+  spuriousThreshold: number;
+}
+
+export type ParsedAudit = { help: true } | ({ help: false } & AuditRequest);
+
+const OPTIONS = {
+  model: { type: 'string' },
+  out: { type: 'string' },
+  method: { type: 'string', multiple: true },
+  layer: { type: 'string' },
+  targets: { type: 'string' },
+  workers: { type: 'string' },
+  batch: { type: 'string' },
+  backend: { type: 'string' },
+  'spurious-region': { type: 'string' },
+  'spurious-threshold': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseShare(value: string, option: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${option} must be a number from 0 to 1, got "${value}"`);
+  return n;
+}
+
+export function parseAuditArgs(argv: readonly string[]): ParsedAudit {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (values.help) return { help: true };
+  if (positionals.length === 0) throw new UsageError('no dataset folder given');
+  if (positionals.length > 1) throw new UsageError(`one dataset folder at a time; got ${positionals.length}: ${positionals.join(', ')}`);
+  if (values.model === undefined) throw new UsageError('--model <model.json> is required');
+  if (values.out === undefined) throw new UsageError('--out <dir> is required');
+  if (values.layer !== undefined && values.layer.trim() === '') throw new UsageError('--layer needs a layer name');
+  const methods = [...new Set((values.method ?? ['gradcam']).map((m) => parseChoice(m, '--method', AUDIT_METHODS)))];
+  return {
+    help: false,
+    dataset: positionals[0]!,
+    model: values.model,
+    out: values.out,
+    methods,
+    layer: values.layer,
+    targets: values.targets === undefined ? 'predicted' : parseChoice(values.targets, '--targets', AUDIT_TARGETS),
+    workers: values.workers === undefined ? undefined : parseInteger(values.workers, '--workers', 1, 64),
+    batch: values.batch === undefined ? undefined : parseInteger(values.batch, '--batch', 1, 256),
+    backend: values.backend === undefined ? undefined : parseChoice(values.backend, '--backend', BACKENDS),
+    spuriousRegion: values['spurious-region'],
+    spuriousThreshold: values['spurious-threshold'] === undefined ? 0.5 : parseShare(values['spurious-threshold'], '--spurious-threshold'),
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * images.csv and errors.csv of an audit, read back from the store: one row per image
+ * with its prediction, attributes and the attention statistics of the predicted
+ * class's map; one row per file that was skipped, with the reason.
+ */
+import { writeFile } from 'node:fs/promises';
+import { stringify } from 'csv-stringify/sync';
+import type { Store } from '../store';
+import type { MapStats } from '../store/types';
+
+export interface ImagesCsvOptions {
+  datasetId: number;
+  modelId: number;
+  layer: string;
+  /** The method whose statistics fill the row (gradcam in a default audit). */
+  method: string;
+  classes: readonly string[];
+  /** Region whose mass is the spurious score; no score without one. */
+  spuriousRegion?: string;
+  /** A row is spurious when its score is at least this. */
+  spuriousThreshold: number;
+}
+
+const fixed = (value: number, digits = 6) => Number(value.toFixed(digits));
+
+function regionStat(stats: MapStats | null, region: string, pick: 'mass' | 'boxIou'): number | '' {
+  const entry = stats?.regions.find((r) => r.name === region);
+  return entry ? fixed(entry[pick]) : '';
+}
+
+/** Rows as arrays, header first: shared by the CSV and the tests that read it. */
+export function imagesTable(store: Store, options: ImagesCsvOptions): (string | number)[][] {
+  const rows = store.auditRows(options.datasetId, options.modelId, options.layer, options.method);
+  const attributes = [...new Set(rows.flatMap((row) => Object.keys(row.attributes)))];
+  const regions = [...new Set(rows.flatMap((row) => row.stats?.regions.map((r) => r.name) ?? []))].sort();
+  const header = [
+    'path',
+    'label',
+    'predicted',
+    'prob',
+    'correct',
+    ...attributes,
+    ...regions.map((r) => `mass_${r}`),
+    'entropy',
+    'peak_x',
+    'peak_y',
+    'spread',
+    'max',
+    ...regions.map((r) => `box_iou_${r}`),
+    'box_x0',
+    'box_y0',
+    'box_x1',
+    'box_y1',
+    'spurious_score',
+    'spurious',
+  ];
+  const table: (string | number)[][] = [header];
+  for (const row of rows) {
+    const { prediction, stats } = row;
+    const predicted = prediction ? (options.classes[prediction.predicted] ?? String(prediction.predicted)) : '';
+    const score = options.spuriousRegion && stats ? regionStat(stats, options.spuriousRegion, 'mass') : '';
+    table.push([
+      row.path,
+      row.label,
+      predicted,
+      prediction ? fixed(prediction.prob) : '',
+      prediction ? (predicted === row.label ? 1 : 0) : '',
+      ...attributes.map((a) => row.attributes[a] ?? ''),
+      ...regions.map((r) => regionStat(stats, r, 'mass')),
+      stats ? fixed(stats.entropy) : '',
+      stats ? fixed(stats.peakX) : '',
+      stats ? fixed(stats.peakY) : '',
+      stats ? fixed(stats.spread) : '',
+      stats ? fixed(stats.max, 8) : '',
+      ...regions.map((r) => regionStat(stats, r, 'boxIou')),
+      ...(['x0', 'y0', 'x1', 'y1'] as const).map((k) => (stats?.box ? fixed(stats.box[k]) : '')),
+      score,
+      score === '' ? '' : score >= options.spuriousThreshold ? 1 : 0,
+    ]);
+  }
+  return table;
+}
+
+export async function writeImagesCsv(store: Store, file: string, options: ImagesCsvOptions): Promise<number> {
+  const table = imagesTable(store, options);
+  await writeFile(file, stringify(table));
+  return table.length - 1;
+}
+
+export async function writeErrorsCsv(store: Store, file: string, datasetId: number): Promise<number> {
+  const errors = store.errors(datasetId);
+  await writeFile(file, stringify([['path', 'reason', 'stage'], ...errors.map((e) => [e.path, e.reason, e.stage])]));
+  return errors.length;
+}

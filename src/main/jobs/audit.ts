@@ -1,0 +1,338 @@
+/**
+ * Runs an audit: brings the dataset into the store, plans what the cache misses,
+ * decodes batches on the main thread while a pool of workers explains them, and
+ * writes each batch in one transaction, so a killed process loses at most the
+ * batches in flight and the next run computes only the rest.
+ */
+import { EventEmitter } from 'node:events';
+import { AuditSettingsSchema, type AuditProgress, type AuditSettings, type AuditSummary } from '../../shared/audit';
+import { GUIDED_METHODS } from '../../shared/explain';
+import type { BackendName } from '../engine/backend';
+import type { Store } from '../store';
+import type { ImageError } from '../store/types';
+import { decodeBatch, type DecodedBatch } from './decode-batch';
+import { identifyModel } from './model-identity';
+import { openDataset } from './open-dataset';
+import { planAudit, type PlanItem } from './plan';
+import { createExplainPool, defaultWorkerCount, type ExplainPool } from './pool';
+import { ProgressMeter } from './progress';
+import type { ExplainReply, ExplainTask } from './worker-protocol';
+
+export const DEFAULT_BATCH_SIZE = 8;
+export const DEFAULT_TOP_K = 5;
+
+/** The audit could not run at all: bad settings, or a model that fails on the images. */
+export class AuditError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuditError';
+  }
+}
+
+export interface AuditOptions {
+  backend?: BackendName;
+  /** The worker script; tests swap in one that fails on purpose. */
+  workerFile?: string;
+  topK?: number;
+}
+
+interface AuditEvents {
+  progress: [AuditProgress];
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class AuditRun extends EventEmitter<AuditEvents> {
+  readonly settings: AuditSettings;
+  /** Settles when the audit ends: done, cancelled, or failed (rejects with the reason). */
+  readonly finished: Promise<AuditSummary>;
+  private paused = false;
+  private cancelled = false;
+  private readonly abort = new AbortController();
+  private wake: (() => void) | null = null;
+  private readonly meter = new ProgressMeter();
+  private progress: AuditProgress = {
+    phase: 'scanning',
+    done: 0,
+    total: 0,
+    failed: 0,
+    reused: 0,
+    imagesPerSecond: 0,
+    etaSeconds: null,
+    paused: false,
+  };
+
+  constructor(
+    private readonly store: Store,
+    settings: AuditSettings,
+    private readonly options: AuditOptions = {},
+  ) {
+    super();
+    const parsed = AuditSettingsSchema.safeParse(settings);
+    if (!parsed.success) throw new AuditError(`invalid audit settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    this.settings = parsed.data;
+    const guided = this.settings.methods.filter((m) => GUIDED_METHODS.includes(m));
+    if (guided.length > 0) {
+      throw new AuditError(`${guided.join(', ')} maps are computed per image on demand, not in an audit: audit with gradcam, counterfactual, cam, gradcampp or hirescam`);
+    }
+    // Started on the next tick, so callers can subscribe to progress first.
+    this.finished = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.run());
+  }
+
+  snapshot(): AuditProgress {
+    return { ...this.progress };
+  }
+
+  pause(): void {
+    if (this.paused || this.cancelled) return;
+    this.paused = true;
+    this.meter.pause();
+    this.emitProgress({ paused: true });
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.meter.resume();
+    this.emitProgress({ paused: false });
+    this.wake?.();
+  }
+
+  /** Stops now: batches in flight are abandoned (their workers end), written ones stay. */
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.abort.abort();
+    this.wake?.();
+  }
+
+  private emitProgress(patch: Partial<AuditProgress>): void {
+    this.progress = { ...this.progress, ...patch };
+    this.emit('progress', this.snapshot());
+  }
+
+  private async run(): Promise<AuditSummary> {
+    const started = performance.now();
+    const { store, settings } = this;
+    store.interruptStaleJobs();
+    const opened = await openDataset(store, settings.dataset, (phase, done) => {
+      if (phase !== this.progress.phase || done === undefined || done % 500 === 0) this.emitProgress({ phase });
+    });
+    const datasetId = opened.dataset.id;
+    this.emitProgress({ phase: 'planning' });
+    const identity = await identifyModel(settings.model);
+    const model = store.upsertModel({
+      hash: identity.hash,
+      path: identity.path,
+      kind: identity.kind,
+      classes: identity.config.classes,
+      config: JSON.stringify(identity.config),
+    });
+    const workers = settings.workers ?? defaultWorkerCount();
+    let pool: ExplainPool | null = null;
+    let backend = 'none (everything cached)';
+    // The layer keys the cache: the model's default is learned once from a worker and kept.
+    let layer = settings.layer ?? store.modelDefaultLayer(model.id) ?? undefined;
+    const task = (images: ExplainTask['images']): ExplainTask => ({
+      modelPath: identity.path,
+      modelHash: identity.hash,
+      ...(this.options.backend ? { backend: this.options.backend } : {}),
+      ...(layer ? { layer } : {}),
+      methods: settings.methods,
+      targets: settings.targets,
+      topK: this.options.topK ?? DEFAULT_TOP_K,
+      images,
+    });
+    const images = store.listImages(datasetId);
+    const needsProbe = layer === undefined;
+    let jobId = 0;
+    try {
+      if (needsProbe) {
+        this.emitProgress({ phase: 'loading-model' });
+        pool = createExplainPool(workers, this.options.workerFile);
+        const probe = await this.probe(pool, task([]));
+        layer = probe.layer;
+        backend = probe.backend;
+        store.setModelDefaultLayer(model.id, layer);
+      }
+      const resolvedLayer = layer!;
+      const setIds = settings.methods.map((method) => store.resultSet(model.id, resolvedLayer, method));
+      const plan = planAudit(images, identity.config.classes, settings.targets, {
+        predicted: store.predictedClasses(model.id),
+        doneByMethod: setIds.map((id) => store.doneTargets(id)),
+        undecodable: store.failedContents(datasetId, 'decode'),
+      });
+      jobId = store.createJob({
+        datasetId,
+        modelId: model.id,
+        layer: resolvedLayer,
+        methods: settings.methods,
+        targets: settings.targets,
+        total: plan.todo.length,
+      });
+      this.emitProgress({ phase: 'explaining', total: plan.todo.length, reused: plan.reused, failed: store.errors(datasetId).length });
+      let computed = 0;
+      if (plan.todo.length > 0) {
+        pool ??= createExplainPool(workers, this.options.workerFile);
+        const ran = await this.explainAll(pool, plan.todo, opened.listing.root, identity.config.inputSize, task, (reply) => {
+          store.writeResults(model.id, resolvedLayer, reply.results);
+        }, (errors) => store.recordErrors(datasetId, jobId, errors), (paths) => store.clearErrors(datasetId, paths));
+        computed = ran.computed;
+        backend = ran.backend ?? backend;
+      }
+      const outcome = this.cancelled ? 'cancelled' : 'done';
+      const failed = store.errors(datasetId).length;
+      store.updateJob(jobId, { status: outcome, done: this.progress.done, failed });
+      this.emitProgress({ phase: 'finished', failed });
+      return {
+        outcome,
+        jobId,
+        datasetId,
+        modelId: model.id,
+        layer: resolvedLayer,
+        images: opened.images + opened.problems,
+        computed,
+        reused: plan.reused,
+        failed,
+        elapsedSeconds: (performance.now() - started) / 1000,
+        imagesPerSecond: this.meter.rate(computed),
+        backend,
+      };
+    } catch (error) {
+      if (jobId) store.updateJob(jobId, { status: 'failed', error: messageOf(error) });
+      throw error;
+    } finally {
+      await pool?.close();
+    }
+  }
+
+  /** Loads the model in a worker (no images): a model that cannot load fails here. */
+  private async probe(pool: ExplainPool, task: ExplainTask): Promise<ExplainReply> {
+    try {
+      return await pool.run(task, this.abort.signal);
+    } catch (error) {
+      throw new AuditError(`the model cannot be used: ${messageOf(error)}`);
+    }
+  }
+
+  /** Waits while paused or while every worker is busy; false once cancelled. */
+  private async gate(busy: () => boolean): Promise<boolean> {
+    while (!this.cancelled && (this.paused || busy())) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    return !this.cancelled;
+  }
+
+  private async explainAll(
+    pool: ExplainPool,
+    todo: readonly PlanItem[],
+    root: string,
+    inputSize: readonly [number, number],
+    task: (images: ExplainTask['images']) => ExplainTask,
+    write: (reply: ExplainReply) => void,
+    recordErrors: (errors: ImageError[]) => void,
+    clearErrors: (paths: string[]) => void,
+  ): Promise<{ computed: number; backend: string | null }> {
+    const batches = chunk(todo, this.settings.batchSize ?? DEFAULT_BATCH_SIZE);
+    let computed = 0;
+    let backend: string | null = null;
+    let inFlight = 0;
+    let firstBatch = true;
+    let failure: unknown = null;
+    const running = new Set<Promise<void>>();
+    const settle = (images: number, failed: number) => {
+      this.emitProgress({
+        done: this.progress.done + images,
+        failed: this.progress.failed + failed,
+        imagesPerSecond: this.meter.rate(computed),
+        etaSeconds: this.meter.etaSeconds(this.progress.done + images, this.progress.total),
+      });
+    };
+    // A batch that throws (or whose worker dies) is tried once more, then its images
+    // are recorded as failed with the reason; the audit goes on.
+    const explain = async (batch: DecodedBatch): Promise<void> => {
+      let reply: ExplainReply;
+      try {
+        reply = await this.runTwice(pool, task(batch.images));
+      } catch (error) {
+        if (this.cancelled) return;
+        const reason = `explaining failed twice: ${messageOf(error)}`;
+        recordErrors(batch.images.map((image, i) => ({ path: batch.paths[i]!, contentId: image.contentId, stage: 'explain', reason })));
+        settle(batch.images.length, batch.images.length);
+        return;
+      }
+      // A batch that came back is finished work: it is kept even if cancel came meanwhile.
+      write(reply);
+      clearErrors(batch.paths);
+      backend = reply.backend;
+      computed += reply.results.length;
+      settle(reply.results.length, 0);
+    };
+    let next: Promise<DecodedBatch> | null = batches.length > 0 ? decodeBatch(root, batches[0]!, inputSize) : null;
+    for (let i = 0; i < batches.length && next; i++) {
+      const batch = await next;
+      next = i + 1 < batches.length ? decodeBatch(root, batches[i + 1]!, inputSize) : null;
+      if (!(await this.gate(() => inFlight >= pool.size))) break;
+      this.meter.start();
+      if (batch.failures.length > 0) {
+        recordErrors(batch.failures);
+        settle(batch.failures.length, batch.failures.length);
+      }
+      if (batch.images.length === 0) continue;
+      if (firstBatch) {
+        // The first batch runs alone: a model that cannot run on these images (NaN
+        // output, a layer that does not exist) stops the audit before anything is stored.
+        firstBatch = false;
+        try {
+          const reply = await this.runTwice(pool, task(batch.images));
+          write(reply);
+          clearErrors(batch.paths);
+          backend = reply.backend;
+          computed += reply.results.length;
+          settle(reply.results.length, 0);
+        } catch (error) {
+          if (this.cancelled) break;
+          throw new AuditError(`the model cannot run on these images: ${messageOf(error)}`);
+        }
+        continue;
+      }
+      inFlight++;
+      const job = explain(batch)
+        .catch((error: unknown) => {
+          failure ??= error;
+          this.cancel();
+        })
+        .finally(() => {
+          inFlight--;
+          running.delete(job);
+          this.wake?.();
+        });
+      running.add(job);
+    }
+    await Promise.all(running);
+    await next?.catch(() => undefined);
+    if (failure) throw failure;
+    return { computed, backend };
+  }
+
+  private async runTwice(pool: ExplainPool, task: ExplainTask): Promise<ExplainReply> {
+    try {
+      return await pool.run(task, this.abort.signal);
+    } catch (error) {
+      if (this.cancelled) throw error;
+      return await pool.run(task, this.abort.signal);
+    }
+  }
+}
+
+export function startAudit(store: Store, settings: AuditSettings, options?: AuditOptions): AuditRun {
+  return new AuditRun(store, settings, options);
+}

@@ -1,0 +1,48 @@
+/**
+ * What the cache knows a model by: a hash over everything that changes its maps
+ * (model.json, every weight shard, the sidecar's settings). Reads files only: the
+ * main process never loads TensorFlow.js, so a fully cached re-run stays fast.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelConfig } from '../../shared/model-config';
+import { EngineError } from '../engine/errors';
+import { modelKind, readModelJson } from '../engine/model/io';
+import { readSidecar } from '../engine/model/sidecar';
+
+export interface ModelIdentity {
+  /** Absolute path of model.json. */
+  path: string;
+  hash: string;
+  kind: 'layers' | 'graph';
+  config: ModelConfig;
+}
+
+async function readWeights(dir: string, file: string): Promise<Buffer> {
+  try {
+    return await readFile(path.join(dir, file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new EngineError('model-invalid', `weight file ${path.join(dir, file)} named in the model's weightsManifest cannot be read (${code})`);
+  }
+}
+
+export async function identifyModel(modelPath: string): Promise<ModelIdentity> {
+  const absolute = path.resolve(modelPath);
+  const json = await readModelJson(absolute);
+  const { config } = await readSidecar(absolute);
+  const hash = createHash('sha256');
+  // Lengths before contents: no two different file sets hash the same by shifting bytes.
+  const add = (bytes: Buffer | string) => {
+    hash.update(`${Buffer.byteLength(bytes)}:`);
+    hash.update(bytes);
+  };
+  add(await readFile(absolute));
+  const dir = path.dirname(absolute);
+  for (const group of json.weightsManifest ?? []) {
+    for (const file of group.paths) add(await readWeights(dir, file));
+  }
+  add(JSON.stringify(config));
+  return { path: absolute, hash: hash.digest('hex'), kind: modelKind(json), config };
+}

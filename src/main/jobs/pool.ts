@@ -1,0 +1,43 @@
+/**
+ * The worker threads of an audit, on Piscina: a maintained pool that queues tasks,
+ * replaces a worker that dies, and terminates one whose task is aborted (which is
+ * how cancel stops within a second even mid-batch).
+ */
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import type { ExplainReply, ExplainTask } from './worker-protocol';
+
+export interface ExplainPool {
+  readonly size: number;
+  run(task: ExplainTask, signal?: AbortSignal): Promise<ExplainReply>;
+  close(): Promise<void>;
+}
+
+/**
+ * The worker script. From the TypeScript sources (CLI, tests) a small .mjs registers
+ * tsx first; the built app ships the worker bundled beside the main bundle.
+ */
+export function defaultWorkerFile(): string {
+  const here = import.meta.url;
+  return here.endsWith('.ts') ? new URL('./worker-entry.mjs', here).href : new URL('./audit-worker.js', here).href;
+}
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, os.availableParallelism());
+}
+
+export function createExplainPool(size: number, workerFile = defaultWorkerFile()): ExplainPool {
+  const pool = new Piscina<ExplainTask, ExplainReply>({
+    filename: workerFile,
+    minThreads: size,
+    maxThreads: size,
+    // One batch at a time per thread: tfjs work is synchronous, more would only queue.
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 60_000,
+  });
+  return {
+    size,
+    run: (task, signal) => pool.run(task, signal ? { signal } : {}),
+    close: () => pool.destroy(),
+  };
+}

@@ -1,0 +1,38 @@
+/** What the audit runner sends its worker threads, and what they send back. */
+import type { MethodName } from '../../shared/explain';
+import type { BackendName } from '../engine/backend';
+import type { RegionBox } from '../library/types';
+import type { ImageResult } from '../store/types';
+
+export interface TaskImage {
+  contentId: number;
+  /** RGB bytes at the model's input size. */
+  rgb: Uint8Array;
+  /** The original image, oriented: statistics are over the map at this size. */
+  width: number;
+  height: number;
+  regions: RegionBox[];
+  /** Class explained besides the predicted one (the true label), or -1. */
+  extraTarget: number;
+}
+
+export interface ExplainTask {
+  modelPath: string;
+  /** Identifies the model a worker holds: a changed file means a reload. */
+  modelHash: string;
+  backend?: BackendName;
+  /** Absent: the model's default layer. */
+  layer?: string;
+  methods: MethodName[];
+  targets: 'predicted' | 'label' | 'all';
+  topK: number;
+  images: TaskImage[];
+}
+
+export interface ExplainReply {
+  /** The backend that ran it, e.g. "wasm (SIMD)". */
+  backend: string;
+  /** The layer the maps read. */
+  layer: string;
+  results: ImageResult[];
+}

@@ -1,0 +1,79 @@
+/**
+ * One audit worker thread: holds its own model, explains a batch, and computes each
+ * map's attention statistics here, so the main thread only decodes and writes.
+ */
+import { encodeMap } from '../../shared/map-codec';
+import { attentionStats } from '../analysis/attention';
+import { describeBackend, initBackend } from '../engine/backend';
+import { explainBatch, type ImageExplanation } from '../engine/explain';
+import { loadModel, type LoadedModel } from '../engine/model/load';
+import type { ImageResult, MapToStore } from '../store/types';
+import type { ExplainReply, ExplainTask, TaskImage } from './worker-protocol';
+
+interface Held {
+  key: string;
+  model: LoadedModel;
+  backend: string;
+}
+
+let held: Promise<Held> | null = null;
+
+async function hold(task: ExplainTask): Promise<Held> {
+  const key = `${task.modelPath}\n${task.modelHash}\n${task.backend ?? ''}`;
+  const current = held ? await held.catch(() => null) : null;
+  if (current?.key === key) return current;
+  current?.model.network.dispose();
+  held = (async () => {
+    const backend = describeBackend(await initBackend(task.backend));
+    return { key, model: await loadModel(task.modelPath), backend };
+  })();
+  // A failed load must not stick: the next task tries again and reports its own error.
+  held.catch(() => (held = null));
+  return held;
+}
+
+function toResult(image: TaskImage, explanation: ImageExplanation): ImageResult {
+  const [best] = explanation.predictions;
+  if (!best) throw new Error('the model returned no predictions');
+  const seen = new Set<string>();
+  const maps: MapToStore[] = [];
+  for (const { method, target, map } of explanation.maps) {
+    const key = `${method}:${target.index}`;
+    if (seen.has(key)) continue; // the label slot repeats the predicted class when they agree
+    seen.add(key);
+    const encoded = encodeMap(map);
+    const stats = attentionStats(map, image, image.regions);
+    maps.push({ method, target: target.index, width: map.width, height: map.height, blob: encoded.bytes, stats });
+  }
+  return {
+    contentId: image.contentId,
+    width: image.width,
+    height: image.height,
+    prediction: {
+      predicted: best.index,
+      prob: best.prob,
+      logit: best.logit,
+      top: explanation.predictions.map(({ index, logit, prob }) => ({ index, logit, prob })),
+    },
+    maps,
+  };
+}
+
+export default async function explainTask(task: ExplainTask): Promise<ExplainReply> {
+  const { model, backend } = await hold(task);
+  const layer = task.layer ?? model.defaultLayer;
+  // No images: a probe that loads the model and checks the layer.
+  if (task.images.length === 0) {
+    model.network.split(layer);
+    return { backend, layer, results: [] };
+  }
+  const rgb = task.images.map((image) => ({ width: model.config.inputSize[1], height: model.config.inputSize[0], data: image.rgb }));
+  const target =
+    task.targets === 'all'
+      ? ({ kind: 'all' } as const)
+      : task.targets === 'label'
+        ? ({ kind: 'predicted-and', classes: task.images.map((image) => image.extraTarget) } as const)
+        : ({ kind: 'predicted' } as const);
+  const explanations = explainBatch(model, rgb, { methods: task.methods, layer, target, topK: task.topK });
+  return { backend, layer, results: task.images.map((image, i) => toResult(image, explanations[i]!)) };
+}

@@ -1,0 +1,71 @@
+/**
+ * Content hashes of a dataset's files: an image is known by its hash, so a renamed or
+ * moved file keeps its cached results. A file whose size and modification time are
+ * what a previous scan recorded keeps its hash unread, so re-opening an unchanged
+ * dataset only stats its files.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describeFsError } from './errors';
+import { mapPool } from './pool';
+import type { HashedFile, KnownFile, ListedFile, ScanProblem } from './types';
+
+/** Reads in flight at once: hashing is cheap next to the disk, so a few more than the cores. */
+export const HASH_CONCURRENCY = 8;
+
+export interface HashOptions {
+  concurrency?: number;
+  /** Called after each file, hashed, reused or refused. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface HashResult {
+  /** In the order given, without the refused ones. */
+  files: HashedFile[];
+  problems: ScanProblem[];
+  /** Files read and hashed. */
+  hashed: number;
+  /** Files whose known hash still held, not read. */
+  reused: number;
+}
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+type Outcome = { file: HashedFile; read: boolean } | { problem: ScanProblem };
+
+async function hashOne(root: string, file: ListedFile, known: KnownFile | undefined): Promise<Outcome> {
+  if (file.size === 0) return { problem: { path: file.path, reason: 'empty file (0 bytes)' } };
+  if (known && known.size === file.size && known.mtimeMs === file.mtimeMs) return { file: { ...file, hash: known.hash }, read: false };
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path.join(root, file.path));
+  } catch (error) {
+    const reason = describeFsError(error);
+    return { problem: { path: file.path, reason: reason === 'not found' ? 'file not found (removed since the folder was listed)' : reason } };
+  }
+  // It may have been emptied since it was listed.
+  if (bytes.length === 0) return { problem: { path: file.path, reason: 'empty file (0 bytes)' } };
+  return { file: { ...file, hash: sha256(bytes) }, read: true };
+}
+
+export async function hashFiles(root: string, files: readonly ListedFile[], known: ReadonlyMap<string, KnownFile>, options: HashOptions = {}): Promise<HashResult> {
+  const total = files.length;
+  let done = 0;
+  const outcomes = await mapPool(files, options.concurrency ?? HASH_CONCURRENCY, async (file) => {
+    const outcome = await hashOne(root, file, known.get(file.path));
+    options.onProgress?.(++done, total);
+    return outcome;
+  });
+  const result: HashResult = { files: [], problems: [], hashed: 0, reused: 0 };
+  for (const outcome of outcomes) {
+    if ('problem' in outcome) {
+      result.problems.push(outcome.problem);
+      continue;
+    }
+    result.files.push(outcome.file);
+    if (outcome.read) result.hashed++;
+    else result.reused++;
+  }
+  return result;
+}

@@ -1,0 +1,7 @@
+/** The store: SQLite, the only module that speaks SQL. */
+export { StoreError, type StoreErrorKind } from './errors';
+export { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
+export { openStore, type OpenOptions } from './open';
+export type { AuditRow, JobPatch, JobRow, NewJob, SizeReport, StoredError, SyncCounts } from './rows';
+export { Store } from './store';
+export type * from './types';

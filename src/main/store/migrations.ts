@@ -1,0 +1,62 @@
+/**
+ * Numbered schema migrations, tracked in PRAGMA user_version. Each runs in its own
+ * immediate transaction together with the version bump, so a crash mid-migration
+ * leaves the previous version intact, and two processes opening the same new file
+ * cannot both apply it.
+ */
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { StoreError } from './errors';
+import { SCHEMA_1 } from './schema-1';
+
+export interface Migration {
+  version: number;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, up: (db) => db.exec(SCHEMA_1) }];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export function userVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Refuses a file a newer biascope wrote: reading it could misread, writing could damage. */
+export function refuseNewerSchema(db: Database.Database, file: string, latest = LATEST_VERSION): void {
+  const version = userVersion(db);
+  if (version > latest) {
+    throw new StoreError(
+      'newer-schema',
+      `${path.basename(file)} was written by a newer biascope (schema ${version}; this version reads up to ${latest}): update biascope`,
+    );
+  }
+}
+
+/** Version 0 with tables in it is someone else's SQLite file: never add ours to it. */
+function refuseForeignDatabase(db: Database.Database, file: string): void {
+  if (userVersion(db) !== 0) return;
+  const tables = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get();
+  if (tables && tables.n > 0) {
+    throw new StoreError('not-a-database', `${file} is an SQLite file but not a biascope database`);
+  }
+}
+
+/** Brings the file up to the latest version; returns how many migrations ran. */
+export function migrate(db: Database.Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number {
+  const latest = migrations[migrations.length - 1].version;
+  let applied = 0;
+  for (const migration of migrations) {
+    const step = db.transaction(() => {
+      // Re-read inside the lock: another process may have migrated meanwhile.
+      if (userVersion(db) >= migration.version) return;
+      refuseNewerSchema(db, file, latest);
+      refuseForeignDatabase(db, file);
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+      applied++;
+    });
+    step.immediate();
+  }
+  return applied;
+}

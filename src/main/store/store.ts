@@ -1,0 +1,225 @@
+/**
+ * The store: one SQLite file per workspace (audit.db), every query of the app. Each
+ * public write is one immediate transaction; statements are prepared once, when the
+ * store opens. Open it with openStore, which configures and migrates the file.
+ */
+import type Database from 'better-sqlite3';
+import type { HashedFile, KnownFile, RegionBox } from '../library/types';
+import { Audit } from './audit';
+import { Datasets } from './datasets';
+import { ErrorLog } from './error-log';
+import { Images } from './images';
+import { Jobs } from './jobs';
+import { Maintenance } from './maintenance';
+import { userVersion } from './migrations';
+import { Models } from './models';
+import { Results } from './results';
+import type { AuditRow, JobPatch, JobRow, NewJob, SizeReport, StoredError, SyncCounts } from './rows';
+import { Tags } from './tags';
+import { writeTransaction } from './transaction';
+import type { DatasetRow, ErrorStage, ImageError, ImageResult, ImageRow, ModelRow } from './types';
+
+export class Store {
+  private readonly datasets: Datasets;
+  private readonly images: Images;
+  private readonly models: Models;
+  private readonly results: Results;
+  private readonly audit: Audit;
+  private readonly jobs: Jobs;
+  private readonly errorLog: ErrorLog;
+  private readonly tagList: Tags;
+  private readonly maintenance: Maintenance;
+  private readonly write: {
+    upsertDataset: (root: string, name?: string) => DatasetRow;
+    syncImages: Images['sync'];
+    upsertModel: Models['upsert'];
+    setModelDefaultLayer: Models['setDefaultLayer'];
+    resultSet: Results['resultSet'];
+    writeResults: Results['write'];
+    recordErrors: ErrorLog['record'];
+    clearErrors: ErrorLog['clear'];
+    createJob: Jobs['create'];
+    updateJob: Jobs['update'];
+    interruptStaleJobs: Jobs['interruptStale'];
+    addTag: Tags['add'];
+    removeTag: Tags['remove'];
+  };
+
+  /** Use openStore: it configures and migrates the file before this runs. */
+  constructor(
+    private readonly db: Database.Database,
+    readonly file: string,
+  ) {
+    this.datasets = new Datasets(db);
+    this.images = new Images(db);
+    this.models = new Models(db);
+    this.results = new Results(db);
+    this.audit = new Audit(db, this.images);
+    this.jobs = new Jobs(db);
+    this.errorLog = new ErrorLog(db);
+    this.tagList = new Tags(db);
+    this.maintenance = new Maintenance(db);
+    const tx = <A extends unknown[], R>(body: (...args: A) => R) => writeTransaction(db, body);
+    this.write = {
+      upsertDataset: tx((root: string, name?: string) => this.datasets.upsert(root, name)),
+      syncImages: tx(this.images.sync.bind(this.images)),
+      upsertModel: tx(this.models.upsert.bind(this.models)),
+      setModelDefaultLayer: tx(this.models.setDefaultLayer.bind(this.models)),
+      resultSet: tx(this.results.resultSet.bind(this.results)),
+      writeResults: tx(this.results.write.bind(this.results)),
+      recordErrors: tx(this.errorLog.record.bind(this.errorLog)),
+      clearErrors: tx(this.errorLog.clear.bind(this.errorLog)),
+      createJob: tx(this.jobs.create.bind(this.jobs)),
+      updateJob: tx(this.jobs.update.bind(this.jobs)),
+      interruptStaleJobs: tx(this.jobs.interruptStale.bind(this.jobs)),
+      addTag: tx(this.tagList.add.bind(this.tagList)),
+      removeTag: tx(this.tagList.remove.bind(this.tagList)),
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  schemaVersion(): number {
+    return userVersion(this.db);
+  }
+
+  // Datasets and images
+
+  /** By root; the name defaults to the folder's name, and an existing name is kept unless one is given. */
+  upsertDataset(root: string, name?: string): DatasetRow {
+    return this.write.upsertDataset(root, name);
+  }
+
+  datasetByRoot(root: string): DatasetRow | undefined {
+    return this.datasets.byRoot(root);
+  }
+
+  /** Path -> what the last scan recorded, for present images: equal size and mtime skip hashing. */
+  knownFiles(datasetId: number): Map<string, KnownFile> {
+    return this.images.knownFiles(datasetId);
+  }
+
+  /**
+   * Records a scan in one transaction: contents by hash, images by path, attributes and
+   * regions of listed paths; paths not listed become absent. Tags are never touched.
+   */
+  syncImages(datasetId: number, files: readonly HashedFile[], regions: ReadonlyMap<string, readonly RegionBox[]>): SyncCounts {
+    return this.write.syncImages(datasetId, files, regions);
+  }
+
+  /** Present images sorted by path, with attributes and regions. */
+  listImages(datasetId: number): ImageRow[] {
+    return this.images.list(datasetId);
+  }
+
+  // Models and results
+
+  upsertModel(model: Omit<ModelRow, 'id'>): ModelRow {
+    return this.write.upsertModel(model);
+  }
+
+  /** Class names of a model, in output order. */
+  modelClasses(modelId: number): string[] {
+    return this.models.classes(modelId);
+  }
+
+  /** The layer audits of this model use when none is asked for; null until one is learned. */
+  modelDefaultLayer(modelId: number): string | null {
+    return this.models.defaultLayer(modelId);
+  }
+
+  setModelDefaultLayer(modelId: number, layer: string): void {
+    this.write.setModelDefaultLayer(modelId, layer);
+  }
+
+  /** The id of a (model, layer, method) result set, created if new. */
+  resultSet(modelId: number, layer: string, method: string): number {
+    return this.write.resultSet(modelId, layer, method);
+  }
+
+  /** Content id -> predicted class index, for every content the model has seen. */
+  predictedClasses(modelId: number): Map<number, number> {
+    return this.results.predictedClasses(modelId);
+  }
+
+  /** Content id -> target classes with a stored map in the set. */
+  doneTargets(setId: number): Map<number, Set<number>> {
+    return this.results.doneTargets(setId);
+  }
+
+  /** One transaction: sizes, predictions, maps with statistics; all or nothing. */
+  writeResults(modelId: number, layer: string, results: readonly ImageResult[]): void {
+    this.write.writeResults(modelId, layer, results);
+  }
+
+  /** One row per present image, sorted by path, with the map of its predicted class. */
+  auditRows(datasetId: number, modelId: number, layer: string, method: string): AuditRow[] {
+    return this.audit.rows(datasetId, modelId, this.results.findSet(modelId, layer, method));
+  }
+
+  // Errors
+
+  /** One transaction; a new error replaces the one of the same path and stage. */
+  recordErrors(datasetId: number, jobId: number | null, errors: readonly ImageError[]): void {
+    this.write.recordErrors(datasetId, jobId, errors);
+  }
+
+  /** Forgets every stage's error of these paths. */
+  clearErrors(datasetId: number, paths: readonly string[]): void {
+    this.write.clearErrors(datasetId, paths);
+  }
+
+  /** Sorted by path: scan errors, and errors of images still present. */
+  errors(datasetId: number): StoredError[] {
+    return this.errorLog.list(datasetId);
+  }
+
+  failedContents(datasetId: number, stage: ErrorStage): Set<number> {
+    return this.errorLog.failedContents(datasetId, stage);
+  }
+
+  // Jobs
+
+  /** A new job, running. */
+  createJob(job: NewJob): number {
+    return this.write.createJob(job);
+  }
+
+  /** Sets finished_at when the status becomes done, cancelled or failed. */
+  updateJob(id: number, patch: JobPatch): void {
+    this.write.updateJob(id, patch);
+  }
+
+  job(id: number): JobRow | undefined {
+    return this.jobs.get(id);
+  }
+
+  /** Jobs a killed process left running or paused become interrupted; the runner calls this at start. */
+  interruptStaleJobs(): number {
+    return this.write.interruptStaleJobs();
+  }
+
+  // Tags
+
+  addTag(datasetId: number, contentIds: readonly number[], tag: string): void {
+    this.write.addTag(datasetId, contentIds, tag);
+  }
+
+  removeTag(datasetId: number, contentIds: readonly number[], tag: string): void {
+    this.write.removeTag(datasetId, contentIds, tag);
+  }
+
+  /** Content id -> its tags, sorted. */
+  tags(datasetId: number): Map<number, string[]> {
+    return this.tagList.list(datasetId);
+  }
+
+  // Maintenance
+
+  /** File size after folding the WAL into it, and row counts: for the size benchmark. */
+  sizeReport(): SizeReport {
+    return this.maintenance.sizeReport();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * An audit as the UI and the CLI see it: what to run, how far it is, how it ended.
+ * Schemas check these where they cross a process boundary. Pure: no Node, no DOM.
+ */
+import { z } from 'zod';
+import { METHODS } from './explain';
+
+/**
+ * Which classes each image's maps explain. The predicted class is always among them:
+ * the statistics of images.csv and the grid read its map.
+ * - predicted: the predicted class only;
+ * - label: the predicted class and the true label (when the model knows that label);
+ * - all: every class.
+ */
+export const AUDIT_TARGETS = ['predicted', 'label', 'all'] as const;
+export type AuditTargets = (typeof AUDIT_TARGETS)[number];
+
+export const AuditSettingsSchema = z
+  .object({
+    /** Absolute dataset root. */
+    dataset: z.string().min(1),
+    /** model.json path. */
+    model: z.string().min(1),
+    /** Target layer; the model's default when absent. */
+    layer: z.string().min(1).optional(),
+    methods: z.array(z.enum(METHODS)).min(1),
+    targets: z.enum(AUDIT_TARGETS),
+    /** Worker threads; the number of cores when absent. */
+    workers: z.number().int().min(1).max(64).optional(),
+    /** Images per worker task. */
+    batchSize: z.number().int().min(1).max(256).optional(),
+  })
+  .strict();
+export type AuditSettings = z.infer<typeof AuditSettingsSchema>;
+
+export const AUDIT_PHASES = ['scanning', 'hashing', 'planning', 'loading-model', 'explaining', 'finished'] as const;
+export type AuditPhase = (typeof AUDIT_PHASES)[number];
+
+export const AuditProgressSchema = z.object({
+  phase: z.enum(AUDIT_PHASES),
+  /** Images explained (or failed) so far in this run. */
+  done: z.number().int().min(0),
+  /** Images this run has to explain: what the cache misses. */
+  total: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  /** Images whose results were already cached. */
+  reused: z.number().int().min(0),
+  imagesPerSecond: z.number().min(0),
+  /** Seconds left at the current pace; null until there is a pace. */
+  etaSeconds: z.number().min(0).nullable(),
+  paused: z.boolean(),
+});
+export type AuditProgress = z.infer<typeof AuditProgressSchema>;
+
+export const AUDIT_OUTCOMES = ['done', 'cancelled'] as const;
+
+export const AuditSummarySchema = z.object({
+  outcome: z.enum(AUDIT_OUTCOMES),
+  jobId: z.number().int(),
+  datasetId: z.number().int(),
+  modelId: z.number().int(),
+  layer: z.string(),
+  /** Image files the dataset lists. */
+  images: z.number().int().min(0),
+  computed: z.number().int().min(0),
+  reused: z.number().int().min(0),
+  /** Files skipped (unreadable, not images) and images whose explanation failed. */
+  failed: z.number().int().min(0),
+  elapsedSeconds: z.number().min(0),
+  /** Images computed per second of the explaining phase. */
+  imagesPerSecond: z.number().min(0),
+  backend: z.string(),
+});
+export type AuditSummary = z.infer<typeof AuditSummarySchema>;

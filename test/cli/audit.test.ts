@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../fixtures/models';
+import { writeImageCorpus } from '../fixtures/bad-images';
+import { demoSubset, DEMO_MODEL } from '../jobs/demo-subset';
+import { runBiascope } from './run-cli';
+
+function readCsv(file: string): Record<string, string>[] {
+  return parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+}
+
+describe('biascope audit', () => {
+  it('writes audit.db, images.csv and errors.csv, and a second run reuses every result', async () => {
+    const dataset = demoSubset(5);
+    const out = tempDir('biascope-out-');
+    const args = ['audit', dataset, '--model', DEMO_MODEL, '--out', out, '--spurious-region', 'cue', '--spurious-threshold', '0.3'];
+    const first = await runBiascope(args);
+    expect(first.stderr).toMatch(/audit done: 10 images, 10 computed, 0 reused from cache, 0 failed/);
+    expect(first.stderr).toMatch(/images\/s/);
+    expect(first.code).toBe(0);
+    const rows = readCsv(path.join(out, 'images.csv'));
+    expect(rows).toHaveLength(10);
+    const header = Object.keys(rows[0]!);
+    expect(header.slice(0, 5)).toEqual(['path', 'label', 'predicted', 'prob', 'correct']);
+    expect(header).toEqual(expect.arrayContaining(['cue', 'split', 'hair_style', 'mass_face', 'mass_cue', 'entropy', 'peak_x', 'peak_y', 'spread', 'max', 'box_iou_object', 'spurious_score', 'spurious']));
+    expect(header.indexOf('mass_cue')).toBeLessThan(header.indexOf('entropy'));
+    expect(header.indexOf('max')).toBeLessThan(header.indexOf('box_iou_cue'));
+    for (const row of rows) {
+      expect(['doctor', 'nurse']).toContain(row['predicted']);
+      expect(Number(row['correct'])).toBe(row['predicted'] === row['label'] ? 1 : 0);
+      expect(row['spurious_score']).toBe(row['mass_cue']);
+      expect(row['spurious']).toBe(Number(row['mass_cue']) >= 0.3 ? '1' : '0');
+      const entropy = Number(row['entropy']);
+      expect(entropy).toBeGreaterThan(0);
+      expect(entropy).toBeLessThanOrEqual(1);
+    }
+    expect(readFileSync(path.join(out, 'errors.csv'), 'utf8').trim()).toBe('path,reason,stage');
+
+    const second = await runBiascope(args);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/10 images, 0 computed, 10 reused from cache/);
+    expect(second.stderr).toMatch(/nothing recomputed/);
+    expect(readCsv(path.join(out, 'images.csv'))).toEqual(rows);
+  });
+
+  it('skips every bad file with a specific reason and still completes', async () => {
+    const dataset = tempDir('biascope-corpus-');
+    const corpus = await writeImageCorpus(dataset);
+    const out = tempDir('biascope-out-');
+    const run = await runBiascope(['audit', dataset, '--model', DEMO_MODEL, '--out', out, '--workers', '1']);
+    expect(run.code).toBe(0);
+    const errors = readCsv(path.join(out, 'errors.csv'));
+    const images = readCsv(path.join(out, 'images.csv'));
+    const good = corpus.filter((c) => c.expect === 'ok');
+    for (const entry of good) {
+      const row = images.find((r) => r['path'] === entry.path);
+      expect(row?.['predicted'], entry.path).toMatch(/doctor|nurse/);
+    }
+    for (const entry of corpus.filter((c) => c.expect !== 'ok')) {
+      const error = errors.find((e) => e['path'] === entry.path);
+      expect(error, entry.path).toBeDefined();
+      expect(error!['reason'].length).toBeGreaterThan(5);
+    }
+    expect(run.stderr).toMatch(new RegExp(`${good.length} computed`));
+  });
+
+  it('fails with a clear message when it cannot run', async () => {
+    const out = tempDir('biascope-out-');
+    const missing = await runBiascope(['audit', path.join(out, 'nope'), '--model', DEMO_MODEL, '--out', out]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/biascope audit: .*nope/);
+    const usage = await runBiascope(['audit', demoSubset(1), '--out', out]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--model <model.json> is required/);
+    const guided = await runBiascope(['audit', demoSubset(1), '--model', DEMO_MODEL, '--out', out, '--method', 'guided-backprop']);
+    expect(guided.code).toBe(2);
+    expect(guided.stderr).toMatch(/--method must be one of gradcam/);
+  });
+});

@@ -1,0 +1,20 @@
+// An audit worker that fails on purpose, driven by BIASCOPE_FAULT (JSON):
+// { "mode": "throw" | "exit", "contents": [ids], "once": "<marker file>" | null }.
+// A task holding one of the contents throws (or ends its thread); with `once`, only
+// the first time (a marker file remembers it across threads), so the retry succeeds.
+import { existsSync, writeFileSync } from 'node:fs';
+import { register } from 'tsx/esm/api';
+
+register();
+const { default: explainTask } = await import('../../src/main/jobs/worker.ts');
+const fault = JSON.parse(process.env.BIASCOPE_FAULT ?? '{}');
+
+export default async function faultyTask(task) {
+  const hit = task.images.some((image) => (fault.contents ?? []).includes(image.contentId));
+  if (hit && !(fault.once && existsSync(fault.once))) {
+    if (fault.once) writeFileSync(fault.once, 'failed once');
+    if (fault.mode === 'exit') process.exit(3);
+    throw new Error(`injected failure for contents ${fault.contents.join(', ')}`);
+  }
+  return explainTask(task);
+}
