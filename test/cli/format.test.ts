@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asciiHeatmap, formatMap, formatPredictions, RAMP, shrinkMap } from '../../src/main/cli/format';
 import { mapRecord, roundFloat } from '../../src/main/cli/json-lines';
-import { mapWithConcurrency } from '../../src/main/cli/concurrency';
+import { mapWithConcurrency } from '../../src/main/util/concurrency';
 import { chunks } from '../../src/main/cli/explain';
 import type { ExplainedMap, ImageExplanation } from '../../src/main/engine/explain';
 

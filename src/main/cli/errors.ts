@@ -3,7 +3,10 @@
  * Exit codes: 1 for a failure of the work itself, 2 for a command line that is wrong.
  */
 import { EngineError } from '../engine/errors';
+import { AuditError } from '../jobs/audit';
 import { ImageDecodeError } from '../library/decode';
+import { DatasetError } from '../library/errors';
+import { StoreError } from '../store/errors';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -34,8 +37,9 @@ export interface Failure {
 
 export function describeFailure(error: unknown): Failure {
   if (error instanceof UsageError) return { message: error.message, exitCode: EXIT_USAGE, usage: true };
-  if (error instanceof EngineError || error instanceof CliError || error instanceof ImageDecodeError) {
-    return { message: error.message, exitCode: EXIT_FAILURE, usage: false };
+  const expected = [EngineError, CliError, ImageDecodeError, AuditError, DatasetError, StoreError];
+  if (expected.some((kind) => error instanceof kind)) {
+    return { message: (error as Error).message, exitCode: EXIT_FAILURE, usage: false };
   }
   // A bug, not a user error: the stack is what a report needs.
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

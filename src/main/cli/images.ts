@@ -4,7 +4,7 @@
  */
 import { decodeImage, ImageDecodeError } from '../library/decode';
 import type { RgbImage } from '../engine/preprocess';
-import { mapWithConcurrency } from './concurrency';
+import { mapWithConcurrency } from '../util/concurrency';
 
 /** Decodes in flight at once: sharp works on libuv's threads (4 by default). */
 export const DECODE_CONCURRENCY = 4;

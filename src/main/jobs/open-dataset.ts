@@ -36,10 +36,8 @@ export async function openDataset(
   store.syncImages(dataset.id, hashed.files, listing.regions);
   const problems = [...listing.problems, ...hashed.problems];
   // A scan error lasts only while the file is still a problem.
-  store.clearErrors(dataset.id, hashed.files.map((f) => f.path));
-  store.recordErrors(
+  store.replaceScanErrors(
     dataset.id,
-    null,
     problems.map((p) => ({ path: p.path, contentId: null, stage: 'scan' as const, reason: p.reason })),
   );
   return { dataset, listing, images: hashed.files.length, hashed: hashed.hashed, reusedHashes: hashed.reused, problems: problems.length };

@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import type { PathIndex } from './paths';
-import type { PlacedBox, RegionsRead } from './regions';
-import { toBox } from './regions';
+import { type PlacedBox, type RegionsRead, toBox } from './regions';
 import type { ScanProblem } from './types';
 
 /** Whether a file at the root is read as COCO annotations. */

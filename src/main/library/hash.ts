@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { mapWithConcurrency } from '../util/concurrency';
 import { describeFsError } from './errors';
-import { mapPool } from './pool';
 import type { HashedFile, KnownFile, ListedFile, ScanProblem } from './types';
 
-/** Reads in flight at once: hashing is cheap next to the disk, so a few more than the cores. */
+/** Reads in flight at once: enough to keep a disk or a network drive busy while the CPU hashes. */
 export const HASH_CONCURRENCY = 8;
 
 export interface HashOptions {
@@ -52,7 +52,7 @@ async function hashOne(root: string, file: ListedFile, known: KnownFile | undefi
 export async function hashFiles(root: string, files: readonly ListedFile[], known: ReadonlyMap<string, KnownFile>, options: HashOptions = {}): Promise<HashResult> {
   const total = files.length;
   let done = 0;
-  const outcomes = await mapPool(files, options.concurrency ?? HASH_CONCURRENCY, async (file) => {
+  const outcomes = await mapWithConcurrency(files, Math.max(1, options.concurrency ?? HASH_CONCURRENCY), async (file) => {
     const outcome = await hashOne(root, file, known.get(file.path));
     options.onProgress?.(++done, total);
     return outcome;

@@ -5,16 +5,16 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { mapWithConcurrency } from '../util/concurrency';
 import { fieldCountProblem, findColumns, readCsv } from './csv';
 import { DatasetError, describeFsError } from './errors';
-import { mapPool } from './pool';
 import { toRelativePath } from './paths';
 import type { ListedFile, ScanProblem } from './types';
 
 export const MANIFEST = 'manifest.csv';
 
 /** Stats in flight at once: enough to hide latency on network drives. */
-const STAT_CONCURRENCY = 32;
+export const STAT_CONCURRENCY = 32;
 
 export interface ManifestListing {
   files: ListedFile[];
@@ -107,7 +107,7 @@ async function statRow(root: string, row: ManifestRow): Promise<ListedFile | Sca
 
 export async function listFromManifest(root: string, text: string): Promise<ManifestListing> {
   const { rows, problems, attributeNames } = rowsOf(text);
-  const results = await mapPool(rows, STAT_CONCURRENCY, (row) => statRow(root, row));
+  const results = await mapWithConcurrency(rows, STAT_CONCURRENCY, (row) => statRow(root, row));
   const files: ListedFile[] = [];
   for (const result of results) {
     if ('label' in result) files.push(result);

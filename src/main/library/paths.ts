@@ -11,13 +11,14 @@ export const isHidden = (name: string): boolean => name.startsWith('.');
 /** Sorts by code unit, not locale, so the order is the same on every machine. */
 export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export type RelativePath = { ok: true; path: string } | { ok: false; reason: string };
+/** A path found, or why not. */
+export type PathResult = { ok: true; path: string } | { ok: false; reason: string };
 
 /**
  * A path written in a manifest or an annotation file, as a clean path relative to the
  * root with forward slashes; refused when absolute or when it climbs out of the root.
  */
-export function toRelativePath(written: string): RelativePath {
+export function toRelativePath(written: string): PathResult {
   const slashed = written.trim().replaceAll('\\', '/');
   if (slashed === '') return { ok: false, reason: 'empty path' };
   if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) return { ok: false, reason: `absolute path "${written}"; paths must be relative to the dataset folder` };
@@ -26,8 +27,6 @@ export function toRelativePath(written: string): RelativePath {
   if (normal === '.') return { ok: false, reason: `path "${written}" is the dataset folder itself` };
   return { ok: true, path: normal };
 }
-
-export type PathMatch = { ok: true; path: string } | { ok: false; reason: string };
 
 /**
  * Finds a listed file from a name written by an annotation tool, which may be the
@@ -44,12 +43,10 @@ export class PathIndex {
       const key = listed.normalize('NFC');
       this.exact.set(key, listed);
       const base = path.posix.basename(key);
-      this.byBasename.set(base, [...(this.byBasename.get(base) ?? []), listed]);
+      const named = this.byBasename.get(base);
+      if (named) named.push(listed);
+      else this.byBasename.set(base, [listed]);
     }
-  }
-
-  has(relative: string): boolean {
-    return this.exact.has(relative.normalize('NFC'));
   }
 
   /** Exact match only: for files that name paths relative to the root (regions.csv). */
@@ -58,7 +55,7 @@ export class PathIndex {
   }
 
   /** Exact path, else the one listed path that shares its trailing segments, else a unique base name. */
-  match(written: string): PathMatch {
+  match(written: string): PathResult {
     const relative = toRelativePath(written);
     const key = (relative.ok ? relative.path : written.replaceAll('\\', '/')).normalize('NFC');
     const exact = this.exact.get(key);

@@ -4,8 +4,7 @@
  * several of them with the same name (two faces).
  */
 import { fieldCountProblem, findColumns, readCsv } from './csv';
-import type { PathIndex } from './paths';
-import { toRelativePath } from './paths';
+import { type PathIndex, toRelativePath } from './paths';
 import type { RegionBox, ScanProblem } from './types';
 
 export const REGIONS = 'regions.csv';

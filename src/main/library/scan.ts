@@ -5,18 +5,15 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { mapWithConcurrency } from '../util/concurrency';
 import { readAnnotations } from './annotations';
 import { DatasetError, describeFsError } from './errors';
-import { listFromManifest, MANIFEST } from './manifest';
+import { listFromManifest, MANIFEST, STAT_CONCURRENCY } from './manifest';
 import { byCodeUnit, PathIndex } from './paths';
-import { mapPool } from './pool';
 import type { DatasetListing, ListedFile, ScanProblem } from './types';
 import { findClassImages, type FoundImage } from './walk';
 
 export { DatasetError } from './errors';
-
-/** Stats in flight at once: enough to hide latency on network drives. */
-const STAT_CONCURRENCY = 32;
 
 interface BaseListing {
   source: DatasetListing['source'];
@@ -58,7 +55,7 @@ async function statFound(image: FoundImage): Promise<ListedFile | ScanProblem> {
 async function listFromFolders(root: string): Promise<BaseListing> {
   const { images, problems } = await findClassImages(root);
   const files: ListedFile[] = [];
-  for (const result of await mapPool(images, STAT_CONCURRENCY, statFound)) {
+  for (const result of await mapWithConcurrency(images, STAT_CONCURRENCY, statFound)) {
     if ('label' in result) files.push(result);
     else problems.push(result);
   }

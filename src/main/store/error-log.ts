@@ -15,6 +15,8 @@ function statements(db: Database.Database) {
          content_id = excluded.content_id, reason = excluded.reason, job_id = excluded.job_id, at = excluded.at`,
     ),
     clear: db.prepare<[number, string]>('DELETE FROM errors WHERE dataset_id = ? AND path = ?'),
+    clearStage: db.prepare<[number, string, ErrorStage]>('DELETE FROM errors WHERE dataset_id = ? AND path = ? AND stage = ?'),
+    clearAllOfStage: db.prepare<[number, ErrorStage]>('DELETE FROM errors WHERE dataset_id = ? AND stage = ?'),
     // A decode or explain error of a file that has since gone is no longer the user's concern.
     list: db.prepare<{ datasetId: number }, Omit<StoredError, 'stage'> & { stage: string }>(
       `SELECT e.path, e.content_id AS contentId, e.stage, e.reason, e.at FROM errors e
@@ -47,8 +49,17 @@ export class ErrorLog {
   }
 
   /** The body of Store.clearErrors; the caller runs it in a transaction. */
-  clear(datasetId: number, paths: readonly string[]): void {
-    for (const path of paths) this.sql.clear.run(datasetId, path);
+  clear(datasetId: number, paths: readonly string[], stage?: ErrorStage): void {
+    for (const path of paths) {
+      if (stage) this.sql.clearStage.run(datasetId, path, stage);
+      else this.sql.clear.run(datasetId, path);
+    }
+  }
+
+  /** The body of Store.replaceScanErrors: a scan's problems are the whole truth about scanning. */
+  replaceScan(datasetId: number, errors: readonly ImageError[]): void {
+    this.sql.clearAllOfStage.run(datasetId, 'scan');
+    this.record(datasetId, null, errors);
   }
 
   list(datasetId: number): StoredError[] {

@@ -38,6 +38,7 @@ export class Store {
     writeResults: Results['write'];
     recordErrors: ErrorLog['record'];
     clearErrors: ErrorLog['clear'];
+    replaceScanErrors: ErrorLog['replaceScan'];
     createJob: Jobs['create'];
     updateJob: Jobs['update'];
     interruptStaleJobs: Jobs['interruptStale'];
@@ -69,6 +70,7 @@ export class Store {
       writeResults: tx(this.results.write.bind(this.results)),
       recordErrors: tx(this.errorLog.record.bind(this.errorLog)),
       clearErrors: tx(this.errorLog.clear.bind(this.errorLog)),
+      replaceScanErrors: tx(this.errorLog.replaceScan.bind(this.errorLog)),
       createJob: tx(this.jobs.create.bind(this.jobs)),
       updateJob: tx(this.jobs.update.bind(this.jobs)),
       interruptStaleJobs: tx(this.jobs.interruptStale.bind(this.jobs)),
@@ -166,9 +168,14 @@ export class Store {
     this.write.recordErrors(datasetId, jobId, errors);
   }
 
-  /** Forgets every stage's error of these paths. */
-  clearErrors(datasetId: number, paths: readonly string[]): void {
-    this.write.clearErrors(datasetId, paths);
+  /** Forgets the errors of these paths: of one stage, or of every stage. */
+  clearErrors(datasetId: number, paths: readonly string[], stage?: ErrorStage): void {
+    this.write.clearErrors(datasetId, paths, stage);
+  }
+
+  /** One transaction: the scan errors of a dataset become exactly these. */
+  replaceScanErrors(datasetId: number, errors: readonly ImageError[]): void {
+    this.write.replaceScanErrors(datasetId, errors);
   }
 
   /** Sorted by path: scan errors, and errors of images still present. */
