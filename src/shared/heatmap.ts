@@ -8,21 +8,33 @@ import type { MapData } from './explain';
  */
 export function upsampleBilinear(map: MapData, width: number, height: number): MapData {
   const out = new Float32Array(width * height);
+  // Column sources and weights are the same on every row: computed once.
   const sx = map.width / width;
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const wxs = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), map.width - 1);
+    x0s[x] = Math.floor(fx);
+    x1s[x] = Math.min(x0s[x]! + 1, map.width - 1);
+    wxs[x] = fx - x0s[x]!;
+  }
   const sy = map.height / height;
+  const src = map.data;
   for (let y = 0; y < height; y++) {
     const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), map.height - 1);
     const y0 = Math.floor(fy);
-    const y1 = Math.min(y0 + 1, map.height - 1);
     const wy = fy - y0;
+    const top = y0 * map.width;
+    const bottom = Math.min(y0 + 1, map.height - 1) * map.width;
+    const row = y * width;
     for (let x = 0; x < width; x++) {
-      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), map.width - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, map.width - 1);
-      const wx = fx - x0;
-      const top = map.data[y0 * map.width + x0]! * (1 - wx) + map.data[y0 * map.width + x1]! * wx;
-      const bottom = map.data[y1 * map.width + x0]! * (1 - wx) + map.data[y1 * map.width + x1]! * wx;
-      out[y * width + x] = top * (1 - wy) + bottom * wy;
+      const x0 = x0s[x]!;
+      const x1 = x1s[x]!;
+      const wx = wxs[x]!;
+      const t = src[top + x0]! * (1 - wx) + src[top + x1]! * wx;
+      const b = src[bottom + x0]! * (1 - wx) + src[bottom + x1]! * wx;
+      out[row + x] = t * (1 - wy) + b * wy;
     }
   }
   return { width, height, data: out };
