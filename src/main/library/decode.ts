@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { RgbImage } from '../engine/preprocess';
+import { JS_RESIZE_MAX_FACTOR, resizeRgbBilinear } from './resize';
 import { decoderFailure, type Failure, ImageDecodeError, readFailure, tooLarge } from './decode-errors';
 
 export { type DecodeFailure, ImageDecodeError } from './decode-errors';
@@ -44,20 +45,18 @@ export async function decodeImage(file: string, [height, width]: readonly [numbe
   try {
     const header = await sharp(bytes, { pages: 1, limitInputPixels: false }).metadata();
     if (header.width * header.height > MAX_INPUT_PIXELS) throw failed(file, tooLarge(header.width, header.height, MAX_INPUT_PIXELS));
-    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', pages: 1 })
+    const original = { width: header.autoOrient.width, height: header.autoOrient.height };
+    const nearModelSize = original.width <= width * JS_RESIZE_MAX_FACTOR && original.height <= height * JS_RESIZE_MAX_FACTOR;
+    let pipeline = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', pages: 1 })
       .rotate()
       .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .resize(width, height, { fit: 'fill', kernel: 'linear' })
-      .removeAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+      .toColourspace('srgb');
+    // Large images shrink in libvips (anti-aliased, and JPEGs shrink while decoding).
+    if (!nearModelSize) pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: 'linear' });
+    const { data, info } = await pipeline.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw failed(file, { kind: 'corrupt', reason: `decoded to ${info.channels} channels, expected 3` });
-    return {
-      rgb: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) },
-      width: header.autoOrient.width,
-      height: header.autoOrient.height,
-    };
+    const decoded = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    return { rgb: resizeRgbBilinear(decoded, width, height), ...original };
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error;
     throw failed(file, decoderFailure(error, bytes, MAX_INPUT_PIXELS));
