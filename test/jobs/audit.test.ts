@@ -118,6 +118,17 @@ describe('an audit of the demo dataset', () => {
     expect(store.sizeReport().results).toBe(0);
   });
 
+  it('stops with the reason when the sidecar disagrees with the model, storing nothing', async () => {
+    const dataset = demoSubset(2);
+    const model = demoModelCopy();
+    const sidecar = path.join(path.dirname(model), 'biascope.json');
+    writeFileSync(sidecar, JSON.stringify({ ...JSON.parse(readFileSync(sidecar, 'utf8')), inputSize: [128, 128] }));
+    const store = freshStore();
+    const run = startAudit(store, settings(dataset, { model }));
+    await expect(run.finished).rejects.toThrow(/inputSize.*\[128, 128\].*96x96/);
+    expect(store.sizeReport().results).toBe(0);
+  });
+
   it('refuses guided methods, which are computed on demand', () => {
     const store = freshStore();
     expect(() => startAudit(store, settings('/nowhere', { methods: ['guided-backprop'] }))).toThrow(/on demand/);
