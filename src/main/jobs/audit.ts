@@ -276,10 +276,16 @@ export class AuditRun extends EventEmitter<AuditEvents> {
       computed += reply.results.length;
       settle(reply.results.length, 0);
     };
-    let next: Promise<DecodedBatch> | null = batches.length > 0 ? decodeBatch(root, batches[0]!, inputSize) : null;
+    // Decoding runs one batch ahead; a decode left behind by a stop must not reject unobserved.
+    const decodeAhead = (i: number) => {
+      const promise = decodeBatch(root, batches[i]!, inputSize);
+      promise.catch(() => undefined);
+      return promise;
+    };
+    let next: Promise<DecodedBatch> | null = batches.length > 0 ? decodeAhead(0) : null;
     for (let i = 0; i < batches.length && next; i++) {
       const batch = await next;
-      next = i + 1 < batches.length ? decodeBatch(root, batches[i + 1]!, inputSize) : null;
+      next = i + 1 < batches.length ? decodeAhead(i + 1) : null;
       if (!(await this.gate(() => inFlight >= pool.size))) break;
       this.meter.start();
       if (batch.failures.length > 0) {
