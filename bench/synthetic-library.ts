@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { mapWithConcurrency } from '../src/main/util/concurrency';
+import { mulberry32 } from '../scripts/random';
 
 export interface LibrarySpec {
   images: number;
@@ -17,20 +18,8 @@ export interface LibrarySpec {
   format: 'jpeg' | 'png';
 }
 
-/** A small deterministic generator (mulberry32): the same library on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function imageBytes(index: number, spec: LibrarySpec): Promise<Buffer> {
-  const next = random(index + 1);
+  const next = mulberry32(index + 1); // the same library on every run
   const seedPixels = Buffer.from(Array.from({ length: 6 * 6 * 3 }, () => Math.floor(next() * 256)));
   const size = Math.round(Math.min(spec.width, spec.height) * (0.15 + next() * 0.2));
   const square = await sharp({ create: { width: size, height: size, channels: 3, background: { r: 255, g: 255, b: 255 } } }).png().toBuffer();

@@ -21,6 +21,7 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { mulberry32 } from './random';
 
 const SIZE = 96;
 
@@ -58,18 +59,6 @@ const HAIR: Record<HairColour, string> = {
 const OBJECT_COLOURS = ['#2c2c2c', '#5d6670', '#7a5a3c', '#4c6b4f'] as const;
 
 // ---------------------------------------------------------------- randomness
-
-/** mulberry32: a tiny, fast 32-bit PRNG; good enough for picture layout. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a, to turn a picture's identity into an independent seed. */
 function hashString(text: string): number {

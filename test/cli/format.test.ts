@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { asciiHeatmap, formatMap, formatPredictions, RAMP, shrinkMap } from '../../src/main/cli/format';
 import { mapRecord, roundFloat } from '../../src/main/cli/json-lines';
 import { mapWithConcurrency } from '../../src/main/util/concurrency';
-import { chunks } from '../../src/main/cli/explain';
+import { chunks } from '../../src/main/util/chunks';
 import type { ExplainedMap, ImageExplanation } from '../../src/main/engine/explain';
 
 const map = (width: number, height: number, values: number[]) => ({ width, height, data: Float32Array.from(values) });

@@ -11,6 +11,7 @@ import { EXPLAIN_USAGE, parseExplainArgs, type ExplainRequest } from './explain-
 import { formatMap, formatPredictions, indent } from './format';
 import { isDecoded, readImages, type ReadImage } from './images';
 import { withModel } from './model-path';
+import { chunks } from '../util/chunks';
 import { errorRecord, mapRecord } from './json-lines';
 import type { CliIO } from './io';
 import type { Command } from './command';
@@ -29,13 +30,6 @@ export function explainOptionsFor(model: LoadedModel, request: ExplainRequest): 
     if ('reason' in head) throw new EngineError('method-unsupported', `cam: ${head.reason}`);
   }
   return { methods: [request.method], layer, target, topK: request.top };
-}
-
-/** Splits `items` into consecutive chunks of at most `size`. */
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 async function report(io: CliIO, json: boolean, image: ReadImage, explanation: ImageExplanation | undefined): Promise<void> {

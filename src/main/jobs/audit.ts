@@ -16,6 +16,7 @@ import { openDataset } from './open-dataset';
 import { planAudit, type PlanItem } from './plan';
 import { createExplainPool, defaultWorkerCount, type ExplainPool } from './pool';
 import { ProgressMeter } from './progress';
+import { chunks } from '../util/chunks';
 import type { ExplainReply, ExplainTask } from './worker-protocol';
 
 export const DEFAULT_BATCH_SIZE = 8;
@@ -38,12 +39,6 @@ export interface AuditOptions {
 
 interface AuditEvents {
   progress: [AuditProgress];
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 function messageOf(error: unknown): string {
@@ -241,7 +236,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
     recordErrors: (errors: ImageError[]) => void,
     clearErrors: (paths: string[]) => void,
   ): Promise<{ computed: number; backend: string | null }> {
-    const batches = chunk(todo, this.settings.batchSize ?? DEFAULT_BATCH_SIZE);
+    const batches = chunks(todo, this.settings.batchSize ?? DEFAULT_BATCH_SIZE);
     let computed = 0;
     let backend: string | null = null;
     let inFlight = 0;
@@ -256,6 +251,14 @@ export class AuditRun extends EventEmitter<AuditEvents> {
         etaSeconds: this.meter.etaSeconds(this.progress.done + images, this.progress.total),
       });
     };
+    // A batch that came back is finished work: it is kept even if cancel came meanwhile.
+    const keep = (batch: DecodedBatch, reply: ExplainReply) => {
+      write(reply);
+      clearErrors(batch.paths);
+      backend = reply.backend;
+      computed += reply.results.length;
+      settle(reply.results.length, 0);
+    };
     // A batch that throws (or whose worker dies) is tried once more, then its images
     // are recorded as failed with the reason; the audit goes on.
     const explain = async (batch: DecodedBatch): Promise<void> => {
@@ -269,12 +272,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
         settle(batch.images.length, batch.images.length);
         return;
       }
-      // A batch that came back is finished work: it is kept even if cancel came meanwhile.
-      write(reply);
-      clearErrors(batch.paths);
-      backend = reply.backend;
-      computed += reply.results.length;
-      settle(reply.results.length, 0);
+      keep(batch, reply);
     };
     // Decoding runs one batch ahead; a decode left behind by a stop must not reject unobserved.
     const decodeAhead = (i: number) => {
@@ -298,12 +296,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
         // output, a layer that does not exist) stops the audit before anything is stored.
         firstBatch = false;
         try {
-          const reply = await this.runTwice(pool, task(batch.images));
-          write(reply);
-          clearErrors(batch.paths);
-          backend = reply.backend;
-          computed += reply.results.length;
-          settle(reply.results.length, 0);
+          keep(batch, await this.runTwice(pool, task(batch.images)));
         } catch (error) {
           if (this.cancelled) break;
           throw new AuditError(`the model cannot run on these images: ${messageOf(error)}`);
