@@ -12,6 +12,7 @@ import {
   type BiascopeApi,
   type Result,
 } from '../shared/api';
+import type { Workspace } from './workspace/workspace';
 
 export interface ApiOptions {
   /** Product name and version, from package.json (or Electron's `app`). */
@@ -19,7 +20,8 @@ export interface ApiOptions {
   version: string;
 }
 
-export function createApi(options: ApiOptions): BiascopeApi {
+/** The contract over a workspace: each method is a thin call, so transports and tests see one surface. */
+export function createApi(options: ApiOptions, workspace: Workspace): BiascopeApi {
   return {
     appInfo: () =>
       Promise.resolve({
@@ -28,6 +30,23 @@ export function createApi(options: ApiOptions): BiascopeApi {
         node: process.versions.node,
         electron: process.versions['electron'] ?? null,
       }),
+    startup: async () => workspace.startup(),
+    pickPath: ({ kind }) => workspace.pickPath(kind),
+    openDataset: ({ root }) => workspace.openDataset(root),
+    openModel: ({ path }) => workspace.openModel(path),
+    storedAudits: async ({ datasetId }) => workspace.storedAudits(datasetId),
+    startAudit: async (settings) => workspace.startAudit(settings),
+    auditState: async () => workspace.auditState(),
+    pauseAudit: async () => workspace.pauseAudit(),
+    resumeAudit: async () => workspace.resumeAudit(),
+    cancelAudit: async () => workspace.cancelAudit(),
+    classSummary: async (key) => workspace.classSummary(key),
+    gridIndex: async (query) => workspace.gridIndex(query),
+    gridTiles: async ({ key, ids }) => workspace.gridTiles(key, ids),
+    imageDetail: async ({ key, imageId }) => workspace.imageDetail(key, imageId),
+    explainImage: ({ key, imageId, method, target }) => workspace.explainImage(key, imageId, method, target),
+    setTags: async (change) => workspace.setTags(change),
+    tagCounts: async ({ datasetId }) => workspace.tagCounts(datasetId),
   };
 }
 

@@ -5,6 +5,38 @@
  * Pure: no Node, no DOM.
  */
 import { z } from 'zod';
+import { AuditProgressSchema, AuditSettingsSchema, AuditSummarySchema, type AuditSettings } from './audit';
+import type { MethodName } from './explain';
+import {
+  AuditKeySchema,
+  ClassSummarySchema,
+  DatasetViewSchema,
+  ExplanationSchema,
+  GridIndexSchema,
+  GridQuerySchema,
+  ImageDetailSchema,
+  MethodSchema,
+  ModelViewSchema,
+  RecentDatasetSchema,
+  StoredAuditSchema,
+  TagChangeSchema,
+  TagCountSchema,
+  TagsOfSchema,
+  TileSchema,
+  type AuditKey,
+  type ClassSummary,
+  type DatasetView,
+  type Explanation,
+  type GridIndex,
+  type GridQuery,
+  type ImageDetail,
+  type ModelView,
+  type StoredAudit,
+  type TagChange,
+  type TagCount,
+  type TagsOf,
+  type Tile,
+} from './views';
 
 // ---------------------------------------------------------------- errors and results
 
@@ -120,9 +152,71 @@ export const AppInfoSchema = z
   .strict();
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
+export const AUDIT_STATUSES = ['running', 'paused', 'done', 'cancelled', 'failed'] as const;
+
+/** An audit started from the UI: its settings, live progress, and how it ended. */
+export const AuditStateSchema = z.object({
+  status: z.enum(AUDIT_STATUSES),
+  settings: AuditSettingsSchema,
+  datasetId: z.number().int().nullable(),
+  modelId: z.number().int().nullable(),
+  /** The layer the maps read, once the model is loaded. */
+  layer: z.string().nullable(),
+  progress: AuditProgressSchema,
+  summary: AuditSummarySchema.nullable(),
+  /** Why it failed, in words. */
+  error: z.string().nullable(),
+});
+export type AuditState = z.infer<typeof AuditStateSchema>;
+
+/** Where the user left off, or the demo on a first run. */
+export const StartupSchema = z.object({
+  /** The demo shipped with the app, preselected on a first run. */
+  demo: z.object({ dataset: z.string(), model: z.string() }).nullable(),
+  recent: z.array(RecentDatasetSchema),
+  /** The last reviewed audit, opened from the database without a re-scan. */
+  last: z
+    .object({ dataset: DatasetViewSchema, model: ModelViewSchema, layer: z.string(), method: MethodSchema })
+    .nullable(),
+  /** The audit running now, if any. */
+  audit: AuditStateSchema.nullable(),
+  /** Whether native file pickers exist (the desktop app) or paths are typed (a browser). */
+  dialogs: z.boolean(),
+});
+export type Startup = z.infer<typeof StartupSchema>;
+
+const Path = z.string().min(1);
+const DatasetRef = z.object({ datasetId: z.number().int().nonnegative() });
+
 export interface BiascopeApi {
   /** Name and versions of the running back end. */
   appInfo(): Promise<AppInfo>;
+  startup(): Promise<Startup>;
+  /** A native picker; `unsupported` in a browser. Null when the user cancels. */
+  pickPath(request: { kind: 'dataset' | 'model' }): Promise<string | null>;
+  /** Scans a dataset folder (new files hashed, known ones only stat'ed) and allows its images to be served. */
+  openDataset(request: { root: string }): Promise<DatasetView>;
+  /** Loads a model to list its layers, and registers it. */
+  openModel(request: { path: string }): Promise<ModelView>;
+  /** Audits already stored for a dataset. */
+  storedAudits(request: { datasetId: number }): Promise<StoredAudit[]>;
+  /** Starts an audit; `conflict` while another runs. */
+  startAudit(settings: AuditSettings): Promise<AuditState>;
+  auditState(): Promise<AuditState | null>;
+  pauseAudit(): Promise<AuditState | null>;
+  resumeAudit(): Promise<AuditState | null>;
+  cancelAudit(): Promise<AuditState | null>;
+  classSummary(key: AuditKey): Promise<ClassSummary[]>;
+  /** The ordered ids of a filtered, sorted grid. */
+  gridIndex(query: GridQuery): Promise<GridIndex>;
+  /** Tiles of the given image ids, in the same order. */
+  gridTiles(request: { key: AuditKey; ids: number[] }): Promise<Tile[]>;
+  imageDetail(request: { key: AuditKey; imageId: number }): Promise<ImageDetail>;
+  /** Computes one map on demand (any method, any class). */
+  explainImage(request: { key: AuditKey; imageId: number; method: MethodName; target: string }): Promise<Explanation>;
+  /** Adds and removes tags on many images in one transaction; returns their tags now. */
+  setTags(change: TagChange): Promise<TagsOf>;
+  tagCounts(request: { datasetId: number }): Promise<TagCount[]>;
 }
 
 export type ApiMethod = keyof BiascopeApi;
@@ -140,6 +234,29 @@ export interface MethodSchema<A extends unknown[], V> {
  */
 export const API_SCHEMAS: { readonly [M in ApiMethod]: MethodSchema<ApiArgs<M>, ApiValue<M>> } = {
   appInfo: { args: z.tuple([]), value: AppInfoSchema },
+  startup: { args: z.tuple([]), value: StartupSchema },
+  pickPath: { args: z.tuple([z.object({ kind: z.enum(['dataset', 'model']) })]), value: z.string().nullable() },
+  openDataset: { args: z.tuple([z.object({ root: Path })]), value: DatasetViewSchema },
+  openModel: { args: z.tuple([z.object({ path: Path })]), value: ModelViewSchema },
+  storedAudits: { args: z.tuple([DatasetRef]), value: z.array(StoredAuditSchema) },
+  startAudit: { args: z.tuple([AuditSettingsSchema]), value: AuditStateSchema },
+  auditState: { args: z.tuple([]), value: AuditStateSchema.nullable() },
+  pauseAudit: { args: z.tuple([]), value: AuditStateSchema.nullable() },
+  resumeAudit: { args: z.tuple([]), value: AuditStateSchema.nullable() },
+  cancelAudit: { args: z.tuple([]), value: AuditStateSchema.nullable() },
+  classSummary: { args: z.tuple([AuditKeySchema]), value: z.array(ClassSummarySchema) },
+  gridIndex: { args: z.tuple([GridQuerySchema]), value: GridIndexSchema },
+  gridTiles: {
+    args: z.tuple([z.object({ key: AuditKeySchema, ids: z.array(z.number().int().nonnegative()).max(2000) })]),
+    value: z.array(TileSchema),
+  },
+  imageDetail: { args: z.tuple([z.object({ key: AuditKeySchema, imageId: z.number().int() })]), value: ImageDetailSchema },
+  explainImage: {
+    args: z.tuple([z.object({ key: AuditKeySchema, imageId: z.number().int(), method: MethodSchema, target: z.string() })]),
+    value: ExplanationSchema,
+  },
+  setTags: { args: z.tuple([TagChangeSchema]), value: TagsOfSchema },
+  tagCounts: { args: z.tuple([DatasetRef]), value: z.array(TagCountSchema) },
 };
 
 export const API_METHODS = Object.freeze(Object.keys(API_SCHEMAS) as ApiMethod[]);

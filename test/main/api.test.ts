@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createApi, dispatch } from '../../src/main/api';
 import { CallError, type BiascopeApi } from '../../src/shared/api';
+import type { Workspace } from '../../src/main/workspace/workspace';
 
-const api = createApi({ name: 'biascope', version: '0.1.0' });
+const api = createApi({ name: 'biascope', version: '0.1.0' }, {} as Workspace);
 
 function withAppInfo(appInfo: () => Promise<unknown>): BiascopeApi {
   return { appInfo } as BiascopeApi;

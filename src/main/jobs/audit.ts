@@ -37,8 +37,17 @@ export interface AuditOptions {
   topK?: number;
 }
 
+/** What the audit writes to, known once the dataset is synced and the model's layer resolved. */
+export interface AuditTarget {
+  datasetId: number;
+  modelId: number;
+  layer: string;
+}
+
 interface AuditEvents {
   progress: [AuditProgress];
+  /** Results start to land under this target: a UI can show them while the audit runs. */
+  ready: [AuditTarget];
 }
 
 function messageOf(error: unknown): string {
@@ -81,6 +90,9 @@ export class AuditRun extends EventEmitter<AuditEvents> {
     // Started on the next tick, so callers can subscribe to progress first.
     this.finished = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.run());
   }
+
+  /** Null until the dataset is synced and the layer resolved (see the 'ready' event). */
+  target: AuditTarget | null = null;
 
   snapshot(): AuditProgress {
     return { ...this.progress };
@@ -159,6 +171,8 @@ export class AuditRun extends EventEmitter<AuditEvents> {
         store.setModelDefaultLayer(model.id, layer);
       }
       const resolvedLayer = layer!;
+      this.target = { datasetId, modelId: model.id, layer: resolvedLayer };
+      this.emit('ready', this.target);
       const setIds = settings.methods.map((method) => store.resultSet(model.id, resolvedLayer, method));
       const plan = planAudit(images, identity.config.classes, settings.targets, {
         predicted: store.predictedClasses(model.id),

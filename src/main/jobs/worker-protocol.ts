@@ -1,5 +1,7 @@
 /** What the audit runner sends its worker threads, and what they send back. */
 import type { MethodName } from '../../shared/explain';
+import type { EncodedMap } from '../../shared/map-codec';
+import type { LayerInfo } from '../engine/model/network';
 import type { BackendName } from '../engine/backend';
 import type { RegionBox } from '../library/types';
 import type { ImageResult } from '../store/types';
@@ -36,3 +38,40 @@ export interface ExplainReply {
   layer: string;
   results: ImageResult[];
 }
+
+/** Loads a model and lists its layers, for the app's layer picker. */
+export interface InspectTask {
+  kind: 'inspect';
+  modelPath: string;
+  modelHash: string;
+  backend?: BackendName;
+}
+
+export interface InspectReply {
+  backend: string;
+  layers: LayerInfo[];
+  defaultLayer: string;
+}
+
+/** One map for one image, one method, one class: the app's image detail, on demand. */
+export interface ExplainOneTask {
+  kind: 'explain-one';
+  modelPath: string;
+  modelHash: string;
+  backend?: BackendName;
+  layer: string;
+  method: MethodName;
+  /** Class index explained. */
+  target: number;
+  /** RGB bytes at the model's input size. */
+  rgb: Uint8Array;
+}
+
+export interface ExplainOneReply {
+  backend: string;
+  layer: string;
+  map: EncodedMap;
+}
+
+/** Every task a worker thread takes; a batch has no kind (the audit's own). */
+export type WorkerTask = ExplainTask | InspectTask | ExplainOneTask;

@@ -8,7 +8,16 @@ import { describeBackend, initBackend } from '../engine/backend';
 import { explainBatch, type ImageExplanation } from '../engine/explain';
 import { loadModel, type LoadedModel } from '../engine/model/load';
 import type { ImageResult, MapToStore } from '../store/types';
-import type { ExplainReply, ExplainTask, TaskImage } from './worker-protocol';
+import type {
+  ExplainOneReply,
+  ExplainOneTask,
+  ExplainReply,
+  ExplainTask,
+  InspectReply,
+  InspectTask,
+  TaskImage,
+  WorkerTask,
+} from './worker-protocol';
 
 interface Held {
   key: string;
@@ -18,7 +27,7 @@ interface Held {
 
 let held: Promise<Held> | null = null;
 
-async function hold(task: ExplainTask): Promise<Held> {
+async function hold(task: WorkerTask): Promise<Held> {
   const key = `${task.modelPath}\n${task.modelHash}\n${task.backend ?? ''}`;
   const current = held ? await held.catch(() => null) : null;
   if (current?.key === key) return current;
@@ -59,7 +68,7 @@ function toResult(image: TaskImage, explanation: ImageExplanation): ImageResult 
   };
 }
 
-export default async function explainTask(task: ExplainTask): Promise<ExplainReply> {
+async function explainTask(task: ExplainTask): Promise<ExplainReply> {
   const { model, backend } = await hold(task);
   const layer = task.layer ?? model.defaultLayer;
   // No images: a probe that loads the model and checks the layer.
@@ -76,4 +85,29 @@ export default async function explainTask(task: ExplainTask): Promise<ExplainRep
         : ({ kind: 'predicted' } as const);
   const explanations = explainBatch(model, rgb, { methods: task.methods, layer, target, topK: task.topK });
   return { backend, layer, results: task.images.map((image, i) => toResult(image, explanations[i]!)) };
+}
+
+async function inspectTask(task: InspectTask): Promise<InspectReply> {
+  const { model, backend } = await hold(task);
+  return { backend, layers: model.network.layers, defaultLayer: model.defaultLayer };
+}
+
+async function explainOneTask(task: ExplainOneTask): Promise<ExplainOneReply> {
+  const { model, backend } = await hold(task);
+  const [height, width] = model.config.inputSize;
+  const [explanation] = explainBatch(model, [{ width, height, data: task.rgb }], {
+    methods: [task.method],
+    layer: task.layer,
+    target: { kind: 'class', index: task.target },
+    topK: 1,
+  });
+  const map = explanation?.maps[0]?.map;
+  if (!map) throw new Error(`${task.method} produced no map`);
+  return { backend, layer: task.layer, map: encodeMap(map) };
+}
+
+/** The one entry Piscina calls: a batch of an audit, or a request of the app. */
+export default function runTask(task: WorkerTask): Promise<ExplainReply | InspectReply | ExplainOneReply> {
+  if (!('kind' in task)) return explainTask(task);
+  return task.kind === 'inspect' ? inspectTask(task) : explainOneTask(task);
 }

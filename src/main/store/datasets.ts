@@ -7,6 +7,7 @@ import type { DatasetRow } from './types';
 function statements(db: Database.Database) {
   return {
     byRoot: db.prepare<[string], DatasetRow>('SELECT id, root, name FROM datasets WHERE root = ?'),
+    byId: db.prepare<[number], DatasetRow>('SELECT id, root, name FROM datasets WHERE id = ?'),
     insert: db.prepare<[string, string, string], DatasetRow>(
       'INSERT INTO datasets (root, name, created_at) VALUES (?, ?, ?) RETURNING id, root, name',
     ),
@@ -32,5 +33,9 @@ export class Datasets {
 
   byRoot(root: string): DatasetRow | undefined {
     return this.sql.byRoot.get(root);
+  }
+
+  byId(id: number): DatasetRow | undefined {
+    return this.sql.byId.get(id);
   }
 }

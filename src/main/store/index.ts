@@ -5,3 +5,6 @@ export { openStore, type OpenOptions } from './open';
 export type { AuditRow, JobPatch, JobRow, NewJob, SizeReport, StoredError, SyncCounts } from './rows';
 export { Store } from './store';
 export type * from './types';
+export type { GridScope, TileRow } from './review-grid';
+export type { ImageRecord } from './review-image';
+export type { ClassRow, DatasetOverview, StoredAuditRow } from './review-summary';

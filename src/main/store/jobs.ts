@@ -49,6 +49,7 @@ function statements(db: Database.Database) {
               started_at AS startedAt, finished_at AS finishedAt
        FROM jobs WHERE id = ?`,
     ),
+    latest: db.prepare<[], { id: number }>('SELECT id FROM jobs ORDER BY id DESC LIMIT 1'),
     interruptStale: db.prepare("UPDATE jobs SET status = 'interrupted' WHERE status IN ('running', 'paused')"),
   };
 }
@@ -88,6 +89,12 @@ export class Jobs {
     if (!row) return undefined;
     if (!isStatus(row.status)) throw new StoreError('invalid', `job ${id} has an unknown status ${row.status}`);
     return { ...row, status: row.status, methods: decodeStrings(row.methods, `methods of job ${id}`) };
+  }
+
+  /** The job started last, whatever its status. */
+  latest(): JobRow | undefined {
+    const row = this.sql.latest.get();
+    return row && this.get(row.id);
   }
 
   interruptStale(): number {

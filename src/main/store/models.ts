@@ -22,6 +22,10 @@ function statements(db: Database.Database) {
        RETURNING id, hash, path, kind, classes, config`,
     ),
     classes: db.prepare<[number], { classes: string }>('SELECT classes FROM models WHERE id = ?'),
+    byId: db.prepare<[number], StoredModel>('SELECT id, hash, path, kind, classes, config FROM models WHERE id = ?'),
+    latestByPath: db.prepare<[string], StoredModel>(
+      'SELECT id, hash, path, kind, classes, config FROM models WHERE path = ? ORDER BY added_at DESC, id DESC LIMIT 1',
+    ),
     defaultLayer: db.prepare<[number], { layer: string | null }>('SELECT default_layer AS layer FROM models WHERE id = ?'),
     setDefaultLayer: db.prepare<[string, number]>('UPDATE models SET default_layer = ? WHERE id = ?'),
   };
@@ -42,6 +46,17 @@ export class Models {
   upsert(model: Omit<ModelRow, 'id'>): ModelRow {
     const row = this.sql.upsert.get(model.hash, model.path, model.kind, encodeStrings(model.classes), model.config, now())!;
     return { ...row, classes: decodeStrings(row.classes, `classes of model ${row.id}`) };
+  }
+
+  byId(modelId: number): ModelRow | undefined {
+    const row = this.sql.byId.get(modelId);
+    return row && { ...row, classes: decodeStrings(row.classes, `classes of model ${row.id}`) };
+  }
+
+  /** The model last registered from this path (a changed file registers a new one). */
+  latestByPath(modelPath: string): ModelRow | undefined {
+    const row = this.sql.latestByPath.get(modelPath);
+    return row && { ...row, classes: decodeStrings(row.classes, `classes of model ${row.id}`) };
   }
 
   classes(modelId: number): string[] {

@@ -4,6 +4,7 @@
  * store opens. Open it with openStore, which configures and migrates the file.
  */
 import type Database from 'better-sqlite3';
+import type { GridFilter, GridSort } from '../../shared/views';
 import type { HashedFile, KnownFile, RegionBox } from '../library/types';
 import { Audit } from './audit';
 import { Datasets } from './datasets';
@@ -14,6 +15,9 @@ import { Maintenance } from './maintenance';
 import { userVersion } from './migrations';
 import { Models } from './models';
 import { Results } from './results';
+import { ReviewGrid, type GridScope, type TileRow } from './review-grid';
+import { ReviewImage, type ImageRecord } from './review-image';
+import { ReviewSummary, type ClassRow, type DatasetOverview, type StoredAuditRow } from './review-summary';
 import type { AuditRow, JobPatch, JobRow, NewJob, SizeReport, StoredError, SyncCounts } from './rows';
 import { Tags } from './tags';
 import { writeTransaction } from './transaction';
@@ -29,6 +33,9 @@ export class Store {
   private readonly errorLog: ErrorLog;
   private readonly tagList: Tags;
   private readonly maintenance: Maintenance;
+  private readonly grid: ReviewGrid;
+  private readonly summary: ReviewSummary;
+  private readonly imageView: ReviewImage;
   private readonly write: {
     upsertDataset: (root: string, name?: string) => DatasetRow;
     syncImages: Images['sync'];
@@ -44,6 +51,7 @@ export class Store {
     interruptStaleJobs: Jobs['interruptStale'];
     addTag: Tags['add'];
     removeTag: Tags['remove'];
+    changeTags: Tags['change'];
   };
 
   /** Use openStore: it configures and migrates the file before this runs. */
@@ -60,6 +68,9 @@ export class Store {
     this.errorLog = new ErrorLog(db);
     this.tagList = new Tags(db);
     this.maintenance = new Maintenance(db);
+    this.grid = new ReviewGrid(db);
+    this.summary = new ReviewSummary(db);
+    this.imageView = new ReviewImage(db);
     const tx = <A extends unknown[], R>(body: (...args: A) => R) => writeTransaction(db, body);
     this.write = {
       upsertDataset: tx((root: string, name?: string) => this.datasets.upsert(root, name)),
@@ -76,6 +87,7 @@ export class Store {
       interruptStaleJobs: tx(this.jobs.interruptStale.bind(this.jobs)),
       addTag: tx(this.tagList.add.bind(this.tagList)),
       removeTag: tx(this.tagList.remove.bind(this.tagList)),
+      changeTags: tx(this.tagList.change.bind(this.tagList)),
     };
   }
 
@@ -199,6 +211,10 @@ export class Store {
     this.write.updateJob(id, patch);
   }
 
+  latestJob(): JobRow | undefined {
+    return this.jobs.latest();
+  }
+
   job(id: number): JobRow | undefined {
     return this.jobs.get(id);
   }
@@ -218,9 +234,66 @@ export class Store {
     this.write.removeTag(datasetId, contentIds, tag);
   }
 
+  /** Adds and removes tags on many images at once, in one transaction. */
+  changeTags(datasetId: number, contentIds: readonly number[], add: readonly string[], remove: readonly string[]): void {
+    this.write.changeTags(datasetId, contentIds, add, remove);
+  }
+
+  /** Tags of these contents, sorted; contents without tags are absent. */
+  tagsOf(datasetId: number, contentIds: readonly number[]): Map<number, string[]> {
+    return this.tagList.of(datasetId, contentIds);
+  }
+
+  tagCounts(datasetId: number): { tag: string; images: number }[] {
+    return this.summary.tagCounts(datasetId);
+  }
+
   /** Content id -> its tags, sorted. */
   tags(datasetId: number): Map<number, string[]> {
     return this.tagList.list(datasetId);
+  }
+
+  // Review: what the app's views read
+
+  dataset(id: number): DatasetRow | undefined {
+    return this.datasets.byId(id);
+  }
+
+  model(id: number): ModelRow | undefined {
+    return this.models.byId(id);
+  }
+
+  modelByPath(modelPath: string): ModelRow | undefined {
+    return this.models.latestByPath(modelPath);
+  }
+
+  /** The result set's id, without creating it; undefined when nothing was ever computed for it. */
+  findResultSet(modelId: number, layer: string, method: string): number | undefined {
+    return this.results.findSet(modelId, layer, method);
+  }
+
+  datasetOverview(datasetId: number): DatasetOverview {
+    return this.summary.overview(datasetId);
+  }
+
+  classRows(scope: GridScope, regions: readonly string[]): ClassRow[] {
+    return this.summary.classes(scope, regions);
+  }
+
+  storedAudits(datasetId: number): StoredAuditRow[] {
+    return this.summary.storedAudits(datasetId);
+  }
+
+  gridIndex(scope: GridScope, filter: GridFilter, sort: GridSort): number[] {
+    return this.grid.index(scope, filter, sort);
+  }
+
+  gridTiles(scope: GridScope, ids: readonly number[]): TileRow[] {
+    return this.grid.tiles(scope, ids);
+  }
+
+  imageRecord(datasetId: number, imageId: number, modelId: number, setId: number): ImageRecord | undefined {
+    return this.imageView.get(datasetId, imageId, modelId, setId);
   }
 
   // Maintenance

@@ -9,6 +9,10 @@ function statements(db: Database.Database) {
       'INSERT INTO tags (dataset_id, content_id, tag, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
     remove: db.prepare<[number, number, string]>('DELETE FROM tags WHERE dataset_id = ? AND content_id = ? AND tag = ?'),
+    of: db.prepare<[number, string], { contentId: number; tag: string }>(
+      `SELECT content_id AS contentId, tag FROM tags
+       WHERE dataset_id = ? AND content_id IN (SELECT value FROM json_each(?)) ORDER BY content_id, tag`,
+    ),
     list: db.prepare<[number], { contentId: number; tag: string }>(
       'SELECT content_id AS contentId, tag FROM tags WHERE dataset_id = ? ORDER BY content_id, tag',
     ),
@@ -39,13 +43,27 @@ export class Tags {
     for (const id of contentIds) this.sql.remove.run(datasetId, id, tag);
   }
 
-  list(datasetId: number): Map<number, string[]> {
-    const tags = new Map<number, string[]>();
-    for (const { contentId, tag } of this.sql.list.iterate(datasetId)) {
-      const list = tags.get(contentId) ?? [];
-      list.push(tag);
-      tags.set(contentId, list);
-    }
-    return tags;
+  /** The body of Store.changeTags; the caller runs it in a transaction. */
+  change(datasetId: number, contentIds: readonly number[], add: readonly string[], remove: readonly string[]): void {
+    for (const tag of add) this.add(datasetId, contentIds, tag);
+    for (const tag of remove) this.remove(datasetId, contentIds, tag);
   }
+
+  of(datasetId: number, contentIds: readonly number[]): Map<number, string[]> {
+    return group(this.sql.of.iterate(datasetId, JSON.stringify(contentIds)));
+  }
+
+  list(datasetId: number): Map<number, string[]> {
+    return group(this.sql.list.iterate(datasetId));
+  }
+}
+
+function group(rows: Iterable<{ contentId: number; tag: string }>): Map<number, string[]> {
+  const tags = new Map<number, string[]>();
+  for (const { contentId, tag } of rows) {
+    const list = tags.get(contentId) ?? [];
+    list.push(tag);
+    tags.set(contentId, list);
+  }
+  return tags;
 }

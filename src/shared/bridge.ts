@@ -5,7 +5,7 @@ import {
   isResult,
   type ApiMethod,
   type BiascopeApi,
-} from '../shared/api';
+} from './api';
 
 /** `ipcRenderer.invoke`, or anything shaped like it. */
 export type Invoke = (channel: string, ...args: unknown[]) => Promise<unknown>;

@@ -1,0 +1,56 @@
+/**
+ * Everything a transport needs, built once per process: the API object, the image
+ * service, the event hub and the settings. Electron and `biascope serve` each build
+ * one and wire it to their own transport; tests build one on a temporary folder.
+ */
+import path from 'node:path';
+import type { BiascopeApi } from '../shared/api';
+import { createApi } from './api';
+import { DatasetImages, type ImageService } from './images/image-service';
+import { EventHub } from './workspace/event-hub';
+import { Settings } from './workspace/settings';
+import { Workspace, type Dialogs } from './workspace/workspace';
+import { demoPaths } from './workspace/demo';
+
+export type { Dialogs };
+
+export interface BackendOptions {
+  name: string;
+  version: string;
+  /** Holds settings.json and, unless `dbFile` is given, library.db. */
+  dataDir: string;
+  /** An audit database to open instead of `<dataDir>/library.db` (e.g. one written by `biascope audit`). */
+  dbFile?: string;
+  /** The demo preselected on a first run; found next to the app when absent, null for none. */
+  demo?: { dataset: string; model: string } | null;
+  /** Native pickers, in the desktop app. */
+  dialogs?: Dialogs;
+  /** Worker threads of audits; the number of cores when absent. */
+  workers?: number;
+}
+
+export interface Backend {
+  readonly api: BiascopeApi;
+  readonly images: ImageService;
+  readonly events: EventHub;
+  readonly settings: Settings;
+  /** Cancels a running audit, waits for it, closes the database. */
+  close(): Promise<void>;
+}
+
+export function createBackend(options: BackendOptions): Backend {
+  const events = new EventHub();
+  const images = new DatasetImages();
+  const settings = new Settings(path.join(options.dataDir, 'settings.json'));
+  const workspace = new Workspace({
+    dbFile: options.dbFile ?? path.join(options.dataDir, 'library.db'),
+    settings,
+    images,
+    events,
+    demo: options.demo === undefined ? demoPaths() : options.demo,
+    ...(options.dialogs ? { dialogs: options.dialogs } : {}),
+    ...(options.workers ? { workers: options.workers } : {}),
+  });
+  const api = createApi({ name: options.name, version: options.version }, workspace);
+  return { api, images, events, settings, close: () => workspace.close() };
+}

@@ -1,0 +1,146 @@
+/**
+ * The grid's queries: the ordered ids of a filtered, sorted view (one indexed scan
+ * of the dataset, sorted in SQLite) and the tiles of a page of those ids. Filters and
+ * sort keys are chosen from fixed fragments; values are always bound, never spliced.
+ */
+import type Database from 'better-sqlite3';
+import type { GridFilter, GridSort } from '../../shared/views';
+import { UNTAGGED } from '../../shared/views';
+
+export interface GridScope {
+  datasetId: number;
+  modelId: number;
+  /** The result set (model, layer, method); -1 when nothing is computed for it yet. */
+  setId: number;
+  /** The model's class names, in output order. */
+  classes: readonly string[];
+}
+
+export interface TileRow {
+  id: number;
+  contentId: number;
+  path: string;
+  label: string;
+  predicted: string | null;
+  prob: number | null;
+  width: number | null;
+  height: number | null;
+  max: number | null;
+  map: Uint8Array | null;
+  tags: string[];
+}
+
+/** The model's class names as a table, so predicted indices join to names in SQL. */
+const CLASSES_CTE = `WITH cls(idx, name) AS (SELECT CAST(key AS INTEGER), value FROM json_each(@classes))`;
+
+const JOINS = `
+  FROM images i
+  LEFT JOIN predictions p ON p.content_id = i.content_id AND p.model_id = @modelId
+  LEFT JOIN cls c ON c.idx = p.predicted
+  LEFT JOIN results r ON r.set_id = @setId AND r.content_id = i.content_id AND r.target = p.predicted`;
+
+const SORT_COLUMNS: Readonly<Record<GridSort['by'], string>> = {
+  path: 'i.path',
+  confidence: 'p.prob',
+  max: 'r.max',
+  entropy: 'r.entropy',
+  spread: 'r.spread',
+  peakX: 'r.peak_x',
+  peakY: 'r.peak_y',
+  // A map with no mass recorded for the region has none on it.
+  mass: 'COALESCE(s.mass, 0)',
+  iou: 'COALESCE(s.box_iou, 0)',
+};
+
+function whereClauses(filter: GridFilter): { sql: string[]; params: Record<string, unknown> } {
+  const sql = ['i.dataset_id = @datasetId', 'i.present = 1'];
+  const params: Record<string, unknown> = {};
+  if (filter.label !== undefined) {
+    sql.push('i.label = @label');
+    params['label'] = filter.label;
+  }
+  if (filter.predicted !== undefined) {
+    sql.push('c.name = @predicted');
+    params['predicted'] = filter.predicted;
+  }
+  if (filter.correctness === 'correct') sql.push('r.id IS NOT NULL AND c.name = i.label');
+  if (filter.correctness === 'wrong') sql.push('r.id IS NOT NULL AND c.name IS NOT i.label');
+  if (filter.tag === UNTAGGED) {
+    sql.push('NOT EXISTS (SELECT 1 FROM tags t WHERE t.dataset_id = @datasetId AND t.content_id = i.content_id)');
+  } else if (filter.tag !== undefined) {
+    sql.push('EXISTS (SELECT 1 FROM tags t WHERE t.dataset_id = @datasetId AND t.content_id = i.content_id AND t.tag = @tag)');
+    params['tag'] = filter.tag;
+  }
+  if (filter.attribute) {
+    sql.push('EXISTS (SELECT 1 FROM image_attributes a WHERE a.image_id = i.id AND a.name = @attrName AND a.value = @attrValue)');
+    params['attrName'] = filter.attribute.name;
+    params['attrValue'] = filter.attribute.value;
+  }
+  if (filter.focus) {
+    sql.push('EXISTS (SELECT 1 FROM region_stats f WHERE f.result_id = r.id AND f.region = @focusRegion AND f.mass >= @focusMin)');
+    params['focusRegion'] = filter.focus.region;
+    params['focusMin'] = filter.focus.min;
+  }
+  return { sql, params };
+}
+
+export class ReviewGrid {
+  private readonly tileStatement: Database.Statement<Record<string, unknown>, Omit<TileRow, 'tags'>>;
+  private readonly tagStatement: Database.Statement<Record<string, unknown>, { contentId: number; tag: string }>;
+  /** Index statements by their SQL: a handful of shapes in practice, each prepared once. */
+  private readonly prepared = new Map<string, Database.Statement<Record<string, unknown>, { id: number }>>();
+
+  constructor(private readonly db: Database.Database) {
+    this.tileStatement = db.prepare(
+      `${CLASSES_CTE}
+       SELECT i.id, i.content_id AS contentId, i.path, i.label, c.name AS predicted, p.prob,
+              r.width, r.height, r.max, r.map
+       ${JOINS}
+       WHERE i.dataset_id = @datasetId AND i.id IN (SELECT value FROM json_each(@ids))`,
+    );
+    this.tagStatement = db.prepare(
+      `SELECT content_id AS contentId, tag FROM tags
+       WHERE dataset_id = @datasetId AND content_id IN (SELECT value FROM json_each(@contents))
+       ORDER BY tag`,
+    );
+  }
+
+  /** Image ids in display order; images without a map of this set come last, by path. */
+  index(scope: GridScope, filter: GridFilter, sort: GridSort): number[] {
+    const where = whereClauses(filter);
+    const needsRegion = sort.by === 'mass' || sort.by === 'iou';
+    const regionJoin = needsRegion ? 'LEFT JOIN region_stats s ON s.result_id = r.id AND s.region = @sortRegion' : '';
+    const direction = sort.dir === 'asc' ? 'ASC' : 'DESC';
+    const sql = `${CLASSES_CTE} SELECT i.id ${JOINS} ${regionJoin}
+      WHERE ${where.sql.join(' AND ')}
+      ORDER BY (r.id IS NULL), ${SORT_COLUMNS[sort.by]} ${direction}, i.path`;
+    let statement = this.prepared.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.prepared.set(sql, statement);
+    }
+    const params = { ...scopeParams(scope), ...where.params, ...(needsRegion ? { sortRegion: sort.region ?? '' } : {}) };
+    return statement.pluck().all(params) as unknown as number[];
+  }
+
+  /** Tiles of these image ids, in the order asked; ids not in the dataset are left out. */
+  tiles(scope: GridScope, ids: readonly number[]): TileRow[] {
+    if (ids.length === 0) return [];
+    const rows = this.tileStatement.all({ ...scopeParams(scope), ids: JSON.stringify(ids) });
+    const tags = new Map<number, string[]>();
+    const contents = JSON.stringify(rows.map((row) => row.contentId));
+    for (const { contentId, tag } of this.tagStatement.iterate({ datasetId: scope.datasetId, contents })) {
+      const list = tags.get(contentId) ?? [];
+      list.push(tag);
+      tags.set(contentId, list);
+    }
+    const byId = new Map(rows.map((row) => [row.id, { ...row, tags: tags.get(row.contentId) ?? [] }]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+}
+
+export function scopeParams(scope: GridScope): Record<string, unknown> {
+  return { datasetId: scope.datasetId, modelId: scope.modelId, setId: scope.setId, classes: JSON.stringify(scope.classes) };
+}
+
+export { CLASSES_CTE, JOINS };

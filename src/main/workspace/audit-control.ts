@@ -1,0 +1,106 @@
+/**
+ * The audit the app runs: at most one per process (the runner assumes one writer per
+ * database), its state as the UI sees it, and progress events at a pace a UI can
+ * follow (a few per second, and at once when the status changes).
+ */
+import type { AuditState } from '../../shared/api';
+import { CallError } from '../../shared/api';
+import type { AuditSettings } from '../../shared/audit';
+import type { EventSink } from '../../shared/events';
+import { startAudit, type AuditRun, type AuditTarget } from '../jobs/audit';
+import type { Store } from '../store';
+
+const PROGRESS_INTERVAL_MS = 250;
+
+export class AuditControl {
+  private run: AuditRun | null = null;
+  private state: AuditState | null = null;
+  private lastEmit = 0;
+  private pending: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly emit: EventSink,
+    private readonly onReady: (target: AuditTarget, settings: AuditSettings) => void,
+    private readonly workers?: number,
+  ) {}
+
+  current(): AuditState | null {
+    return this.state;
+  }
+
+  start(settings: AuditSettings): AuditState {
+    if (this.run) throw new CallError('conflict', 'an audit is already running: cancel it or wait for it to finish');
+    const run = startAudit(this.store, { ...settings, ...(this.workers && !settings.workers ? { workers: this.workers } : {}) });
+    this.run = run;
+    this.state = {
+      status: 'running',
+      settings: run.settings,
+      datasetId: null,
+      modelId: null,
+      layer: null,
+      progress: run.snapshot(),
+      summary: null,
+      error: null,
+    };
+    run.on('ready', (target) => {
+      this.patch({ datasetId: target.datasetId, modelId: target.modelId, layer: target.layer }, true);
+      this.onReady(target, run.settings);
+    });
+    run.on('progress', (progress) => {
+      const statusChanged = progress.paused !== (this.state?.status === 'paused');
+      this.patch({ progress, status: progress.paused ? 'paused' : 'running' }, statusChanged);
+    });
+    run.finished.then(
+      (summary) => this.end({ status: summary.outcome, summary, progress: run.snapshot() }),
+      (error: unknown) => this.end({ status: 'failed', error: error instanceof Error ? error.message : String(error), progress: run.snapshot() }),
+    );
+    return this.state;
+  }
+
+  pause(): AuditState | null {
+    this.run?.pause();
+    return this.state;
+  }
+
+  resume(): AuditState | null {
+    this.run?.resume();
+    return this.state;
+  }
+
+  cancel(): AuditState | null {
+    this.run?.cancel();
+    return this.state;
+  }
+
+  /** Cancels a running audit and waits until it has stopped writing. */
+  async close(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    run.cancel();
+    await run.finished.catch(() => undefined);
+  }
+
+  private end(patch: Partial<AuditState>): void {
+    this.run = null;
+    this.patch(patch, true);
+  }
+
+  private patch(patch: Partial<AuditState>, now: boolean): void {
+    if (!this.state) return;
+    this.state = { ...this.state, ...patch };
+    const wait = PROGRESS_INTERVAL_MS - (Date.now() - this.lastEmit);
+    if (now || wait <= 0) {
+      this.flush();
+    } else {
+      this.pending ??= setTimeout(() => this.flush(), wait);
+    }
+  }
+
+  private flush(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = null;
+    this.lastEmit = Date.now();
+    if (this.state) this.emit('audit', this.state);
+  }
+}

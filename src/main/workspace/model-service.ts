@@ -1,0 +1,55 @@
+/**
+ * The model work the app asks for outside an audit: listing a model's layers and
+ * computing one map on demand (any method, any class, for the image detail). Both run
+ * on one worker thread that keeps the model loaded between requests, so the main
+ * process (Electron's, or the server's) never loads tfjs and stays responsive.
+ */
+import { Piscina } from 'piscina';
+import { CallError } from '../../shared/api';
+import type { MethodName } from '../../shared/explain';
+import type { EncodedMap } from '../../shared/map-codec';
+import type { LayerInfo } from '../engine/model/network';
+import { defaultWorkerFile } from '../jobs/pool';
+import type { ExplainOneReply, InspectReply, WorkerTask } from '../jobs/worker-protocol';
+
+export interface ModelRef {
+  path: string;
+  hash: string;
+}
+
+export class ModelService {
+  private pool: Piscina<WorkerTask, unknown> | null = null;
+
+  constructor(private readonly workerFile = defaultWorkerFile()) {}
+
+  private worker(): Piscina<WorkerTask, unknown> {
+    // Idle for five minutes: the thread and its model go, and come back on the next request.
+    this.pool ??= new Piscina({ filename: this.workerFile, minThreads: 0, maxThreads: 1, idleTimeout: 300_000 });
+    return this.pool;
+  }
+
+  async inspect(model: ModelRef): Promise<{ layers: LayerInfo[]; defaultLayer: string; backend: string }> {
+    try {
+      return (await this.worker().run({ kind: 'inspect', modelPath: model.path, modelHash: model.hash })) as InspectReply;
+    } catch (error) {
+      throw new CallError('invalid-input', `cannot load ${model.path}: ${(error as Error).message}`);
+    }
+  }
+
+  async explainOne(
+    model: ModelRef,
+    request: { layer: string; method: MethodName; target: number; rgb: Uint8Array },
+  ): Promise<{ map: EncodedMap; backend: string; layer: string }> {
+    try {
+      return (await this.worker().run({ kind: 'explain-one', modelPath: model.path, modelHash: model.hash, ...request })) as ExplainOneReply;
+    } catch (error) {
+      throw new CallError('internal', `${request.method} failed: ${(error as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.destroy();
+  }
+}

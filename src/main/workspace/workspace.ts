@@ -1,0 +1,269 @@
+/**
+ * The app's back end state: one audit database, the datasets opened in this run (the
+ * only ones whose images are served), the running audit, the model worker. api.ts
+ * exposes it through the contract; everything here speaks the contract's views.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { CallError, type AuditState, type Startup } from '../../shared/api';
+import type { AuditSettings } from '../../shared/audit';
+import { GUIDED_METHODS, type MethodName } from '../../shared/explain';
+import type { EventSink } from '../../shared/events';
+import { ModelConfigSchema } from '../../shared/model-config';
+import type {
+  AuditKey,
+  ClassSummary,
+  DatasetView,
+  Explanation,
+  GridQuery,
+  ImageDetail,
+  ModelView,
+  StoredAudit,
+  TagChange,
+  TagCount,
+  TagsOf,
+  Tile,
+} from '../../shared/views';
+import { isMethodName } from '../../shared/explain';
+import { toWireMap } from '../../shared/wire-map';
+import { confinedPath } from '../images/confine';
+import { ByteLru } from '../images/byte-lru';
+import type { DatasetImages } from '../images/image-service';
+import { decodeImage } from '../library/decode';
+import { DatasetError } from '../library/errors';
+import { identifyModel } from '../jobs/model-identity';
+import { openDataset } from '../jobs/open-dataset';
+import { openStore, type GridScope, type ModelRow, type Store } from '../store';
+import { AuditControl } from './audit-control';
+import { ModelService } from './model-service';
+import type { Settings } from './settings';
+import { datasetView, imageDetailView, modelView, tileView } from './views';
+
+export interface Dialogs {
+  pickPath(kind: 'dataset' | 'model'): Promise<string | null>;
+}
+
+export interface WorkspaceOptions {
+  dbFile: string;
+  settings: Settings;
+  images: DatasetImages;
+  events: { emit: EventSink };
+  demo: { dataset: string; model: string } | null;
+  dialogs?: Dialogs;
+  workers?: number;
+}
+
+const GUIDED_NOTE =
+  'Guided backpropagation and guided Grad-CAM fail the model-randomisation sanity check (Adebayo et al. 2018): ' +
+  'they look much the same for a trained and a randomised model. Read them as edges the image contains, not as what the model uses.';
+
+export class Workspace {
+  readonly store: Store;
+  private readonly audits: AuditControl;
+  private readonly models = new ModelService();
+  private readonly explanations = new ByteLru<Explanation>(32 * 1024 * 1024, (e) => e.map.data.length);
+
+  constructor(private readonly options: WorkspaceOptions) {
+    mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    this.store = openStore(options.dbFile);
+    this.audits = new AuditControl(
+      this.store,
+      options.events.emit,
+      (target, settings) => {
+        const dataset = this.store.dataset(target.datasetId);
+        if (dataset) this.options.images.allow(dataset.id, dataset.root);
+        this.options.settings.setLast({ dataset: settings.dataset, model: settings.model, layer: target.layer, method: settings.methods[0]! });
+      },
+      options.workers,
+    );
+  }
+
+  startup(): Startup {
+    const { settings, demo } = this.options;
+    return {
+      demo,
+      recent: [...settings.recent],
+      last: this.lastAudit(),
+      audit: this.audits.current(),
+      dialogs: this.options.dialogs !== undefined,
+    };
+  }
+
+  /** The audit reviewed last, from settings, else the database's latest job (a database from `biascope audit`). */
+  private lastAudit(): Startup['last'] {
+    const last = this.options.settings.last;
+    const remembered = last && this.store.datasetByRoot(path.resolve(last.dataset));
+    const model = last && this.store.modelByPath(path.resolve(last.model));
+    if (last && remembered && model) return this.reopen(remembered.id, model, last.layer, last.method);
+    const job = this.store.latestJob();
+    if (!job) return null;
+    const jobModel = this.store.model(job.modelId);
+    const method = job.methods.find(isMethodName);
+    return jobModel && method ? this.reopen(job.datasetId, jobModel, job.layer, method) : null;
+  }
+
+  private reopen(datasetId: number, model: ModelRow, layer: string, method: MethodName): Startup['last'] {
+    const dataset = this.store.dataset(datasetId);
+    if (!dataset) return null;
+    this.options.images.allow(dataset.id, dataset.root);
+    return {
+      dataset: datasetView(dataset, this.store.datasetOverview(dataset.id)),
+      model: modelView(model, [], this.store.modelDefaultLayer(model.id)),
+      layer,
+      method,
+    };
+  }
+
+  async pickPath(kind: 'dataset' | 'model'): Promise<string | null> {
+    if (!this.options.dialogs) throw new CallError('unsupported', 'no file picker in a browser: type the path instead');
+    return this.options.dialogs.pickPath(kind);
+  }
+
+  async openDataset(root: string): Promise<DatasetView> {
+    let opened;
+    try {
+      opened = await openDataset(this.store, root);
+    } catch (error) {
+      if (error instanceof DatasetError) throw new CallError('invalid-input', error.message);
+      throw error;
+    }
+    const { dataset } = opened;
+    this.options.images.allow(dataset.id, dataset.root);
+    this.options.settings.addRecent(dataset.root, dataset.name);
+    return datasetView(dataset, this.store.datasetOverview(dataset.id));
+  }
+
+  async openModel(modelPath: string): Promise<ModelView> {
+    let identity;
+    try {
+      identity = await identifyModel(modelPath);
+    } catch (error) {
+      throw new CallError('invalid-input', (error as Error).message);
+    }
+    const row = this.store.upsertModel({
+      hash: identity.hash,
+      path: identity.path,
+      kind: identity.kind,
+      classes: identity.config.classes,
+      config: JSON.stringify(identity.config),
+    });
+    const inspected = await this.models.inspect({ path: row.path, hash: row.hash });
+    return modelView(row, inspected.layers, this.store.modelDefaultLayer(row.id) ?? inspected.defaultLayer);
+  }
+
+  storedAudits(datasetId: number): StoredAudit[] {
+    return this.store
+      .storedAudits(datasetId)
+      .flatMap((row) => (isMethodName(row.method) ? [{ ...row, datasetId, method: row.method }] : []));
+  }
+
+  startAudit(settings: AuditSettings): AuditState {
+    return this.audits.start(settings);
+  }
+
+  auditState(): AuditState | null {
+    return this.audits.current();
+  }
+
+  pauseAudit(): AuditState | null {
+    return this.audits.pause();
+  }
+
+  resumeAudit(): AuditState | null {
+    return this.audits.resume();
+  }
+
+  cancelAudit(): AuditState | null {
+    return this.audits.cancel();
+  }
+
+  classSummary(key: AuditKey): ClassSummary[] {
+    const scope = this.scope(key);
+    const regions = this.store.datasetOverview(key.datasetId).regions;
+    return this.store.classRows(scope, regions).map((row) => ({
+      name: row.name,
+      images: row.images,
+      audited: row.audited,
+      accuracy: row.audited === 0 ? null : row.correct / row.audited,
+      flagged: row.flagged,
+      focus: row.focus,
+    }));
+  }
+
+  gridIndex(query: GridQuery): { ids: number[] } {
+    if ((query.sort.by === 'mass' || query.sort.by === 'iou') && !query.sort.region) {
+      throw new CallError('invalid-input', `sorting by ${query.sort.by} needs a region name`);
+    }
+    return { ids: this.store.gridIndex(this.scope(query.key), query.filter, query.sort) };
+  }
+
+  gridTiles(key: AuditKey, ids: readonly number[]): Tile[] {
+    return this.store.gridTiles(this.scope(key), ids).map(tileView);
+  }
+
+  imageDetail(key: AuditKey, imageId: number): ImageDetail {
+    const scope = this.scope(key);
+    const record = this.store.imageRecord(key.datasetId, imageId, key.modelId, scope.setId);
+    if (!record) throw new CallError('not-found', `image ${imageId} is not in dataset ${key.datasetId}`);
+    return imageDetailView(record, scope.classes);
+  }
+
+  async explainImage(key: AuditKey, imageId: number, method: MethodName, target: string): Promise<Explanation> {
+    const scope = this.scope(key);
+    const model = this.store.model(key.modelId)!;
+    const index = model.classes.indexOf(target);
+    if (index < 0) throw new CallError('invalid-input', `the model has no class ${JSON.stringify(target)}; it has ${model.classes.join(', ')}`);
+    const record = this.store.imageRecord(key.datasetId, imageId, key.modelId, scope.setId);
+    const dataset = this.store.dataset(key.datasetId);
+    if (!record || !dataset) throw new CallError('not-found', `image ${imageId} is not in dataset ${key.datasetId}`);
+    const cacheKey = [model.hash, key.layer, method, index, record.contentId].join('\n');
+    const cached = this.explanations.get(cacheKey);
+    if (cached) return cached;
+    const config = ModelConfigSchema.parse(JSON.parse(model.config));
+    const file = await confinedPath(dataset.root, record.path);
+    const decoded = await decodeImage(file, config.inputSize).catch((error: unknown) => {
+      throw new CallError('not-found', (error as Error).message);
+    });
+    const reply = await this.models.explainOne(
+      { path: model.path, hash: model.hash },
+      { layer: key.layer, method, target: index, rgb: decoded.rgb.data },
+    );
+    const explanation: Explanation = {
+      method,
+      target,
+      map: toWireMap(reply.map),
+      layer: reply.layer,
+      backend: reply.backend,
+      note: GUIDED_METHODS.includes(method) ? GUIDED_NOTE : null,
+    };
+    this.explanations.set(cacheKey, explanation);
+    return explanation;
+  }
+
+  setTags(change: TagChange): TagsOf {
+    const clean = (tags: readonly string[]) => [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))];
+    if (!this.store.dataset(change.datasetId)) throw new CallError('not-found', `dataset ${change.datasetId} does not exist`);
+    this.store.changeTags(change.datasetId, change.contentIds, clean(change.add), clean(change.remove));
+    const all = this.store.tagsOf(change.datasetId, change.contentIds);
+    return [...new Set(change.contentIds)].map((contentId) => ({ contentId, tags: all.get(contentId) ?? [] }));
+  }
+
+  tagCounts(datasetId: number): TagCount[] {
+    return this.store.tagCounts(datasetId);
+  }
+
+  async close(): Promise<void> {
+    await this.audits.close();
+    await this.models.close();
+    this.store.close();
+  }
+
+  /** Checks an audit key against the database and resolves its result set and class names. */
+  private scope(key: AuditKey): GridScope {
+    if (!this.store.dataset(key.datasetId)) throw new CallError('not-found', `dataset ${key.datasetId} does not exist`);
+    const model = this.store.model(key.modelId);
+    if (!model) throw new CallError('not-found', `model ${key.modelId} does not exist`);
+    const setId = this.store.findResultSet(key.modelId, key.layer, key.method) ?? -1;
+    return { datasetId: key.datasetId, modelId: key.modelId, setId, classes: model.classes };
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The back end as the UI drives it, on a real copy of the demo dataset and the demo
+ * model: open, audit, query the grid, tag, explain on demand, reopen.
+ */
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src/main/api';
+import { createBackend, type Backend } from '../../src/main/backend';
+import type { AuditState } from '../../src/shared/api';
+import type { EventName, EventPayload } from '../../src/shared/events';
+import type { AuditKey, DatasetView, ModelView, Tile } from '../../src/shared/views';
+import { fromWireMap } from '../../src/shared/wire-map';
+import { tempDir } from '../fixtures/models';
+import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
+
+const PER_CLASS = 10;
+let dataDir: string;
+let root: string;
+let backend: Backend;
+let dataset: DatasetView;
+let model: ModelView;
+let key: AuditKey;
+const audits: AuditState[] = [];
+
+function waitForEnd(): Promise<AuditState> {
+  return new Promise((resolve) => {
+    const stop = backend.events.connect(<E extends EventName>(event: E, payload: EventPayload<E>) => {
+      if (event !== 'audit') return;
+      const state = payload as AuditState;
+      if (state.status !== 'running' && state.status !== 'paused') {
+        stop();
+        resolve(state);
+      }
+    });
+  });
+}
+
+async function allTiles(ids: readonly number[]): Promise<Tile[]> {
+  return backend.api.gridTiles({ key, ids: [...ids] });
+}
+
+beforeAll(async () => {
+  dataDir = tempDir('biascope-app-');
+  root = demoSubset(PER_CLASS);
+  backend = createBackend({ name: 'biascope', version: '0.0.0', dataDir, demo: null, workers: 1 });
+  backend.events.connect((event, payload) => {
+    if (event === 'audit') audits.push(payload as AuditState);
+  });
+  dataset = await backend.api.openDataset({ root });
+  model = await backend.api.openModel({ path: DEMO_MODEL });
+  const ended = waitForEnd();
+  await backend.api.startAudit({ dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label', workers: 1 });
+  const conflict = await dispatch(backend.api, 'startAudit', [{ dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label' }]);
+  expect(conflict).toMatchObject({ ok: false, error: { kind: 'conflict' } });
+  const end = await ended;
+  expect(end.status).toBe('done');
+  key = { datasetId: dataset.id, modelId: end.modelId!, layer: end.layer!, method: 'gradcam' };
+});
+
+afterAll(async () => {
+  await backend?.close();
+});
+
+describe('the back end, driven like the UI does', () => {
+  it('opens a dataset with its classes, attributes and regions', () => {
+    expect(dataset.classes).toEqual([
+      { name: 'doctor', images: PER_CLASS },
+      { name: 'nurse', images: PER_CLASS },
+    ]);
+    expect(dataset.attributes.map((a) => a.name)).toContain('cue');
+    expect(dataset.regions).toEqual(expect.arrayContaining(['face', 'hair']));
+  });
+
+  it('loads a model to list its layers', () => {
+    expect(model.classes).toEqual(['doctor', 'nurse']);
+    expect(model.layers.filter((l) => l.candidate).length).toBeGreaterThan(0);
+    expect(model.layers.map((l) => l.name)).toContain(model.defaultLayer);
+  });
+
+  it('reports the audit as it runs and when it ends', () => {
+    expect(audits[0]?.status).toBe('running');
+    expect(audits.some((a) => a.layer !== null)).toBe(true);
+    const last = audits.at(-1)!;
+    expect(last.summary).toMatchObject({ outcome: 'done', computed: 2 * PER_CLASS });
+  });
+
+  it('summarises each class: audited, accuracy, focus per region', async () => {
+    const classes = await backend.api.classSummary(key);
+    expect(classes.map((c) => c.name)).toEqual(['doctor', 'nurse']);
+    for (const c of classes) {
+      expect(c.audited).toBe(PER_CLASS);
+      expect(c.accuracy).not.toBeNull();
+      expect(c.focus.map((f) => f.region)).toEqual(dataset.regions);
+      expect(c.focus.reduce((sum, f) => sum + f.images, 0)).toBeLessThanOrEqual(PER_CLASS * dataset.regions.length);
+    }
+  });
+
+  it('sorts the grid by confidence and filters by class and correctness', async () => {
+    const { ids } = await backend.api.gridIndex({ key, filter: {}, sort: { by: 'confidence', dir: 'desc' } });
+    expect(ids).toHaveLength(2 * PER_CLASS);
+    const tiles = await allTiles(ids);
+    const probs = tiles.map((t) => t.confidence!);
+    expect(probs).toEqual([...probs].sort((a, b) => b - a));
+    const nurses = await backend.api.gridIndex({ key, filter: { label: 'nurse' }, sort: { by: 'path', dir: 'asc' } });
+    expect((await allTiles(nurses.ids)).every((t) => t.label === 'nurse')).toBe(true);
+    const wrong = await backend.api.gridIndex({ key, filter: { correctness: 'wrong' }, sort: { by: 'path', dir: 'asc' } });
+    const right = await backend.api.gridIndex({ key, filter: { correctness: 'correct' }, sort: { by: 'path', dir: 'asc' } });
+    expect(wrong.ids.length + right.ids.length).toBe(2 * PER_CLASS);
+    expect((await allTiles(wrong.ids)).every((t) => t.correct === false && t.predicted !== t.label)).toBe(true);
+  });
+
+  it('sorts by mass on a region and filters by region focus, agreeing with the stored statistics', async () => {
+    const sorted = await backend.api.gridIndex({ key, filter: {}, sort: { by: 'mass', region: 'face', dir: 'desc' } });
+    const masses: number[] = [];
+    for (const imageId of sorted.ids) {
+      const detail = await backend.api.imageDetail({ key, imageId });
+      masses.push(detail.stats!.regions.find((r) => r.name === 'face')?.mass ?? 0);
+    }
+    expect(masses).toEqual([...masses].sort((a, b) => b - a));
+    const focused = await backend.api.gridIndex({ key, filter: { focus: { region: 'face', min: 0.3 } }, sort: { by: 'path', dir: 'asc' } });
+    expect(focused.ids.length).toBe(masses.filter((m) => m >= 0.3).length);
+  });
+
+  it('sends maps that decode to the layer resolution', async () => {
+    const { ids } = await backend.api.gridIndex({ key, filter: {}, sort: { by: 'path', dir: 'asc' } });
+    const [tile] = await allTiles(ids.slice(0, 1));
+    const map = fromWireMap(tile!.map!);
+    expect(map.width).toBeGreaterThan(1);
+    expect(Math.max(...map.data)).toBeCloseTo(tile!.map!.max, 3);
+  });
+
+  it('tags many images at once, filters and counts by tag, and removes tags', async () => {
+    const { ids } = await backend.api.gridIndex({ key, filter: { label: 'doctor' }, sort: { by: 'path', dir: 'asc' } });
+    const tiles = await allTiles(ids.slice(0, 3));
+    const contentIds = tiles.map((t) => t.contentId);
+    const tagged = await backend.api.setTags({ datasetId: dataset.id, contentIds, add: ['spurious:face', ' '], remove: [] });
+    expect(tagged.map((t) => t.tags)).toEqual([['spurious:face'], ['spurious:face'], ['spurious:face']]);
+    expect(await backend.api.tagCounts({ datasetId: dataset.id })).toEqual([{ tag: 'spurious:face', images: 3 }]);
+    const filtered = await backend.api.gridIndex({ key, filter: { tag: 'spurious:face' }, sort: { by: 'path', dir: 'asc' } });
+    expect(filtered.ids.sort()).toEqual(ids.slice(0, 3).sort());
+    const doctor = (await backend.api.classSummary(key)).find((c) => c.name === 'doctor')!;
+    expect(doctor.flagged).toBe(3);
+    await backend.api.setTags({ datasetId: dataset.id, contentIds: contentIds.slice(0, 1), add: [], remove: ['spurious:face'] });
+    expect(await backend.api.tagCounts({ datasetId: dataset.id })).toEqual([{ tag: 'spurious:face', images: 2 }]);
+  });
+
+  it('details one image: top classes, regions, statistics, the map of each explained class', async () => {
+    const { ids } = await backend.api.gridIndex({ key, filter: { correctness: 'wrong' }, sort: { by: 'path', dir: 'asc' } });
+    const anyIds = ids.length > 0 ? ids : (await backend.api.gridIndex({ key, filter: {}, sort: { by: 'path', dir: 'asc' } })).ids;
+    const detail = await backend.api.imageDetail({ key, imageId: anyIds[0]! });
+    expect(detail.top.map((t) => t.name).sort()).toEqual(['doctor', 'nurse']);
+    expect(detail.regions.length).toBeGreaterThan(0);
+    expect(detail.stats?.regions.length).toBeGreaterThan(0);
+    expect(detail.width).toBeGreaterThan(0);
+    // targets 'label': the predicted class and, when it differs, the true label.
+    expect(detail.maps.map((m) => m.target)).toContain(detail.top[0]!.name);
+    if (ids.length > 0) expect(detail.maps.map((m) => m.target).sort()).toEqual(['doctor', 'nurse']);
+  });
+
+  it('computes guided and counterfactual maps on demand, with the sanity-check note on guided ones', async () => {
+    const { ids } = await backend.api.gridIndex({ key, filter: {}, sort: { by: 'path', dir: 'asc' } });
+    const guided = await backend.api.explainImage({ key, imageId: ids[0]!, method: 'guided-backprop', target: 'nurse' });
+    expect(guided.note).toMatch(/sanity check/);
+    expect(guided.map.width).toBe(96);
+    const counter = await backend.api.explainImage({ key, imageId: ids[0]!, method: 'counterfactual', target: 'doctor' });
+    expect(counter.note).toBeNull();
+    expect(counter.map.width).toBeLessThan(96);
+    const unknown = await dispatch(backend.api, 'explainImage', [{ key, imageId: ids[0]!, method: 'gradcam', target: 'pilot' }]);
+    expect(unknown).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+  });
+
+  it('serves thumbnails of opened datasets only, and never outside the root', async () => {
+    const { ids } = await backend.api.gridIndex({ key, filter: {}, sort: { by: 'path', dir: 'asc' } });
+    const [tile] = await allTiles(ids.slice(0, 1));
+    const thumb = await backend.images.serve(dataset.id, tile!.path, 'thumb');
+    expect(thumb.contentType).toBe('image/jpeg');
+    expect((await sharp(thumb.bytes).metadata()).format).toBe('jpeg');
+    await expect(backend.images.serve(dataset.id, '../../etc/passwd', 'full')).rejects.toMatchObject({ kind: 'forbidden' });
+    await expect(backend.images.serve(dataset.id + 99, tile!.path, 'full')).rejects.toMatchObject({ kind: 'forbidden' });
+  });
+
+  it('reopens where the user left off, with tags kept, without scanning again', async () => {
+    await backend.close();
+    backend = createBackend({ name: 'biascope', version: '0.0.0', dataDir, demo: null, workers: 1 });
+    const startup = await backend.api.startup();
+    expect(startup.last).toMatchObject({ dataset: { id: dataset.id, root }, model: { id: key.modelId }, layer: key.layer, method: 'gradcam' });
+    expect(startup.recent.map((r) => r.root)).toEqual([root]);
+    expect(await backend.api.tagCounts({ datasetId: dataset.id })).toEqual([{ tag: 'spurious:face', images: 2 }]);
+    expect(await backend.api.storedAudits({ datasetId: dataset.id })).toEqual([
+      { datasetId: dataset.id, modelId: key.modelId, modelPath: DEMO_MODEL, layer: key.layer, method: 'gradcam', results: 2 * PER_CLASS },
+    ]);
+  });
+});
