@@ -10,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // Browser tests poll the page; this shared machine can take seconds to answer.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-for (const script of ['engine.bench.ts', 'audit.bench.ts']) {
+for (const script of ['engine.bench.ts', 'audit.bench.ts', 'ui.bench.ts']) {
   const file = fileURLToPath(new URL(script, import.meta.url));
   console.log(`\n== ${script}\n`);
   const run = spawnSync(process.execPath, ['--import', 'tsx', file, ...process.argv.slice(2)], { stdio: 'inherit' });

@@ -4,9 +4,10 @@ import { describeFailure, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
 import { auditCommand } from './audit';
 import { explainCommand } from './explain';
 import { layersCommand } from './layers';
+import { serveCommand } from './serve';
 import type { CliIO } from './io';
 
-export const COMMANDS: readonly Command[] = [auditCommand, explainCommand, layersCommand];
+export const COMMANDS: readonly Command[] = [auditCommand, explainCommand, layersCommand, serveCommand];
 
 export function topLevelUsage(commands: readonly Command[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,23 +1,65 @@
-import { app, BrowserWindow, ipcMain, session } from 'electron';
-import { createApi } from '../api';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session } from 'electron';
+import { createBackend, type Backend } from '../backend';
+import { nativeDialogs } from './dialogs';
+import { windowEventSink } from './event-sink';
 import { handleApi } from './ipc';
+import { menuRefresher, type SendMenuCommand } from './menu';
+import { handleImages, registerImageScheme } from './protocol';
+import { closeBeforeQuit } from './quit';
 import { hardenSession, isTrustedSender } from './security';
 import { createMainWindow, type MainWindowOptions } from './window';
+import { restorePlacement, trackWindowState } from './window-state';
 
-/** Runs the desktop app: one instance, one main window, the API on IPC. */
+/** Runs the desktop app: one instance, one main window, the back end on IPC and the image protocol. */
 export function startDesktop(options: MainWindowOptions): void {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
   }
   app.enableSandbox();
+  registerImageScheme(protocol);
 
+  /** Set once the app is ready. */
+  let started: Backend | null = null;
   let window: BrowserWindow | null = null;
-  const open = (): void => {
-    window = createMainWindow(options);
-    window.on('closed', () => {
-      window = null;
+  const mainWindow = (): BrowserWindow | null => window;
+
+  const open = (backend: Backend): void => {
+    const placement = restorePlacement(backend.settings.window, (bounds) => screen.getDisplayMatching(bounds).workArea);
+    const opened = createMainWindow(options, placement);
+    trackWindowState(opened, (state) => backend.settings.setWindow(state));
+    opened.on('closed', () => {
+      if (window === opened) window = null;
     });
+    window = opened;
+  };
+
+  const start = (): Backend => {
+    hardenSession(session.defaultSession);
+    const backend = createBackend({
+      name: app.getName(),
+      version: app.getVersion(),
+      dataDir: app.getPath('userData'),
+      dialogs: nativeDialogs(dialog, mainWindow),
+    });
+    closeBeforeQuit(app, () => backend.close());
+    handleImages(session.defaultSession.protocol, backend.images);
+    backend.events.connect(windowEventSink(mainWindow));
+    const send: SendMenuCommand = (command, argument) =>
+      backend.events.emit('menu', argument === undefined ? { command } : { command, argument });
+    const refreshMenu = menuRefresher(
+      (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)),
+      () => ({
+        appName: app.getName(),
+        platform: process.platform,
+        packaged: app.isPackaged,
+        recent: backend.settings.recent,
+        send,
+      }),
+    );
+    refreshMenu();
+    handleApi(ipcMain, backend.api, (event) => isTrustedSender(event, window, options.appUrl), refreshMenu);
+    return backend;
   };
 
   app.on('second-instance', () => {
@@ -29,19 +71,18 @@ export function startDesktop(options: MainWindowOptions): void {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (app.isReady() && BrowserWindow.getAllWindows().length === 0) open();
+    if (started && BrowserWindow.getAllWindows().length === 0) open(started);
   });
 
   app
     .whenReady()
     .then(() => {
-      hardenSession(session.defaultSession);
-      const api = createApi({ name: app.getName(), version: app.getVersion() });
-      handleApi(ipcMain, api, (event) => isTrustedSender(event, window, options.appUrl));
-      open();
+      started = start();
+      open(started);
     })
     .catch((error: unknown) => {
       console.error('biascope: failed to start:', error);
+      dialog.showErrorBox('biascope could not start', error instanceof Error ? error.message : String(error));
       app.exit(1);
     });
 }

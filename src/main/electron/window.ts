@@ -1,6 +1,7 @@
 import { BrowserWindow } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { hardenWebContents } from './security';
+import { DEFAULT_SIZE, type WindowPlacement } from './window-state';
 
 export interface MainWindowOptions {
   /** Absolute path of the built preload script. */
@@ -17,11 +18,13 @@ export function rendererUrl(devServerUrl: string | undefined, builtHtmlPath: str
   return devServerUrl ? devServerUrl : pathToFileURL(builtHtmlPath).href;
 }
 
-export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+export function createMainWindow(
+  options: MainWindowOptions,
+  placement: WindowPlacement = { bounds: { ...DEFAULT_SIZE }, maximized: false },
+): BrowserWindow {
   const window = new BrowserWindow({
     title: 'biascope',
-    width: 1280,
-    height: 800,
+    ...placement.bounds,
     minWidth: 720,
     minHeight: 480,
     show: false,
@@ -37,7 +40,11 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     },
   });
   hardenWebContents(window.webContents, options.appUrl);
-  window.once('ready-to-show', () => window.show());
+  // Shown once painted, so it never flashes blank. Maximizing waits too: maximize() shows a hidden window.
+  window.once('ready-to-show', () => {
+    if (placement.maximized) window.maximize();
+    window.show();
+  });
   window.loadURL(options.appUrl).catch((error: unknown) => {
     console.error(`biascope: could not load ${options.appUrl}:`, error);
   });

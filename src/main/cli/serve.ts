@@ -1,0 +1,138 @@
+/**
+ * `biascope serve`: the app in a browser, for a machine without a display or a person
+ * on another one. Runs until Ctrl-C (or SIGTERM), then stops the server, cancels a
+ * running audit and closes the database.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { createBackend, type Backend } from '../backend';
+import { isLoopbackHost } from '../serve/host-guard';
+import { packageRoot, packageVersion, rendererDir } from '../serve/package-root';
+import { startServer, type RunningServer } from '../serve/server';
+import { NOT_BUILT } from '../serve/static-files';
+import { parseCommandArgs, parseInteger } from './args';
+import type { Command } from './command';
+import { CliError, EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
+import type { CliIO } from './io';
+
+export const SERVE_USAGE = `Usage: biascope serve [--port <n>] [--host <address>] [--data <dir>] [options]
+
+Serves the app to a browser: the interface and API of the desktop app over HTTP and a
+WebSocket. Prints the URL to open; it holds the access token every request needs.
+Ctrl-C stops the server.
+
+Options:
+  --port <n>           port to listen on                  (default: a free one)
+  --host <address>     address to listen on               (default: 127.0.0.1, this machine only)
+  --allow-host <name>  another name browsers reach the server by, e.g. a DNS
+                       name behind --host 0.0.0.0          (repeatable)
+  --data <dir>         where settings and library.db live (default: $BIASCOPE_DATA,
+                       else $XDG_DATA_HOME/biascope, else ~/.local/share/biascope)
+  --db <file>          an audit database to open instead of <data>/library.db,
+                       e.g. the audit.db written by biascope audit
+  --workers <n>        worker threads of audits           (default: one per core)
+  -h, --help           show this help
+
+From another machine, prefer an SSH tunnel to --host 0.0.0.0, which serves plain
+(unencrypted) HTTP to the network:
+  ssh -L 8080:127.0.0.1:8080 <server>   then, there: biascope serve --port 8080`;
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+  if (env['BIASCOPE_DATA']) return path.resolve(env['BIASCOPE_DATA']);
+  if (env['XDG_DATA_HOME']) return path.join(path.resolve(env['XDG_DATA_HOME']), 'biascope');
+  return path.join(home, '.local', 'share', 'biascope');
+}
+
+/** A failure to listen, in the words of the command line. */
+function listenFailure(error: unknown, host: string, port: number): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE') return new CliError(`port ${port} is in use on ${host}: choose another with --port, or 0 for any free one`);
+  if (code === 'EACCES') return new CliError(`no permission to listen on ${where} (ports below 1024 need privileges)`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new CliError(`cannot listen on ${host}: not an address of this machine`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function untilStopped(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+async function runServe(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    port: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'allow-host': { type: 'string', multiple: true, default: [] },
+    data: { type: 'string' },
+    db: { type: 'string' },
+    workers: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    await io.out(SERVE_USAGE);
+    return EXIT_OK;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const port = values.port === undefined ? 0 : parseInteger(values.port, '--port', 0, 65535);
+  const workers = values.workers === undefined ? undefined : parseInteger(values.workers, '--workers', 1, 64);
+  const host = values.host;
+  const dataDir = values.data === undefined ? defaultDataDir() : path.resolve(values.data);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new CliError(`cannot create the data folder ${dataDir}: ${(error as Error).message}`);
+  }
+  const root = packageRoot();
+  const staticDir = rendererDir(root);
+  const backend: Backend = createBackend({
+    name: 'biascope',
+    version: packageVersion(root),
+    dataDir,
+    ...(values.db === undefined ? {} : { dbFile: path.resolve(values.db) }),
+    ...(workers === undefined ? {} : { workers }),
+  });
+  let server: RunningServer;
+  try {
+    server = await startServer({ backend, host, port, staticDir, allowedHosts: values['allow-host'] });
+  } catch (error) {
+    await backend.close();
+    throw listenFailure(error, host, port);
+  }
+  if (!isLoopbackHost(host)) {
+    io.err(`warning: listening on ${host}, reachable from other machines over plain HTTP: anyone who sees the URL can use the app`);
+  }
+  if (!existsSync(path.join(staticDir, 'index.html'))) io.err(`warning: ${NOT_BUILT}; the API answers meanwhile`);
+  io.err(`data: ${dataDir}`);
+  await io.out(`biascope serving on ${server.url}`);
+
+  const signal = await untilStopped();
+  io.err(`${signal}: stopping (again to stop at once)`);
+  const force = () => process.exit(EXIT_FAILURE);
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
+  try {
+    await server.close();
+    await backend.close();
+  } finally {
+    process.off('SIGINT', force);
+    process.off('SIGTERM', force);
+  }
+  return EXIT_OK;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'the app in a browser, over HTTP (loopback and a token by default)',
+  usage: SERVE_USAGE,
+  run: runServe,
+};

@@ -1,0 +1,3 @@
+export * from './layout';
+export * from './tile-source';
+export * from './virtual-grid';

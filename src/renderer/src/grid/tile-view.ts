@@ -1,0 +1,145 @@
+/**
+ * One grid tile as plain DOM: the thumbnail, the heatmap canvas over it, a caption
+ * (predicted class, confidence, true label) and marks (wrong, tagged, selected).
+ * Elements are created once per pooled tile and re-bound on scroll; what is drawn
+ * is remembered per element so a re-bind to the same tile repaints nothing.
+ */
+import { colormapLut, type ColormapName } from '../../../shared/colormap';
+import type { MapData } from '../../../shared/explain';
+import { paintHeatmap } from '../../../shared/heatmap-paint';
+import type { Tile } from '../../../shared/views';
+import { fromWireMap } from '../../../shared/wire-map';
+import type { RenderMode } from './virtual-grid';
+
+/** Canvas pixels per side: the 14x14 map is upsampled to this, then scaled smoothly by CSS. */
+const CANVAS_SIZE = 128;
+
+export interface TileLookInput {
+  colormap: ColormapName;
+  threshold: number;
+}
+
+export interface TileBinding {
+  tile: Tile | undefined;
+  index: number;
+  mode: RenderMode;
+  look: TileLookInput;
+  imageUrl: string | null;
+  selected: boolean;
+  current: boolean;
+}
+
+interface Parts {
+  img: HTMLImageElement;
+  canvas: HTMLCanvasElement;
+  predicted: HTMLSpanElement;
+  confidence: HTMLSpanElement;
+  truth: HTMLSpanElement;
+  tags: HTMLSpanElement;
+  painted: string;
+  src: string;
+}
+
+const parts = new WeakMap<HTMLElement, Parts>();
+/** Decoded maps by tile id: decoding base64 again on every re-bind would be waste. */
+const decoded = new Map<number, MapData>();
+const MAX_DECODED = 4000;
+
+function span(className: string): HTMLSpanElement {
+  const el = document.createElement('span');
+  el.className = className;
+  return el;
+}
+
+export function createTileElement(): HTMLElement {
+  const root = document.createElement('div');
+  root.className = 'tile';
+  root.dataset['testid'] = 'tile';
+  const frame = document.createElement('div');
+  frame.className = 'frame';
+  const img = document.createElement('img');
+  img.decoding = 'async';
+  img.alt = '';
+  img.draggable = false;
+  const canvas = document.createElement('canvas');
+  canvas.width = CANVAS_SIZE;
+  canvas.height = CANVAS_SIZE;
+  canvas.className = 'heat';
+  const badge = span('badge-wrong');
+  badge.textContent = 'wrong';
+  const tags = span('badge-tags');
+  frame.append(img, canvas, badge, tags);
+  const caption = document.createElement('div');
+  caption.className = 'caption';
+  const predicted = span('pred');
+  const confidence = span('conf');
+  const truth = span('truth');
+  caption.append(predicted, confidence, truth);
+  root.append(frame, caption);
+  parts.set(root, { img, canvas, predicted, confidence, truth, tags, painted: '', src: '' });
+  return root;
+}
+
+function mapOf(tile: Tile): MapData | null {
+  if (!tile.map) return null;
+  let map = decoded.get(tile.id);
+  if (!map) {
+    map = fromWireMap(tile.map);
+    if (decoded.size >= MAX_DECODED) decoded.delete(decoded.keys().next().value!);
+    decoded.set(tile.id, map);
+  }
+  return map;
+}
+
+/** Forgets decoded maps (new results may have replaced them). */
+export function clearDecodedMaps(): void {
+  decoded.clear();
+}
+
+function paint(p: Parts, tile: Tile, look: TileLookInput): void {
+  const key = `${tile.id}|${tile.map?.data.length ?? 0}|${tile.map?.max ?? 0}|${look.colormap}|${look.threshold}`;
+  if (p.painted === key) return;
+  const context = p.canvas.getContext('2d');
+  if (!context) return;
+  const map = mapOf(tile);
+  if (!map) {
+    context.clearRect(0, 0, CANVAS_SIZE, CANVAS_SIZE);
+  } else {
+    const rgba = paintHeatmap(map, { width: CANVAS_SIZE, height: CANVAS_SIZE }, { lut: colormapLut(look.colormap), threshold: look.threshold });
+    context.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, CANVAS_SIZE, CANVAS_SIZE), 0, 0);
+  }
+  p.painted = key;
+}
+
+export function bindTile(el: HTMLElement, binding: TileBinding): void {
+  const p = parts.get(el);
+  if (!p) return;
+  const { tile, mode } = binding;
+  el.classList.toggle('selected', binding.selected);
+  el.classList.toggle('current', binding.current);
+  el.dataset['index'] = String(binding.index);
+  if (!tile) {
+    el.className = `tile loading${binding.selected ? ' selected' : ''}${binding.current ? ' current' : ''}`;
+    p.predicted.textContent = '';
+    p.confidence.textContent = '';
+    p.truth.textContent = '';
+    p.tags.textContent = '';
+    return;
+  }
+  el.classList.remove('loading');
+  el.classList.toggle('wrong', tile.correct === false);
+  el.classList.toggle('tagged', tile.tags.length > 0);
+  el.classList.toggle('pending', tile.map === null);
+  el.classList.toggle('fast', mode === 'fast');
+  el.title = `${tile.path}${tile.tags.length ? `\ntags: ${tile.tags.join(', ')}` : ''}`;
+  p.predicted.textContent = tile.predicted ?? 'not audited';
+  p.confidence.textContent = tile.confidence === null ? '' : `${Math.round(tile.confidence * 100)}%`;
+  p.truth.textContent = tile.correct === false ? `true: ${tile.label}` : tile.label;
+  p.tags.textContent = tile.tags.length ? tile.tags.join(' · ') : '';
+  if (mode === 'fast') return;
+  if (binding.imageUrl && p.src !== binding.imageUrl) {
+    p.src = binding.imageUrl;
+    p.img.src = binding.imageUrl;
+  }
+  paint(p, tile, binding.look);
+}

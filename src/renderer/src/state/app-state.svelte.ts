@@ -1,0 +1,286 @@
+/**
+ * The renderer's state: what is open, what the grid shows, how tiles look, what is
+ * selected, and the undo history of tags. One class with runes, handed to components
+ * through context (see context.ts). It talks to the back end only through the client.
+ */
+import { SvelteMap } from 'svelte/reactivity';
+import type { AuditState, Startup } from '../../../shared/api';
+import type { AuditSettings, AuditTargets } from '../../../shared/audit';
+import type { BiascopeClient } from '../../../shared/client';
+import { COLORMAPS, type ColormapName } from '../../../shared/colormap';
+import type { MethodName } from '../../../shared/explain';
+import {
+  DEFAULT_TAGS,
+  type AuditKey,
+  type ClassSummary,
+  type DatasetView,
+  type GridFilter,
+  type GridSort,
+  type ModelView,
+  type TagCount,
+} from '../../../shared/views';
+import { TagHistory, type TagEdit } from './tag-history';
+
+export type OverlayMode = 'overlay' | 'heatmap' | 'image';
+
+export interface TileLook {
+  mode: OverlayMode;
+  /** Heatmap opacity over the image, 0..1. */
+  opacity: number;
+  colormap: ColormapName;
+  /** Share of a map's maximum below which it is not drawn. */
+  threshold: number;
+  tileSize: number;
+}
+
+export interface ShownError {
+  id: number;
+  /** Where it happened, in the user's words: "Opening the dataset". */
+  where: string;
+  message: string;
+}
+
+/** Seconds between grid refreshes while an audit writes results. */
+const LIVE_REFRESH_MS = 2000;
+/** How long the first grid has the machine to itself before the model loads for its layer list. */
+const MODEL_LOAD_DELAY_MS = 2000;
+
+export class AppState {
+  startup = $state<Startup | null>(null);
+  dataset = $state<DatasetView | null>(null);
+  model = $state<ModelView | null>(null);
+  layer = $state<string | null>(null);
+  method = $state<MethodName>('gradcam');
+  audit = $state<AuditState | null>(null);
+  classes = $state<ClassSummary[]>([]);
+  tagCounts = $state<TagCount[]>([]);
+  filter = $state<GridFilter>({});
+  sort = $state<GridSort>({ by: 'confidence', dir: 'asc' });
+  look = $state<TileLook>({ mode: 'overlay', opacity: 0.6, colormap: 'turbo', threshold: 0.2, tileSize: 168 });
+  /** Grid ids in display order; replaced as a whole, never mutated. */
+  ids = $state.raw<readonly number[]>([]);
+  /** Bumps when tiles must be fetched again (new results, tags changed elsewhere). */
+  tilesVersion = $state(0);
+  cursor = $state(0);
+  /** Selected image ids -> content ids (tags are keyed by content). */
+  readonly selected = new SvelteMap<number, number>();
+  detailId = $state<number | null>(null);
+  showStart = $state(false);
+  busy = $state<string | null>(null);
+  errors = $state<ShownError[]>([]);
+  gridLoading = $state(false);
+  private errorCount = 0;
+  private lastLiveRefresh = 0;
+  readonly history = new TagHistory();
+
+  constructor(readonly client: BiascopeClient) {}
+
+  get key(): AuditKey | null {
+    if (!this.dataset || !this.model || !this.layer) return null;
+    return { datasetId: this.dataset.id, modelId: this.model.id, layer: this.layer, method: this.method };
+  }
+
+  /** Tags offered first (number keys 1-9): the dataset's own by use, then the defaults. */
+  get palette(): string[] {
+    const tags = [...this.tagCounts.map((t) => t.tag), ...DEFAULT_TAGS];
+    return tags.filter((tag, i) => tags.indexOf(tag) === i);
+  }
+
+  get running(): boolean {
+    return this.audit?.status === 'running' || this.audit?.status === 'paused';
+  }
+
+  report(where: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.errors = [...this.errors.slice(-4), { id: ++this.errorCount, where, message }];
+  }
+
+  dismiss(id: number): void {
+    this.errors = this.errors.filter((e) => e.id !== id);
+  }
+
+  /** Runs a back-end call, showing what it does meanwhile and where it failed. */
+  async attempt<T>(where: string, work: () => Promise<T>): Promise<T | undefined> {
+    this.busy = where;
+    try {
+      return await work();
+    } catch (error) {
+      this.report(where, error);
+      return undefined;
+    } finally {
+      if (this.busy === where) this.busy = null;
+    }
+  }
+
+  async boot(): Promise<void> {
+    this.client.on('audit', (state) => this.onAudit(state));
+    const startup = await this.attempt('Starting', () => this.client.api.startup());
+    if (!startup) return;
+    this.startup = startup;
+    this.audit = startup.audit;
+    if (startup.last) {
+      this.dataset = startup.last.dataset;
+      this.model = startup.last.model;
+      this.layer = startup.last.layer;
+      this.method = startup.last.method;
+      this.filter = { label: this.dataset.classes[0]?.name };
+      await this.refresh();
+      // Layers are listed once the model is loaded, a little later: the first grid gets the CPU first.
+      const path = startup.last.model.path;
+      setTimeout(() => {
+        this.client.api.openModel({ path }).then(
+          (model) => {
+            if (this.model?.id === model.id) this.model = model;
+          },
+          () => undefined,
+        );
+      }, MODEL_LOAD_DELAY_MS);
+    } else if (startup.demo) {
+      this.showStart = true;
+      await this.openDataset(startup.demo.dataset);
+      await this.openModel(startup.demo.model);
+    } else {
+      this.showStart = true;
+    }
+  }
+
+  async openDataset(root: string): Promise<void> {
+    const dataset = await this.attempt('Opening the dataset', () => this.client.api.openDataset({ root }));
+    if (!dataset) return;
+    this.dataset = dataset;
+    this.filter = { label: dataset.classes[0]?.name };
+    this.selected.clear();
+    this.detailId = null;
+    await this.refresh();
+  }
+
+  async openModel(path: string): Promise<void> {
+    const model = await this.attempt('Loading the model', () => this.client.api.openModel({ path }));
+    if (!model) return;
+    this.model = model;
+    this.layer = model.defaultLayer;
+    await this.refresh();
+  }
+
+  async startAudit(options: { methods: MethodName[]; targets: AuditTargets; layer?: string }): Promise<void> {
+    if (!this.dataset || !this.model) return;
+    const settings: AuditSettings = {
+      dataset: this.dataset.root,
+      model: this.model.path,
+      methods: options.methods,
+      targets: options.targets,
+      ...(options.layer ? { layer: options.layer } : {}),
+    };
+    const state = await this.attempt('Starting the audit', () => this.client.api.startAudit(settings));
+    if (!state) return;
+    this.audit = state;
+    this.method = options.methods[0]!;
+    if (options.layer) this.layer = options.layer;
+    this.showStart = false;
+  }
+
+  private onAudit(state: AuditState): void {
+    const ended = this.running && state.status !== 'running' && state.status !== 'paused';
+    this.audit = state;
+    if (state.layer && state.modelId !== null && state.datasetId === this.dataset?.id && this.model?.id === state.modelId) {
+      if (this.layer !== state.layer) {
+        this.layer = state.layer;
+        void this.refresh();
+        return;
+      }
+    }
+    const now = Date.now();
+    if (ended || (state.status === 'running' && now - this.lastLiveRefresh > LIVE_REFRESH_MS && state.progress.done > 0)) {
+      this.lastLiveRefresh = now;
+      void this.refresh();
+    }
+  }
+
+  /** Re-reads the class summary, tag counts and grid order for the current key, filter and sort. */
+  async refresh(): Promise<void> {
+    const key = this.key;
+    if (!key) {
+      this.ids = [];
+      this.classes = [];
+      return;
+    }
+    this.gridLoading = true;
+    try {
+      const [classes, tagCounts, index] = await Promise.all([
+        this.client.api.classSummary(key),
+        this.client.api.tagCounts({ datasetId: key.datasetId }),
+        this.client.api.gridIndex({ key, filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort) }),
+      ]);
+      this.classes = classes;
+      this.tagCounts = tagCounts;
+      this.ids = index.ids;
+      this.tilesVersion++;
+      this.cursor = Math.min(this.cursor, Math.max(0, index.ids.length - 1));
+    } catch (error) {
+      this.report('Loading the grid', error);
+    } finally {
+      this.gridLoading = false;
+    }
+  }
+
+  setFilter(patch: Partial<GridFilter>): void {
+    const next: GridFilter = { ...this.filter, ...patch };
+    for (const [name, value] of Object.entries(next)) if (value === undefined) delete next[name as keyof GridFilter];
+    this.filter = next;
+    this.cursor = 0;
+    this.selected.clear();
+    void this.refresh();
+  }
+
+  setSort(sort: GridSort): void {
+    this.sort = sort;
+    this.cursor = 0;
+    void this.refresh();
+  }
+
+  nextColormap(): void {
+    const at = COLORMAPS.indexOf(this.look.colormap);
+    this.look.colormap = COLORMAPS[(at + 1) % COLORMAPS.length]!;
+  }
+
+  toggleOverlay(): void {
+    const modes: OverlayMode[] = ['overlay', 'heatmap', 'image'];
+    this.look.mode = modes[(modes.indexOf(this.look.mode) + 1) % modes.length]!;
+  }
+
+  /**
+   * Applies a tag edit and records its inverse for undo. Saved at once: the back end
+   * writes it in one transaction before answering.
+   */
+  async applyTags(edit: TagEdit, record = true): Promise<boolean> {
+    if (!this.dataset || edit.contentIds.length === 0) return false;
+    const datasetId = this.dataset.id;
+    const done = await this.attempt('Saving tags', () =>
+      this.client.api.setTags({ datasetId, contentIds: [...edit.contentIds], add: [...edit.add], remove: [...edit.remove] }),
+    );
+    if (!done) return false;
+    if (record) this.history.push(edit, done);
+    this.onTagsSaved(done);
+    return true;
+  }
+
+  async undo(): Promise<void> {
+    for (const inverse of this.history.popInverse() ?? []) await this.applyTags(inverse, false);
+  }
+
+  /** Set by the grid to patch its visible tiles without a refetch. */
+  onTagsSaved: (tags: { contentId: number; tags: string[] }[]) => void = () => {};
+
+  async refreshCounts(): Promise<void> {
+    const key = this.key;
+    if (!key) return;
+    try {
+      [this.classes, this.tagCounts] = await Promise.all([
+        this.client.api.classSummary(key),
+        this.client.api.tagCounts({ datasetId: key.datasetId }),
+      ]);
+    } catch (error) {
+      this.report('Updating counts', error);
+    }
+  }
+}

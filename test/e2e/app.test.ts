@@ -1,0 +1,170 @@
+/// <reference lib="dom" />
+/**
+ * The app end to end in a real browser: open the demo, audit it to the end, switch
+ * class, change overlay and colormap, open an image, tag three images by keyboard,
+ * reload and find the tags, and be refused without the token. Screenshots of the main
+ * views land in test/e2e/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../fixtures/models';
+import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
+import { launchChromium, SCREENSHOTS, serveApp, type ServedApp } from './browser';
+
+const PER_CLASS = 24;
+let browser: Browser;
+let app: ServedApp;
+let page: Page;
+const consoleErrors: string[] = [];
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Alpha-weighted colour of the middle of the first painted tile's heatmap. */
+function firstHeatPixel(): Promise<number[]> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('.tile:not(.loading) canvas.heat');
+    const context = canvas?.getContext('2d');
+    if (!canvas || !context) return [];
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    let best = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > data[best + 3]!) best = i - 3;
+    return [data[best]!, data[best + 1]!, data[best + 2]!, data[best + 3]!];
+  });
+}
+
+async function tileTags(count: number): Promise<string[]> {
+  return page.$$eval(
+    '.tile',
+    (tiles, n) =>
+      tiles
+        .filter((t) => Number((t as HTMLElement).dataset['index']) < n)
+        .sort((a, b) => Number((a as HTMLElement).dataset['index']) - Number((b as HTMLElement).dataset['index']))
+        .map((t) => t.querySelector('.badge-tags')?.textContent ?? ''),
+    count,
+  );
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const dataset = demoSubset(PER_CLASS);
+  app = await serveApp({ dataDir: tempDir('biascope-e2e-'), demo: { dataset, model: DEMO_MODEL }, workers: 2 });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('biascope in Chromium against biascope serve', () => {
+  it('opens on the demo with the dataset and model preselected', async () => {
+    await page.goto(app.server.url);
+    const panel = page.getByTestId('start-panel');
+    await panel.waitFor();
+    await expect.poll(() => page.getByTestId('start-audit').isEnabled(), { timeout: 60_000 }).toBe(true);
+    expect(await page.getByTestId('dataset-path').inputValue()).toContain('biascope-data-');
+    expect(await page.getByTestId('model-path').inputValue()).toBe(DEMO_MODEL);
+    await shot('start-panel');
+  });
+
+  it('runs the audit to the end with a progress bar, and fills the grid', async () => {
+    await page.getByTestId('start-audit').click();
+    await page.locator('[data-testid="audit-progress"][data-status="done"]').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('audit-progress').textContent()).toContain(`${2 * PER_CLASS} computed`);
+    await expect.poll(() => page.locator('.tile:not(.loading)').count()).toBeGreaterThan(6);
+    await expect.poll(async () => (await firstHeatPixel())[3] ?? 0).toBeGreaterThan(0);
+    const rows = page.getByTestId('class-row');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.first().textContent()).toMatch(/accuracy\s*\d+%/);
+    await shot('grid-overlay');
+  });
+
+  it('switches class, overlay mode and colormap', async () => {
+    await page.locator('[data-testid="class-row"][data-class="nurse"]').click();
+    await expect.poll(() => page.getByTestId('grid-title').textContent()).toBe('nurse');
+    await expect.poll(() => page.getByTestId('grid-count').textContent()).toBe(`${PER_CLASS} images`);
+    const truths = await page.$$eval('.tile:not(.loading) .truth', (els) => els.map((e) => e.textContent ?? ''));
+    expect(truths.length).toBeGreaterThan(0);
+    expect(truths.every((t) => t.endsWith('nurse'))).toBe(true);
+
+    await page.getByTestId('mode-heatmap').click();
+    expect(await page.$eval('.tile .frame img', (img) => getComputedStyle(img).visibility)).toBe('hidden');
+    await shot('grid-heatmap');
+    await page.getByTestId('mode-overlay').click();
+    expect(await page.$eval('.tile .frame img', (img) => getComputedStyle(img).visibility)).toBe('visible');
+
+    const turbo = await firstHeatPixel();
+    await page.getByTestId('colormap').selectOption('viridis');
+    await expect.poll(async () => JSON.stringify(await firstHeatPixel())).not.toBe(JSON.stringify(turbo));
+  });
+
+  it('opens an image with every class map, and closes it with Escape', async () => {
+    await page.getByTestId('grid').focus();
+    await page.keyboard.press('Enter');
+    const detail = page.getByTestId('image-detail');
+    await detail.waitFor();
+    await expect.poll(() => page.getByTestId('class-map').count()).toBe(2);
+    await page.waitForTimeout(300);
+    await shot('image-detail');
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
+  });
+
+  it('tags three images by keyboard, and finds them tagged after a reload', async () => {
+    await page.getByTestId('grid').focus();
+    await page.keyboard.press('1');
+    await expect.poll(() => tileTags(3)).toEqual(['spurious:face', '', '']);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('1');
+    await expect.poll(() => tileTags(3)).toEqual(['spurious:face', 'spurious:face', '']);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('f');
+    await expect.poll(() => tileTags(3)).toEqual(['spurious:face', 'spurious:face', 'flagged']);
+    const saved = await app.backend.api.tagCounts({ datasetId: 1 });
+    expect(saved).toEqual(
+      expect.arrayContaining([
+        { tag: 'spurious:face', images: 2 },
+        { tag: 'flagged', images: 1 },
+      ]),
+    );
+
+    await page.reload();
+    await page.locator('[data-testid="class-row"][data-class="nurse"]').click();
+    await expect.poll(() => page.getByTestId('grid-title').textContent()).toBe('nurse');
+    await expect.poll(() => tileTags(3)).toEqual(['spurious:face', 'spurious:face', 'flagged']);
+    await shot('grid-tagged');
+  });
+
+  it('undoes the last tagging with u', async () => {
+    await page.getByTestId('grid').focus();
+    await page.keyboard.press('ArrowRight');
+    // The image has the tag: its key takes it off, and u puts it back.
+    await page.keyboard.press('1');
+    await expect.poll(async () => (await tileTags(2))[1]).toBe('');
+    await page.keyboard.press('u');
+    await expect.poll(async () => (await tileTags(2))[1]).toBe('spurious:face');
+  });
+
+  it('refuses requests without the token', async () => {
+    const origin = app.server.origin;
+    expect((await fetch(`${origin}/api/app-info`, { method: 'POST', body: '[]' })).status).toBe(401);
+    expect((await fetch(`${origin}/`)).status).toBe(401);
+    const stranger = await browser.newPage();
+    const response = await stranger.goto(origin);
+    expect(response?.status()).toBe(401);
+    await stranger.close();
+  });
+
+  it('logged no errors in the page', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
