@@ -119,6 +119,8 @@ export default defineConfig(
       'bench/results/',
       'coverage/',
       'test/.tmp/',
+      '.tmp/',
+      '.node/',
     ],
   },
   tseslint.configs.recommended,

@@ -52,5 +52,6 @@ export function createBackend(options: BackendOptions): Backend {
     ...(options.workers ? { workers: options.workers } : {}),
   });
   const api = createApi({ name: options.name, version: options.version }, workspace);
+  setTimeout(() => workspace.warm(), 0);
   return { api, images, events, settings, close: () => workspace.close() };
 }

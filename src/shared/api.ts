@@ -176,7 +176,14 @@ export const StartupSchema = z.object({
   recent: z.array(RecentDatasetSchema),
   /** The last reviewed audit, opened from the database without a re-scan. */
   last: z
-    .object({ dataset: DatasetViewSchema, model: ModelViewSchema, layer: z.string(), method: MethodSchema })
+    .object({
+      dataset: DatasetViewSchema,
+      model: ModelViewSchema,
+      layer: z.string(),
+      method: MethodSchema,
+      /** The first screen of the default view (shared/views defaultView), saving the page a round trip. */
+      firstScreen: GridIndexSchema,
+    })
     .nullable(),
   /** The audit running now, if any. */
   audit: AuditStateSchema.nullable(),

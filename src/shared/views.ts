@@ -119,14 +119,29 @@ export const GridQuerySchema = z.object({
   key: AuditKeySchema,
   filter: GridFilterSchema,
   sort: GridSortSchema,
+  /** Only the first ids (a first screen, fast); the total is counted all the same. */
+  limit: z.number().int().positive().optional(),
 });
 export type GridQuery = z.infer<typeof GridQuerySchema>;
 
 export const GridIndexSchema = z.object({
-  /** Image ids in display order. Images not explained yet come last. */
+  /** Image ids in display order (the first `limit` when limited). Images not explained yet come last. */
   ids: z.array(Id),
+  /** Images the filter keeps. */
+  total: Count,
+  /** Whether `ids` holds every one of them. */
+  complete: z.boolean(),
 });
 export type GridIndex = z.infer<typeof GridIndexSchema>;
+
+/** Ids asked for first: a screen or two of tiles, which SQLite sorts as a top-N rather than in full. */
+export const FIRST_SCREEN = 360;
+
+/** What the grid shows when a dataset opens: its first class, least confident first. */
+export function defaultView(dataset: { classes: readonly { name: string }[] }): { filter: GridFilter; sort: GridSort } {
+  const first = dataset.classes[0]?.name;
+  return { filter: first === undefined ? {} : { label: first }, sort: { by: 'confidence', dir: 'asc' } };
+}
 
 export const TileSchema = z.object({
   id: Id,

@@ -109,6 +109,19 @@ describe('the back end, driven like the UI does', () => {
     expect((await allTiles(wrong.ids)).every((t) => t.correct === false && t.predicted !== t.label)).toBe(true);
   });
 
+  it('gives a first screen of ids with the total, agreeing with the full order', async () => {
+    for (const sort of [{ by: 'confidence', dir: 'desc' }, { by: 'mass', region: 'face', dir: 'asc' }, { by: 'path', dir: 'asc' }] as const) {
+      for (const filter of [{}, { correctness: 'wrong' as const }, { label: 'doctor' }]) {
+        const all = await backend.api.gridIndex({ key, filter, sort });
+        const first = await backend.api.gridIndex({ key, filter, sort, limit: 5 });
+        expect(all.complete).toBe(true);
+        expect(first.total).toBe(all.ids.length);
+        expect(first.ids).toEqual(all.ids.slice(0, 5));
+        expect(first.complete).toBe(all.ids.length < 5);
+      }
+    }
+  });
+
   it('sorts by mass on a region and filters by region focus, agreeing with the stored statistics', async () => {
     const sorted = await backend.api.gridIndex({ key, filter: {}, sort: { by: 'mass', region: 'face', dir: 'desc' } });
     const masses: number[] = [];

@@ -49,6 +49,22 @@ describe('TileSource', () => {
     expect(loads).toEqual([[0, 9], [10, 19]]);
   });
 
+  it('extends a first screen of ids keeping whole pages, and fetches the cut page again', async () => {
+    const { source, calls, reply } = harness();
+    source.setIds(range(15, 100));
+    source.want(0, 14);
+    await reply(calls[0]);
+    await reply(calls[1]);
+    expect(source.get(14)).toEqual({ id: 114, label: 'v1' });
+    source.extendIds(range(30, 100));
+    expect(source.get(0)).toEqual({ id: 100, label: 'v1' });
+    expect(source.get(14)).toBeUndefined();
+    expect(calls.at(-1)!.ids).toEqual(range(10, 110));
+    // Not an extension: a new list, nothing kept.
+    source.extendIds(range(30, 500));
+    expect(source.get(0)).toBeUndefined();
+  });
+
   it('asks for the short last page with only the ids that exist', async () => {
     const { source, calls, reply } = harness();
     source.setIds(range(35));

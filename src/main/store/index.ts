@@ -7,4 +7,4 @@ export { Store } from './store';
 export type * from './types';
 export type { GridScope, TileRow } from './review-grid';
 export type { ImageRecord } from './review-image';
-export type { ClassRow, DatasetOverview, StoredAuditRow } from './review-summary';
+export type { ClassResults, DatasetOverview, StoredAuditRow } from './review-summary';

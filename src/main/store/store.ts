@@ -17,7 +17,7 @@ import { Models } from './models';
 import { Results } from './results';
 import { ReviewGrid, type GridScope, type TileRow } from './review-grid';
 import { ReviewImage, type ImageRecord } from './review-image';
-import { ReviewSummary, type ClassRow, type DatasetOverview, type StoredAuditRow } from './review-summary';
+import { ReviewSummary, type ClassResults, type DatasetOverview, type StoredAuditRow } from './review-summary';
 import type { AuditRow, JobPatch, JobRow, NewJob, SizeReport, StoredError, SyncCounts } from './rows';
 import { Tags } from './tags';
 import { writeTransaction } from './transaction';
@@ -276,16 +276,24 @@ export class Store {
     return this.summary.overview(datasetId);
   }
 
-  classRows(scope: GridScope, regions: readonly string[]): ClassRow[] {
-    return this.summary.classes(scope, regions);
+  classResults(scope: GridScope, regions: readonly string[]): ClassResults[] {
+    return this.summary.classResults(scope, regions);
+  }
+
+  flaggedByClass(datasetId: number): Map<string, number> {
+    return this.summary.flaggedByClass(datasetId);
   }
 
   storedAudits(datasetId: number): StoredAuditRow[] {
     return this.summary.storedAudits(datasetId);
   }
 
-  gridIndex(scope: GridScope, filter: GridFilter, sort: GridSort): number[] {
-    return this.grid.index(scope, filter, sort);
+  gridIndex(scope: GridScope, filter: GridFilter, sort: GridSort, limit?: number): number[] {
+    return this.grid.index(scope, filter, sort, limit);
+  }
+
+  gridCount(scope: GridScope, filter: GridFilter): number {
+    return this.grid.count(scope, filter);
   }
 
   gridTiles(scope: GridScope, ids: readonly number[]): TileRow[] {

@@ -22,6 +22,8 @@ export class AuditControl {
     private readonly store: Store,
     private readonly emit: EventSink,
     private readonly onReady: (target: AuditTarget, settings: AuditSettings) => void,
+    /** Results were written (each progress step follows a written batch). */
+    private readonly onResults: () => void,
     private readonly workers?: number,
   ) {}
 
@@ -48,6 +50,7 @@ export class AuditControl {
       this.onReady(target, run.settings);
     });
     run.on('progress', (progress) => {
+      this.onResults();
       const statusChanged = progress.paused !== (this.state?.status === 'paused');
       this.patch({ progress, status: progress.paused ? 'paused' : 'running' }, statusChanged);
     });
@@ -83,6 +86,7 @@ export class AuditControl {
 
   private end(patch: Partial<AuditState>): void {
     this.run = null;
+    this.onResults();
     this.patch(patch, true);
   }
 

@@ -10,11 +10,13 @@ import type { AuditSettings } from '../../shared/audit';
 import { GUIDED_METHODS, type MethodName } from '../../shared/explain';
 import type { EventSink } from '../../shared/events';
 import { ModelConfigSchema } from '../../shared/model-config';
+import { defaultView, FIRST_SCREEN } from '../../shared/views';
 import type {
   AuditKey,
   ClassSummary,
   DatasetView,
   Explanation,
+  GridIndex,
   GridQuery,
   ImageDetail,
   ModelView,
@@ -33,9 +35,10 @@ import { decodeImage } from '../library/decode';
 import { DatasetError } from '../library/errors';
 import { identifyModel } from '../jobs/model-identity';
 import { openDataset } from '../jobs/open-dataset';
-import { openStore, type GridScope, type ModelRow, type Store } from '../store';
+import { openStore, type DatasetOverview, type GridScope, type ModelRow, type Store } from '../store';
 import { AuditControl } from './audit-control';
 import { ModelService } from './model-service';
+import { ResultCache } from './result-cache';
 import type { Settings } from './settings';
 import { datasetView, imageDetailView, modelView, tileView } from './views';
 
@@ -61,6 +64,8 @@ export class Workspace {
   readonly store: Store;
   private readonly audits: AuditControl;
   private readonly models = new ModelService();
+  private readonly cache = new ResultCache();
+  private closed = false;
   private readonly explanations = new ByteLru<Explanation>(32 * 1024 * 1024, (e) => e.map.data.length);
 
   constructor(private readonly options: WorkspaceOptions) {
@@ -74,6 +79,7 @@ export class Workspace {
         if (dataset) this.options.images.allow(dataset.id, dataset.root);
         this.options.settings.setLast({ dataset: settings.dataset, model: settings.model, layer: target.layer, method: settings.methods[0]! });
       },
+      () => this.cache.invalidate(),
       options.workers,
     );
   }
@@ -106,11 +112,14 @@ export class Workspace {
     const dataset = this.store.dataset(datasetId);
     if (!dataset) return null;
     this.options.images.allow(dataset.id, dataset.root);
+    const view = datasetView(dataset, this.overview(dataset.id));
+    const key = { datasetId: dataset.id, modelId: model.id, layer, method };
     return {
-      dataset: datasetView(dataset, this.store.datasetOverview(dataset.id)),
+      dataset: view,
       model: modelView(model, [], this.store.modelDefaultLayer(model.id)),
       layer,
       method,
+      firstScreen: this.gridIndex({ key, ...defaultView(view), limit: FIRST_SCREEN }),
     };
   }
 
@@ -128,9 +137,10 @@ export class Workspace {
       throw error;
     }
     const { dataset } = opened;
+    this.cache.invalidate();
     this.options.images.allow(dataset.id, dataset.root);
     this.options.settings.addRecent(dataset.root, dataset.name);
-    return datasetView(dataset, this.store.datasetOverview(dataset.id));
+    return datasetView(dataset, this.overview(dataset.id));
   }
 
   async openModel(modelPath: string): Promise<ModelView> {
@@ -179,22 +189,46 @@ export class Workspace {
 
   classSummary(key: AuditKey): ClassSummary[] {
     const scope = this.scope(key);
-    const regions = this.store.datasetOverview(key.datasetId).regions;
-    return this.store.classRows(scope, regions).map((row) => ({
+    const regions = this.overview(key.datasetId).regions;
+    const results = this.cache.get(`classes\n${JSON.stringify(key)}`, () => this.store.classResults(scope, regions));
+    const flagged = this.store.flaggedByClass(key.datasetId);
+    return results.map((row) => ({
       name: row.name,
       images: row.images,
       audited: row.audited,
       accuracy: row.audited === 0 ? null : row.correct / row.audited,
-      flagged: row.flagged,
+      flagged: flagged.get(row.name) ?? 0,
       focus: row.focus,
     }));
   }
 
-  gridIndex(query: GridQuery): { ids: number[] } {
+  private overview(datasetId: number): DatasetOverview {
+    return this.cache.get(`overview\n${datasetId}`, () => this.store.datasetOverview(datasetId));
+  }
+
+  /**
+   * Computes the last audit's summaries ahead of the first request, while the window
+   * or the browser is still loading the page.
+   */
+  warm(): void {
+    if (this.closed) return;
+    try {
+      const last = this.lastAudit();
+      if (last) this.classSummary({ datasetId: last.dataset.id, modelId: last.model.id, layer: last.layer, method: last.method });
+    } catch (error) {
+      // A request will meet the same failure and report it where it happens.
+      console.warn('biascope: could not prepare the last audit:', (error as Error).message);
+    }
+  }
+
+  gridIndex(query: GridQuery): GridIndex {
     if ((query.sort.by === 'mass' || query.sort.by === 'iou') && !query.sort.region) {
       throw new CallError('invalid-input', `sorting by ${query.sort.by} needs a region name`);
     }
-    return { ids: this.store.gridIndex(this.scope(query.key), query.filter, query.sort) };
+    const scope = this.scope(query.key);
+    const ids = this.store.gridIndex(scope, query.filter, query.sort, query.limit);
+    const complete = query.limit === undefined || ids.length < query.limit;
+    return { ids, total: complete ? ids.length : this.store.gridCount(scope, query.filter), complete };
   }
 
   gridTiles(key: AuditKey, ids: readonly number[]): Tile[] {
@@ -253,6 +287,7 @@ export class Workspace {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.audits.close();
     await this.models.close();
     this.store.close();

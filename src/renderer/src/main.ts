@@ -8,4 +8,6 @@ const target = document.getElementById('app');
 if (!target) throw new Error('main: no #app element in index.html');
 
 const client = connectClient();
-export default client ? mount(App, { target, props: { client } }) : mount(NoBackend, { target });
+// Asked before the first render, so the back end works while the page builds itself.
+const startup = client?.api.startup();
+export default client && startup ? mount(App, { target, props: { client, startup } }) : mount(NoBackend, { target });

@@ -68,6 +68,23 @@ export class TileSource<T extends object> {
     this.newGeneration();
   }
 
+  /**
+   * More ids for the same order (a first screen, then the whole list): cached pages
+   * stay. Anything but an extension of the current ids is a new list (`setIds`).
+   */
+  extendIds(ids: readonly number[]): void {
+    const old = this.ids;
+    const extends_ = old.length <= ids.length && old.every((id, i) => ids[i] === id);
+    if (!extends_) {
+      this.setIds(ids);
+      return;
+    }
+    // A last page cut short by the old list lacks items the new one has.
+    if (old.length % this.pageSize !== 0) this.pages.delete(Math.floor(old.length / this.pageSize));
+    this.ids = ids;
+    if (this.lastWanted) this.want(...this.lastWanted);
+  }
+
   /** The cached item, possibly stale after `invalidate`, or undefined if not loaded. */
   get(index: number): T | undefined {
     return this.pages.get(Math.floor(index / this.pageSize))?.[index % this.pageSize];

@@ -11,10 +11,13 @@ import { COLORMAPS, type ColormapName } from '../../../shared/colormap';
 import type { MethodName } from '../../../shared/explain';
 import {
   DEFAULT_TAGS,
+  FIRST_SCREEN,
+  defaultView,
   type AuditKey,
   type ClassSummary,
   type DatasetView,
   type GridFilter,
+  type GridIndex,
   type GridSort,
   type ModelView,
   type TagCount,
@@ -59,6 +62,8 @@ export class AppState {
   look = $state<TileLook>({ mode: 'overlay', opacity: 0.6, colormap: 'turbo', threshold: 0.2, tileSize: 168 });
   /** Grid ids in display order; replaced as a whole, never mutated. */
   ids = $state.raw<readonly number[]>([]);
+  /** Images the current filter keeps; `ids` may hold only the first of them for a moment. */
+  total = $state(0);
   /** Bumps when tiles must be fetched again (new results, tags changed elsewhere). */
   tilesVersion = $state(0);
   cursor = $state(0);
@@ -71,6 +76,7 @@ export class AppState {
   gridLoading = $state(false);
   private errorCount = 0;
   private lastLiveRefresh = 0;
+  private refreshTurn = 0;
   readonly history = new TagHistory();
 
   constructor(readonly client: BiascopeClient) {}
@@ -112,9 +118,10 @@ export class AppState {
     }
   }
 
-  async boot(): Promise<void> {
+  /** Opens where the user left off; `pending` is a startup call already on its way. */
+  async boot(pending?: Promise<Startup>): Promise<void> {
     this.client.on('audit', (state) => this.onAudit(state));
-    const startup = await this.attempt('Starting', () => this.client.api.startup());
+    const startup = await this.attempt('Starting', () => pending ?? this.client.api.startup());
     if (!startup) return;
     this.startup = startup;
     this.audit = startup.audit;
@@ -123,8 +130,10 @@ export class AppState {
       this.model = startup.last.model;
       this.layer = startup.last.layer;
       this.method = startup.last.method;
-      this.filter = { label: this.dataset.classes[0]?.name };
-      await this.refresh();
+      const view = defaultView(this.dataset);
+      this.filter = view.filter;
+      this.sort = view.sort;
+      await this.refresh(startup.last.firstScreen);
       // Layers are listed once the model is loaded, a little later: the first grid gets the CPU first.
       const path = startup.last.model.path;
       setTimeout(() => {
@@ -148,7 +157,9 @@ export class AppState {
     const dataset = await this.attempt('Opening the dataset', () => this.client.api.openDataset({ root }));
     if (!dataset) return;
     this.dataset = dataset;
-    this.filter = { label: dataset.classes[0]?.name };
+    const view = defaultView(dataset);
+    this.filter = view.filter;
+    this.sort = view.sort;
     this.selected.clear();
     this.detailId = null;
     await this.refresh();
@@ -196,30 +207,49 @@ export class AppState {
     }
   }
 
-  /** Re-reads the class summary, tag counts and grid order for the current key, filter and sort. */
-  async refresh(): Promise<void> {
+  /**
+   * Re-reads the grid order, then the class summary and tag counts. The grid comes
+   * first: its tiles are asked for before the summaries, so the back end answers them
+   * first. A refresh overtaken by a newer one drops its replies.
+   */
+  async refresh(firstScreen?: GridIndex): Promise<void> {
     const key = this.key;
+    const turn = ++this.refreshTurn;
     if (!key) {
       this.ids = [];
+      this.total = 0;
       this.classes = [];
       return;
     }
     this.gridLoading = true;
     try {
-      const [classes, tagCounts, index] = await Promise.all([
+      const query = { key, filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort) };
+      const first = firstScreen ?? (await this.client.api.gridIndex({ ...query, limit: FIRST_SCREEN }));
+      if (turn !== this.refreshTurn) return;
+      this.ids = first.ids;
+      this.total = first.total;
+      this.tilesVersion++;
+      this.cursor = Math.min(this.cursor, Math.max(0, first.total - 1));
+      this.gridLoading = false;
+      // Let the grid ask for its tiles before anything else is asked.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (!first.complete) {
+        const all = await this.client.api.gridIndex(query);
+        if (turn !== this.refreshTurn) return;
+        this.ids = all.ids;
+        this.total = all.total;
+      }
+      const [classes, tagCounts] = await Promise.all([
         this.client.api.classSummary(key),
         this.client.api.tagCounts({ datasetId: key.datasetId }),
-        this.client.api.gridIndex({ key, filter: $state.snapshot(this.filter), sort: $state.snapshot(this.sort) }),
       ]);
+      if (turn !== this.refreshTurn) return;
       this.classes = classes;
       this.tagCounts = tagCounts;
-      this.ids = index.ids;
-      this.tilesVersion++;
-      this.cursor = Math.min(this.cursor, Math.max(0, index.ids.length - 1));
     } catch (error) {
       this.report('Loading the grid', error);
     } finally {
-      this.gridLoading = false;
+      if (turn === this.refreshTurn) this.gridLoading = false;
     }
   }
 
