@@ -41,6 +41,8 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'src/renderer'),
     build: {
+      // Less to parse and compile before the first grid: minified, the bundle is a third of the size.
+      minify: true,
       rolldownOptions: { input: { index: resolve(root, 'src/renderer/index.html') } },
     },
     plugins: [svelte()],

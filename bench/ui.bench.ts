@@ -57,7 +57,7 @@ function timeline(): Record<string, number> {
     'script run': navigation.domContentLoadedEventEnd,
   };
   for (const entry of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
-    const call = /\/api\/([a-z-]+)/.exec(entry.name)?.[1];
+    const call = /\/api\/([a-z-]+)/.exec(entry.name)?.[1] ?? (/\.(js|css)$/.exec(entry.name) ? `${entry.name.split('.').pop()} file` : undefined);
     if (call && !(`${call} answered` in marks)) {
       marks[`${call} asked`] = entry.startTime;
       marks[`${call} answered`] = entry.responseEnd;

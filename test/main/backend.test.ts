@@ -48,6 +48,10 @@ beforeAll(async () => {
   });
   dataset = await backend.api.openDataset({ root });
   model = await backend.api.openModel({ path: DEMO_MODEL });
+  // Asked before any result exists: a cached order must not outlive the audit's results.
+  const before = { datasetId: dataset.id, modelId: model.id, layer: model.defaultLayer!, method: 'gradcam' as const };
+  const unaudited = await backend.api.gridIndex({ key: before, filter: {}, sort: { by: 'confidence', dir: 'desc' } });
+  expect((await backend.api.gridTiles({ key: before, ids: unaudited.ids })).every((t) => t.confidence === null)).toBe(true);
   const ended = waitForEnd();
   await backend.api.startAudit({ dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label', workers: 1 });
   const conflict = await dispatch(backend.api, 'startAudit', [{ dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label' }]);

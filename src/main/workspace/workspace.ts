@@ -226,9 +226,14 @@ export class Workspace {
       throw new CallError('invalid-input', `sorting by ${query.sort.by} needs a region name`);
     }
     const scope = this.scope(query.key);
-    const ids = this.store.gridIndex(scope, query.filter, query.sort, query.limit);
-    const complete = query.limit === undefined || ids.length < query.limit;
-    return { ids, total: complete ? ids.length : this.store.gridCount(scope, query.filter), complete };
+    const compute = (): GridIndex => {
+      const ids = this.store.gridIndex(scope, query.filter, query.sort, query.limit);
+      const complete = query.limit === undefined || ids.length < query.limit;
+      return { ids, total: complete ? ids.length : this.store.gridCount(scope, query.filter), complete };
+    };
+    // An order filtered by tag changes with every tagging: computed afresh.
+    if (query.filter.tag !== undefined) return compute();
+    return this.cache.get(`index\n${JSON.stringify(query)}`, compute);
   }
 
   gridTiles(key: AuditKey, ids: readonly number[]): Tile[] {
