@@ -41,7 +41,8 @@ async function tileTags(count: number): Promise<string[]> {
     '.tile',
     (tiles, n) =>
       tiles
-        .filter((t) => Number((t as HTMLElement).dataset['index']) < n)
+        // Pool elements not in use are hidden and keep their last index.
+        .filter((t) => (t as HTMLElement).style.display !== 'none' && Number((t as HTMLElement).dataset['index']) < n)
         .sort((a, b) => Number((a as HTMLElement).dataset['index']) - Number((b as HTMLElement).dataset['index']))
         .map((t) => t.querySelector('.badge-tags')?.textContent ?? ''),
     count,
@@ -152,6 +153,19 @@ describe('biascope in Chromium against biascope serve', () => {
     await expect.poll(async () => (await tileTags(2))[1]).toBe('');
     await page.keyboard.press('u');
     await expect.poll(async () => (await tileTags(2))[1]).toBe('spurious:face');
+  });
+
+  it('selects several tiles with a shift-click and tags them together from the palette', async () => {
+    await page.locator('[data-testid="class-row"][data-class="doctor"]').click();
+    await expect.poll(() => page.getByTestId('grid-title').textContent()).toBe('doctor');
+    const tile = (index: number) => page.locator(`.tile[data-index="${index}"]:visible`);
+    await tile(0).click();
+    await tile(3).click({ modifiers: ['Shift'] });
+    await expect.poll(() => page.locator('.tile.selected:visible').count()).toBe(4);
+    await page.getByTestId('palette-tag').filter({ hasText: 'mislabeled' }).click();
+    await expect.poll(() => tileTags(5)).toEqual(['mislabeled', 'mislabeled', 'mislabeled', 'mislabeled', '']);
+    const doctor = page.locator('[data-testid="class-row"][data-class="doctor"]');
+    await expect.poll(() => doctor.textContent()).toMatch(/flagged\s*17%/);
   });
 
   it('refuses requests without the token', async () => {

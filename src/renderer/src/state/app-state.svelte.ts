@@ -22,6 +22,7 @@ import {
   type ModelView,
   type TagCount,
 } from '../../../shared/views';
+import type { GridApi } from '../components/grid/grid-api';
 import { TagHistory, type TagEdit } from './tag-history';
 
 export type OverlayMode = 'overlay' | 'heatmap' | 'image';
@@ -297,6 +298,9 @@ export class AppState {
   async undo(): Promise<void> {
     for (const inverse of this.history.popInverse() ?? []) await this.applyTags(inverse, false);
   }
+
+  /** The grid on screen, set by it while mounted: the keyboard and the tag palette move and read it. */
+  grid: GridApi | null = null;
 
   /** Set by the grid to patch its visible tiles without a refetch. */
   onTagsSaved: (tags: { contentId: number; tags: string[] }[]) => void = () => {};
