@@ -143,6 +143,9 @@ describe('biascope in Chromium against biascope serve', () => {
     await expect.poll(() => page.getByTestId('grid-title').textContent()).toBe('nurse');
     await expect.poll(() => tileTags(3)).toEqual(['spurious:face', 'spurious:face', 'flagged']);
     await shot('grid-tagged');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('grid-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('undoes the last tagging with u', async () => {

@@ -196,6 +196,18 @@ describe('the back end, driven like the UI does', () => {
     await expect(backend.images.serve(dataset.id + 99, tile!.path, 'full')).rejects.toMatchObject({ kind: 'forbidden' });
   });
 
+  it('opens a database written elsewhere (biascope audit --out) on its latest audit', async () => {
+    const other = createBackend({ name: 'biascope', version: '0.0.0', dataDir: tempDir('biascope-app-'), dbFile: `${dataDir}/library.db`, demo: null });
+    try {
+      const startup = await other.api.startup();
+      expect(startup.recent).toEqual([]);
+      expect(startup.last).toMatchObject({ dataset: { id: dataset.id }, model: { id: key.modelId }, layer: key.layer, method: 'gradcam' });
+      expect(startup.last!.firstScreen.total).toBe(PER_CLASS);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('reopens where the user left off, with tags kept, without scanning again', async () => {
     await backend.close();
     backend = createBackend({ name: 'biascope', version: '0.0.0', dataDir, demo: null, workers: 1 });
