@@ -155,6 +155,8 @@ export const TileSchema = z.object({
   tags: z.array(z.string()),
   /** The map of the predicted class, null until explained. */
   map: WireMapSchema.nullable(),
+  /** Why the file could not be used, as "stage: reason", when it could not. */
+  problem: z.string().nullable(),
 });
 export type Tile = z.infer<typeof TileSchema>;
 

@@ -2,6 +2,8 @@
  * The back end as the UI drives it, on a real copy of the demo dataset and the demo
  * model: open, audit, query the grid, tag, explain on demand, reopen.
  */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src/main/api';
@@ -11,7 +13,7 @@ import type { EventName, EventPayload } from '../../src/shared/events';
 import type { AuditKey, DatasetView, ModelView, Tile } from '../../src/shared/views';
 import { fromWireMap } from '../../src/shared/wire-map';
 import { tempDir } from '../fixtures/models';
-import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
+import { DEMO_DATASET, DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
 
 const PER_CLASS = 10;
 let dataDir: string;
@@ -63,6 +65,42 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await backend?.close();
+});
+
+describe('a file that cannot be used', () => {
+  it('says why on its tile and in its detail', async () => {
+    const folder = tempDir('biascope-broken-');
+    mkdirSync(path.join(folder, 'doctor'));
+    mkdirSync(path.join(folder, 'nurse'));
+    copyFileSync(path.join(DEMO_DATASET, 'doctor/test_0001.png'), path.join(folder, 'doctor/a.png'));
+    copyFileSync(path.join(DEMO_DATASET, 'nurse/test_0001.png'), path.join(folder, 'nurse/b.png'));
+    writeFileSync(path.join(folder, 'nurse/broken.png'), readFileSync(path.join(DEMO_DATASET, 'nurse/test_0002.png')).subarray(0, 200));
+    const own = createBackend({ name: 'biascope', version: '0.0.0', dataDir: tempDir('biascope-app-'), demo: null, workers: 1 });
+    try {
+      await own.api.openDataset({ root: folder });
+      const opened = await own.api.openModel({ path: DEMO_MODEL });
+      const done = new Promise<AuditState>((resolve) =>
+        own.events.connect((event, payload) => {
+          const state = payload as AuditState;
+          if (event === 'audit' && state.status !== 'running' && state.status !== 'paused') resolve(state);
+        }),
+      );
+      await own.api.startAudit({ dataset: folder, model: DEMO_MODEL, methods: ['gradcam'], targets: 'predicted', workers: 1 });
+      const end = await done;
+      expect(end.summary).toMatchObject({ computed: 2, failed: 1 });
+      const ownKey = { datasetId: end.datasetId!, modelId: opened.id, layer: end.layer!, method: 'gradcam' as const };
+      const { ids } = await own.api.gridIndex({ key: ownKey, filter: {}, sort: { by: 'path', dir: 'asc' } });
+      const tiles = await own.api.gridTiles({ key: ownKey, ids });
+      const broken = tiles.find((t) => t.path === 'nurse/broken.png')!;
+      expect(broken.problem).toMatch(/^decode: .*(truncated|corrupt)/i);
+      expect(broken.map).toBeNull();
+      expect(tiles.filter((t) => t.problem === null)).toHaveLength(2);
+      const detail = await own.api.imageDetail({ key: ownKey, imageId: broken.id });
+      expect(detail.problem).toMatchObject({ stage: 'decode' });
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 describe('the back end, driven like the UI does', () => {

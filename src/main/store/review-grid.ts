@@ -27,6 +27,8 @@ export interface TileRow {
   height: number | null;
   max: number | null;
   map: Uint8Array | null;
+  /** Why the file could not be used ("decode: truncated JPEG ..."), when it could not. */
+  problem: string | null;
   tags: string[];
 }
 
@@ -103,7 +105,9 @@ export class ReviewGrid {
     this.tileStatement = db.prepare(
       `${CLASSES_CTE}
        SELECT i.id, i.content_id AS contentId, i.path, i.label, c.name AS predicted, p.prob,
-              r.width, r.height, r.max, r.map
+              r.width, r.height, r.max, r.map,
+              (SELECT e.stage || ': ' || e.reason FROM errors e WHERE e.dataset_id = i.dataset_id AND e.path = i.path
+               ORDER BY CASE e.stage WHEN 'scan' THEN 0 WHEN 'decode' THEN 1 ELSE 2 END LIMIT 1) AS problem
        ${JOINS}
        WHERE i.dataset_id = @datasetId AND i.id IN (SELECT value FROM json_each(@ids))`,
     );

@@ -35,6 +35,7 @@ export function tileView(row: TileRow): Tile {
     correct: map === null || row.predicted === null ? null : row.predicted === row.label,
     tags: row.tags,
     map,
+    problem: row.problem,
   };
 }
 

@@ -130,9 +130,11 @@ export function bindTile(el: HTMLElement, binding: TileBinding): void {
   el.classList.toggle('wrong', tile.correct === false);
   el.classList.toggle('tagged', tile.tags.length > 0);
   el.classList.toggle('pending', tile.map === null);
+  el.classList.toggle('problem', tile.problem !== null);
   el.classList.toggle('fast', mode === 'fast');
-  el.title = `${tile.path}${tile.tags.length ? `\ntags: ${tile.tags.join(', ')}` : ''}`;
-  p.predicted.textContent = tile.predicted ?? 'not audited';
+  el.title = [tile.path, tile.problem, tile.tags.length ? `tags: ${tile.tags.join(', ')}` : null].filter(Boolean).join('\n');
+  // A file that could not be used says so on its tile; the reason is in the tooltip and the detail view.
+  p.predicted.textContent = tile.problem !== null ? 'could not be used' : (tile.predicted ?? 'not audited');
   p.confidence.textContent = tile.confidence === null ? '' : `${Math.round(tile.confidence * 100)}%`;
   p.truth.textContent = tile.correct === false ? `true: ${tile.label}` : tile.label;
   p.tags.textContent = tile.tags.length ? tile.tags.join(' · ') : '';
