@@ -38,11 +38,19 @@ describe('biascope audit', () => {
     }
     expect(readFileSync(path.join(out, 'errors.csv'), 'utf8').trim()).toBe('path,reason,stage');
 
-    const second = await runBiascope(args);
+    const second = await runBiascope([...args, '--group-by', 'cue']);
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/10 images, 0 computed, 10 reused from cache/);
     expect(second.stderr).toMatch(/nothing recomputed/);
     expect(readCsv(path.join(out, 'images.csv'))).toEqual(rows);
+    // The first five test doctors are 2 pink and 3 blue, the first five nurses 3 pink and 2 blue.
+    expect(second.stderr).toMatch(/rebalance\.json: 2 class x cue cells short of their target/);
+    const short = readCsv(path.join(out, 'rebalance-summary.csv')).filter((c) => Number(c['deficit']) > 0);
+    expect(short.map((c) => [c['label'], c['group'], c['count'], c['target_count'], c['deficit']])).toEqual([
+      ['doctor', 'pink', '2', '3', '1'],
+      ['nurse', 'blue', '2', '3', '1'],
+    ]);
+    expect(readCsv(path.join(out, 'rebalance.csv'))).toHaveLength(10);
   });
 
   it('skips every bad file with a specific reason and still completes', async () => {

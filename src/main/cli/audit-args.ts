@@ -30,6 +30,9 @@ Options:
   --backend <b>               ${BACKENDS.join(', ')}   (default: best available)
   --spurious-region <name>    region whose share of the map is the spurious score
   --spurious-threshold <x>    score from which an image is spurious (default: 0.5)
+  --group-by <attribute>      also write the rebalancing plan for the groups of this
+                              manifest attribute: rebalance-summary.csv, rebalance.csv,
+                              rebalance.json (see biascope export rebalance --help)
   -h, --help                  show this help
 
 images.csv statistics are for the predicted class's map of the first method.
@@ -48,6 +51,8 @@ export interface AuditRequest {
   backend?: BackendName;
   spuriousRegion?: string;
   spuriousThreshold: number;
+  /** Manifest attribute whose groups the rebalancing plan balances. */
+  groupBy?: string;
 }
 
 export type ParsedAudit = { help: true } | ({ help: false } & AuditRequest);
@@ -63,6 +68,7 @@ const OPTIONS = {
   backend: { type: 'string' },
   'spurious-region': { type: 'string' },
   'spurious-threshold': { type: 'string' },
+  'group-by': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -94,5 +100,6 @@ export function parseAuditArgs(argv: readonly string[]): ParsedAudit {
     backend: values.backend === undefined ? undefined : parseChoice(values.backend, '--backend', BACKENDS),
     spuriousRegion: values['spurious-region'],
     spuriousThreshold: values['spurious-threshold'] === undefined ? 0.5 : parseShare(values['spurious-threshold'], '--spurious-threshold'),
+    groupBy: values['group-by'],
   };
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { AuditSummary } from '../../shared/audit';
 import { startAudit } from '../jobs/audit';
 import { writeErrorsCsv, writeImagesCsv } from '../export/audit-csv';
+import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
 import { openStore } from '../store';
 import type { Command } from './command';
 import { AUDIT_USAGE, parseAuditArgs, type AuditRequest } from './audit-args';
@@ -84,6 +85,12 @@ async function runAudit(request: AuditRequest, io: CliIO): Promise<number> {
     });
     const errors = await writeErrorsCsv(store, path.join(request.out, 'errors.csv'), summary.datasetId);
     for (const line of summaryLines(summary, request.out, rows, errors)) io.err(line);
+    if (request.groupBy !== undefined) {
+      const plan = rebalancePlanOf(store, summary.datasetId, request.groupBy, 'equal');
+      const files = await writeRebalanceFiles(plan, request.out);
+      const short = plan.summary.filter((cell) => cell.deficit > 0).length;
+      io.err(`wrote ${files.join(', ')}: ${short} class x ${request.groupBy} cells short of their target`);
+    }
     return summary.outcome === 'done' ? EXIT_OK : EXIT_FAILURE;
   } finally {
     store.close();

@@ -3,11 +3,12 @@ import type { Command } from './command';
 import { describeFailure, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
 import { auditCommand } from './audit';
 import { explainCommand } from './explain';
+import { exportCommand } from './export';
 import { layersCommand } from './layers';
 import { serveCommand } from './serve';
 import type { CliIO } from './io';
 
-export const COMMANDS: readonly Command[] = [auditCommand, explainCommand, layersCommand, serveCommand];
+export const COMMANDS: readonly Command[] = [auditCommand, explainCommand, exportCommand, layersCommand, serveCommand];
 
 export function topLevelUsage(commands: readonly Command[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -8,6 +8,7 @@ function statements(db: Database.Database) {
   return {
     byRoot: db.prepare<[string], DatasetRow>('SELECT id, root, name FROM datasets WHERE root = ?'),
     byId: db.prepare<[number], DatasetRow>('SELECT id, root, name FROM datasets WHERE id = ?'),
+    all: db.prepare<[], DatasetRow>('SELECT id, root, name FROM datasets ORDER BY id'),
     insert: db.prepare<[string, string, string], DatasetRow>(
       'INSERT INTO datasets (root, name, created_at) VALUES (?, ?, ?) RETURNING id, root, name',
     ),
@@ -37,5 +38,9 @@ export class Datasets {
 
   byId(id: number): DatasetRow | undefined {
     return this.sql.byId.get(id);
+  }
+
+  all(): DatasetRow[] {
+    return this.sql.all.all();
   }
 }

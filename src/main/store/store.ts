@@ -259,6 +259,10 @@ export class Store {
     return this.datasets.byId(id);
   }
 
+  allDatasets(): DatasetRow[] {
+    return this.datasets.all();
+  }
+
   model(id: number): ModelRow | undefined {
     return this.models.byId(id);
   }

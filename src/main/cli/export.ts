@@ -1,0 +1,97 @@
+/**
+ * `biascope export <what>`: findings written from an audit database for a team to act
+ * on. `rebalance` writes the rebalancing plan (see analysis/rebalance.ts).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { REBALANCE_POLICIES } from '../analysis/rebalance';
+import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
+import { openStore, type Store } from '../store';
+import type { DatasetRow } from '../store/types';
+import { parseChoice, parseCommandArgs } from './args';
+import type { Command } from './command';
+import { CliError, EXIT_OK, UsageError } from './errors';
+import type { CliIO } from './io';
+
+export const EXPORT_USAGE = `Usage: biascope export rebalance --db <audit.db> --group-by <attribute> [options]
+
+Writes the rebalancing plan of a dataset, grouped by a manifest attribute (e.g. the
+scrub colour of the demo): rebalance-summary.csv (label, group_by, group, count,
+share, target_count, deficit), rebalance.csv (path, label, group, action, weight,
+reason) and rebalance.json with both. Actions come from tags (duplicate: remove,
+mislabeled: relabel, flagged or spurious:*: review), else from the weight that
+balances the class's groups (upweight, downweight, keep).
+
+Options:
+  --db <file>         the audit database (audit.db of biascope audit, or the app's library.db)
+  --group-by <name>   the attribute whose values are the groups
+  --dataset <dir>     which dataset of the database (needed when it holds several)
+  --policy <p>        ${REBALANCE_POLICIES.join(', ')}: equal shares within each class (default),
+                      or each group's share of the whole dataset
+  --out <dir>         where to write (default: the database's folder)
+  -h, --help          show this help`;
+
+const OPTIONS = {
+  db: { type: 'string' },
+  'group-by': { type: 'string' },
+  dataset: { type: 'string' },
+  policy: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The dataset named by --dataset, or the database's only one. */
+function pickDataset(store: Store, root: string | undefined): DatasetRow {
+  const all = store.allDatasets();
+  if (root !== undefined) {
+    const wanted = path.resolve(root);
+    const found = all.find((d) => d.root === wanted);
+    if (!found) throw new CliError(`the database has no dataset at ${wanted}; it has: ${all.map((d) => d.root).join(', ') || 'none'}`);
+    return found;
+  }
+  if (all.length === 1) return all[0]!;
+  if (all.length === 0) throw new CliError('the database holds no dataset: audit one first');
+  throw new UsageError(`the database holds ${all.length} datasets: choose one with --dataset (${all.map((d) => d.root).join(', ')})`);
+}
+
+async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (values.help) {
+    await io.out(EXPORT_USAGE);
+    return EXIT_OK;
+  }
+  const [what, ...extra] = positionals;
+  if (what !== 'rebalance') throw new UsageError(what === undefined ? 'say what to export: rebalance' : `cannot export "${what}"; can export: rebalance`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (!values.db) throw new UsageError('--db is required');
+  const groupBy = values['group-by'];
+  if (!groupBy) throw new UsageError('--group-by is required');
+  const policy = parseChoice(values.policy ?? 'equal', '--policy', REBALANCE_POLICIES);
+  if (!existsSync(values.db)) throw new CliError(`no database at ${values.db}`);
+  const store = openStore(values.db, { readonly: true });
+  try {
+    const dataset = pickDataset(store, values.dataset);
+    const plan = rebalancePlanOf(store, dataset.id, groupBy, policy);
+    if (plan.images.every((image) => image.group === '(none)')) {
+      throw new CliError(`no image of ${dataset.root} has the attribute "${groupBy}"`);
+    }
+    const out = values.out ?? path.dirname(path.resolve(values.db));
+    await mkdir(out, { recursive: true });
+    const files = await writeRebalanceFiles(plan, out);
+    for (const cell of plan.summary.filter((c) => c.deficit > 0)) {
+      await io.out(`${cell.label} x ${cell.groupBy}=${cell.group}: ${cell.count} images, ${cell.deficit} short of ${cell.targetCount}`);
+    }
+    io.err(`wrote ${files.join(', ')}`);
+    return EXIT_OK;
+  } finally {
+    store.close();
+  }
+}
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'write findings from an audit database (rebalance)',
+  usage: EXPORT_USAGE,
+  run: runExport,
+};

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/main/cli/cli';
+import type { CliIO } from '../../src/main/cli/io';
+import { openDataset } from '../../src/main/jobs/open-dataset';
+import { openStore } from '../../src/main/store';
+import { tempDir } from '../fixtures/models';
+import { demoSubset } from '../jobs/demo-subset';
+
+async function capture(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = { out: async (line) => void out.push(line), err: (line) => void err.push(line) };
+  return { code: await runCli(argv, io), out, err };
+}
+
+/** A database holding a demo subset (no audit needed: groups come from the manifest), with tags. */
+async function database(): Promise<{ db: string; root: string }> {
+  const root = demoSubset(6);
+  const db = path.join(tempDir('biascope-export-'), 'audit.db');
+  const store = openStore(db);
+  try {
+    const { dataset } = await openDataset(store, root);
+    const images = store.listImages(dataset.id);
+    const byPath = new Map(images.map((i) => [i.path, i.contentId]));
+    store.addTag(dataset.id, [byPath.get('doctor/test_0001.png')!], 'duplicate');
+    store.addTag(dataset.id, [byPath.get('nurse/test_0001.png')!], 'mislabeled');
+  } finally {
+    store.close();
+  }
+  return { db, root };
+}
+
+const readCsv = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+
+describe('biascope export rebalance', () => {
+  it('writes the summary, the per-image plan and the JSON, and names the short cells', async () => {
+    const { db } = await database();
+    const out = tempDir('biascope-export-out-');
+    const run = await capture(['export', 'rebalance', '--db', db, '--group-by', 'cue', '--out', out]);
+    expect(run.code).toBe(0);
+    const summary = readCsv(path.join(out, 'rebalance-summary.csv'));
+    expect(Object.keys(summary[0]!)).toEqual(['label', 'group_by', 'group', 'count', 'share', 'target_count', 'deficit']);
+    // Each cell's deficit is the gap to the class's largest group, and stdout names the cells that have one.
+    for (const cell of summary) {
+      const largest = Math.max(...summary.filter((c) => c.label === cell.label).map((c) => Number(c.count)));
+      expect(Number(cell.deficit)).toBe(largest - Number(cell.count));
+    }
+    // The first six test doctors are 2 pink and 4 blue; the first six nurses 3 and 3.
+    expect(run.out).toEqual(['doctor x cue=pink: 2 images, 2 short of 4']);
+    const images = readCsv(path.join(out, 'rebalance.csv'));
+    expect(images).toHaveLength(12);
+    expect(Object.keys(images[0]!)).toEqual(['path', 'label', 'group', 'action', 'weight', 'reason']);
+    expect(images.find((i) => i.path === 'doctor/test_0001.png')).toMatchObject({ action: 'remove', reason: 'tagged duplicate' });
+    expect(images.find((i) => i.path === 'nurse/test_0001.png')).toMatchObject({ action: 'relabel' });
+    const json = JSON.parse(readFileSync(path.join(out, 'rebalance.json'), 'utf8'));
+    expect(json).toMatchObject({ groupBy: 'cue', policy: 'equal' });
+    expect(json.images).toHaveLength(12);
+  });
+
+  it('says what is wrong: a missing option, an unknown attribute, an unknown export', async () => {
+    const { db } = await database();
+    expect(await capture(['export', 'rebalance', '--db', db])).toMatchObject({ code: 2, err: ['biascope export: --group-by is required', expect.any(String)] });
+    const unknown = await capture(['export', 'rebalance', '--db', db, '--group-by', 'badge', '--out', tempDir('x-')]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err[0]).toMatch(/no image of .* has the attribute "badge"/);
+    expect((await capture(['export', 'report', '--db', db])).err[0]).toBe('biascope export: cannot export "report"; can export: rebalance');
+    expect((await capture(['export', 'rebalance', '--db', '/nope/audit.db', '--group-by', 'cue'])).err[0]).toBe('biascope export: no database at /nope/audit.db');
+  });
+});
