@@ -102,8 +102,17 @@ export function laplacianSpectrum(graph: KnnGraph, m: number, maxIterations = 30
   };
 }
 
-/** The number of clusters with the largest gap after it: argmax over k of lambda_k - lambda_(k-1), k in [2, maxK]. */
+/** Eigenvalues below this are zeros: one per connected component of the graph. */
+const ZERO = 1e-9;
+
+/**
+ * The suggested number of clusters. A graph in several pieces has one zero eigenvalue
+ * per piece, and the pieces are the clusters; otherwise the eigengap: argmax over k
+ * of lambda_k - lambda_(k-1), k in [2, maxK].
+ */
 export function eigengapClusters(values: readonly number[], maxK: number): number {
+  const components = values.filter((v) => v < ZERO).length;
+  if (components >= 2) return Math.min(components, maxK);
   let best = 2;
   let bestGap = -Infinity;
   for (let k = 2; k <= Math.min(maxK, values.length - 1); k++) {
