@@ -27,6 +27,12 @@ describe('biascope audit', () => {
     expect(header).toEqual(expect.arrayContaining(['cue', 'split', 'hair_style', 'mass_face', 'mass_cue', 'entropy', 'peak_x', 'peak_y', 'spread', 'max', 'box_iou_object', 'spurious_score', 'spurious']));
     expect(header.indexOf('mass_cue')).toBeLessThan(header.indexOf('entropy'));
     expect(header.indexOf('max')).toBeLessThan(header.indexOf('box_iou_cue'));
+    expect(header.slice(-2)).toEqual(['cluster', 'unusual']);
+    // Correct predictions have their own class's map, so a cluster within their class.
+    for (const row of rows.filter((r) => r['correct'] === '1')) {
+      expect(Number(row['cluster'])).toBeGreaterThanOrEqual(0);
+      expect(Number(row['unusual'])).toBeGreaterThanOrEqual(0);
+    }
     for (const row of rows) {
       expect(['doctor', 'nurse']).toContain(row['predicted']);
       expect(Number(row['correct'])).toBe(row['predicted'] === row['label'] ? 1 : 0);

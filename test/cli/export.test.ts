@@ -4,10 +4,11 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/cli';
 import type { CliIO } from '../../src/main/cli/io';
+import { startAudit } from '../../src/main/jobs/audit';
 import { openDataset } from '../../src/main/jobs/open-dataset';
 import { openStore } from '../../src/main/store';
 import { tempDir } from '../fixtures/models';
-import { demoSubset } from '../jobs/demo-subset';
+import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
 
 async function capture(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -34,6 +35,44 @@ async function database(): Promise<{ db: string; root: string }> {
 }
 
 const readCsv = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+
+describe('biascope export clusters', () => {
+  it('writes each class\'s clusters with sizes, accuracy, mean maps and exemplars, and every image\'s cluster', async () => {
+    const root = demoSubset(20);
+    const db = path.join(tempDir('biascope-export-'), 'audit.db');
+    const store = openStore(db);
+    try {
+      await startAudit(store, { dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label', workers: 1 }).finished;
+    } finally {
+      store.close();
+    }
+    const out = tempDir('biascope-export-out-');
+    const run = await capture(['export', 'clusters', '--db', db, '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.out).toHaveLength(2);
+    expect(run.out[0]).toMatch(/^doctor: \d+ clusters \(eigengap suggests \d+\): /);
+    const json = JSON.parse(readFileSync(path.join(out, 'clusters.json'), 'utf8')) as {
+      method: string;
+      classes: { label: string; grid: number; clusters: { size: number; meanMap: number[]; exemplars: string[] }[]; images: { path: string; cluster: number }[] }[];
+    };
+    expect(json.method).toBe('gradcam');
+    expect(json.classes.map((c) => c.label)).toEqual(['doctor', 'nurse']);
+    for (const c of json.classes) {
+      expect(c.images).toHaveLength(20);
+      expect(c.images.every((i) => i.path.startsWith(`${c.label}/`))).toBe(true);
+      expect(c.clusters.reduce((sum, k) => sum + k.size, 0)).toBe(20);
+      for (const k of c.clusters) {
+        expect(k.meanMap).toHaveLength(c.grid * c.grid);
+        expect(k.meanMap.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+        expect(c.images.filter((i) => k.exemplars.includes(i.path)).every((i) => i.cluster === c.clusters.indexOf(k))).toBe(true);
+      }
+    }
+    const csv = readCsv(path.join(out, 'clusters.csv'));
+    expect(Object.keys(csv[0]!)).toEqual(['label', 'cluster', 'size', 'accuracy', 'exemplars']);
+    const fixed = await capture(['export', 'clusters', '--db', db, '--out', out, '--clusters', '3']);
+    expect(fixed.out.every((line) => / 3 clusters /.test(line))).toBe(true);
+  });
+});
 
 describe('biascope export rebalance', () => {
   it('writes the summary, the per-image plan and the JSON, and names the short cells', async () => {
@@ -66,7 +105,8 @@ describe('biascope export rebalance', () => {
     const unknown = await capture(['export', 'rebalance', '--db', db, '--group-by', 'badge', '--out', tempDir('x-')]);
     expect(unknown.code).toBe(1);
     expect(unknown.err[0]).toMatch(/no image of .* has the attribute "badge"/);
-    expect((await capture(['export', 'report', '--db', db])).err[0]).toBe('biascope export: cannot export "report"; can export: rebalance');
+    expect((await capture(['export', 'report', '--db', db])).err[0]).toBe('biascope export: cannot export "report"; can export: rebalance, clusters');
+    expect((await capture(['export', 'clusters', '--db', db])).err[0]).toMatch(/has no audit in this database: run biascope audit first$/);
     expect((await capture(['export', 'rebalance', '--db', '/nope/audit.db', '--group-by', 'cue'])).err[0]).toBe('biascope export: no database at /nope/audit.db');
   });
 });

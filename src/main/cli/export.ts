@@ -5,27 +5,37 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { REBALANCE_POLICIES } from '../analysis/rebalance';
+import { NO_GROUP, REBALANCE_POLICIES, type RebalancePolicy } from '../analysis/rebalance';
+import { clusterClasses } from '../analysis/spray/audit-clusters';
+import { writeClusterFiles } from '../export/cluster-files';
 import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
 import { openStore, type Store } from '../store';
 import type { DatasetRow } from '../store/types';
-import { parseChoice, parseCommandArgs } from './args';
+import { parseChoice, parseCommandArgs, parseInteger } from './args';
 import type { Command } from './command';
 import { CliError, EXIT_OK, UsageError } from './errors';
 import type { CliIO } from './io';
 
 export const EXPORT_USAGE = `Usage: biascope export rebalance --db <audit.db> --group-by <attribute> [options]
+       biascope export clusters --db <audit.db> [options]
 
-Writes the rebalancing plan of a dataset, grouped by a manifest attribute (e.g. the
+rebalance writes the rebalancing plan of a dataset, grouped by a manifest attribute (e.g. the
 scrub colour of the demo): rebalance-summary.csv (label, group_by, group, count,
 share, target_count, deficit), rebalance.csv (path, label, group, action, weight,
 reason) and rebalance.json with both. Actions come from tags (duplicate: remove,
 mislabeled: relabel, flagged or spurious:*: review), else from the weight that
 balances the class's groups (upweight, downweight, keep).
 
+clusters writes the SpRAy clusters of each class's maps (each image explained for
+its own class; audit with --targets label to include misclassified images) for the
+latest audit of the dataset: clusters.json (per class: eigenvalues, the suggested
+number of clusters, each cluster's size, accuracy, mean map and exemplars, each
+image's cluster, unusualness and 2-D embedding) and clusters.csv (one row per cluster).
+
 Options:
   --db <file>         the audit database (audit.db of biascope audit, or the app's library.db)
-  --group-by <name>   the attribute whose values are the groups
+  --group-by <name>   the attribute whose values are the groups (rebalance)
+  --clusters <n>      clusters per class instead of the eigengap's suggestion (clusters)
   --dataset <dir>     which dataset of the database (needed when it holds several)
   --policy <p>        ${REBALANCE_POLICIES.join(', ')}: equal shares within each class (default),
                       or each group's share of the whole dataset
@@ -35,6 +45,7 @@ Options:
 const OPTIONS = {
   db: { type: 'string' },
   'group-by': { type: 'string' },
+  clusters: { type: 'string' },
   dataset: { type: 'string' },
   policy: { type: 'string' },
   out: { type: 'string' },
@@ -62,26 +73,22 @@ async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const [what, ...extra] = positionals;
-  if (what !== 'rebalance') throw new UsageError(what === undefined ? 'say what to export: rebalance' : `cannot export "${what}"; can export: rebalance`);
+  if (what !== 'rebalance' && what !== 'clusters') {
+    throw new UsageError(what === undefined ? 'say what to export: rebalance or clusters' : `cannot export "${what}"; can export: rebalance, clusters`);
+  }
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (!values.db) throw new UsageError('--db is required');
   const groupBy = values['group-by'];
-  if (!groupBy) throw new UsageError('--group-by is required');
+  if (what === 'rebalance' && !groupBy) throw new UsageError('--group-by is required');
   const policy = parseChoice(values.policy ?? 'equal', '--policy', REBALANCE_POLICIES);
+  const clusters = values.clusters === undefined ? undefined : parseInteger(values.clusters, '--clusters', 1, 50);
   if (!existsSync(values.db)) throw new CliError(`no database at ${values.db}`);
   const store = openStore(values.db, { readonly: true });
   try {
     const dataset = pickDataset(store, values.dataset);
-    const plan = rebalancePlanOf(store, dataset.id, groupBy, policy);
-    if (plan.images.every((image) => image.group === '(none)')) {
-      throw new CliError(`no image of ${dataset.root} has the attribute "${groupBy}"`);
-    }
     const out = values.out ?? path.dirname(path.resolve(values.db));
     await mkdir(out, { recursive: true });
-    const files = await writeRebalanceFiles(plan, out);
-    for (const cell of plan.summary.filter((c) => c.deficit > 0)) {
-      await io.out(`${cell.label} x ${cell.groupBy}=${cell.group}: ${cell.count} images, ${cell.deficit} short of ${cell.targetCount}`);
-    }
+    const files = what === 'rebalance' ? await exportRebalance(store, dataset, groupBy!, policy, out, io) : await exportClusters(store, dataset, clusters, out, io);
     io.err(`wrote ${files.join(', ')}`);
     return EXIT_OK;
   } finally {
@@ -89,9 +96,38 @@ async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
+async function exportRebalance(store: Store, dataset: DatasetRow, groupBy: string, policy: RebalancePolicy, out: string, io: CliIO): Promise<string[]> {
+  const plan = rebalancePlanOf(store, dataset.id, groupBy, policy);
+  if (plan.images.every((image) => image.group === NO_GROUP)) {
+    throw new CliError(`no image of ${dataset.root} has the attribute "${groupBy}"`);
+  }
+  const files = await writeRebalanceFiles(plan, out);
+  for (const cell of plan.summary.filter((c) => c.deficit > 0)) {
+    await io.out(`${cell.label} x ${cell.groupBy}=${cell.group}: ${cell.count} images, ${cell.deficit} short of ${cell.targetCount}`);
+  }
+  return files;
+}
+
+async function exportClusters(store: Store, dataset: DatasetRow, clusters: number | undefined, out: string, io: CliIO): Promise<string[]> {
+  const job = store.latestJob();
+  if (!job || job.datasetId !== dataset.id) throw new CliError(`${dataset.root} has no audit in this database: run biascope audit first`);
+  const method = job.methods[0]!;
+  const setId = store.findResultSet(job.modelId, job.layer, method);
+  const classes = store.modelClasses(job.modelId);
+  const rows = setId === undefined ? [] : store.ownClassMaps(dataset.id, job.modelId, setId, classes);
+  if (rows.length === 0) throw new CliError('the latest audit stored no map of any image\'s own class');
+  const result = clusterClasses(rows, clusters === undefined ? {} : { clusters });
+  const files = await writeClusterFiles({ model: store.model(job.modelId)!.path, layer: job.layer, method, classes: result }, out);
+  for (const c of result) {
+    const sizes = c.clusters.map((k) => `${k.size} (${Math.round(k.accuracy * 100)}% correct)`).join(', ');
+    await io.out(`${c.label}: ${c.clusters.length} clusters (eigengap suggests ${c.suggested}): ${sizes}`);
+  }
+  return files;
+}
+
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'write findings from an audit database (rebalance)',
+  summary: 'write findings from an audit database (rebalance, clusters)',
   usage: EXPORT_USAGE,
   run: runExport,
 };

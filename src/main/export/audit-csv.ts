@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
+import { clusterClasses } from '../analysis/spray/audit-clusters';
 import type { Store } from '../store';
 import type { MapStats } from '../store/types';
 
@@ -26,6 +27,14 @@ const fixed = (value: number, digits = 6) => Number(value.toFixed(digits));
 function regionStat(stats: MapStats | null, region: string, pick: 'mass' | 'boxIou'): number | '' {
   const entry = stats?.regions.find((r) => r.name === region);
   return entry ? fixed(entry[pick]) : '';
+}
+
+/** Each image's SpRAy cluster within its class and its unusualness, by path (see analysis/spray). */
+function clustersByPath(store: Store, options: ImagesCsvOptions): Map<string, { cluster: number; unusual: number }> {
+  const setId = store.findResultSet(options.modelId, options.layer, options.method);
+  if (setId === undefined) return new Map();
+  const classes = clusterClasses(store.ownClassMaps(options.datasetId, options.modelId, setId, options.classes));
+  return new Map(classes.flatMap((c) => c.images.map((image) => [image.path, { cluster: image.cluster, unusual: image.unusual }] as const)));
 }
 
 /** Rows as arrays, header first: shared by the CSV and the tests that read it. */
@@ -53,7 +62,10 @@ export function imagesTable(store: Store, options: ImagesCsvOptions): (string | 
     'box_y1',
     'spurious_score',
     'spurious',
+    'cluster',
+    'unusual',
   ];
+  const clustered = clustersByPath(store, options);
   const table: (string | number)[][] = [header];
   for (const row of rows) {
     const { prediction, stats } = row;
@@ -76,6 +88,8 @@ export function imagesTable(store: Store, options: ImagesCsvOptions): (string | 
       ...(['x0', 'y0', 'x1', 'y1'] as const).map((k) => (stats?.box ? fixed(stats.box[k]) : '')),
       score,
       score === '' ? '' : score >= options.spuriousThreshold ? 1 : 0,
+      clustered.get(row.path)?.cluster ?? '',
+      clustered.has(row.path) ? fixed(clustered.get(row.path)!.unusual) : '',
     ]);
   }
   return table;

@@ -8,3 +8,4 @@ export type * from './types';
 export type { GridScope, TileRow } from './review-grid';
 export type { ImageRecord } from './review-image';
 export type { ClassResults, DatasetOverview, StoredAuditRow } from './review-summary';
+export type { ClassMapRow } from './class-maps';

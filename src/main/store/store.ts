@@ -15,6 +15,7 @@ import { Maintenance } from './maintenance';
 import { userVersion } from './migrations';
 import { Models } from './models';
 import { Results } from './results';
+import { ClassMaps, type ClassMapRow } from './class-maps';
 import { ReviewGrid, type GridScope, type TileRow } from './review-grid';
 import { ReviewImage, type ImageRecord } from './review-image';
 import { ReviewSummary, type ClassResults, type DatasetOverview, type StoredAuditRow } from './review-summary';
@@ -36,6 +37,7 @@ export class Store {
   private readonly grid: ReviewGrid;
   private readonly summary: ReviewSummary;
   private readonly imageView: ReviewImage;
+  private readonly classMaps: ClassMaps;
   private readonly write: {
     upsertDataset: (root: string, name?: string) => DatasetRow;
     syncImages: Images['sync'];
@@ -71,6 +73,7 @@ export class Store {
     this.grid = new ReviewGrid(db);
     this.summary = new ReviewSummary(db);
     this.imageView = new ReviewImage(db);
+    this.classMaps = new ClassMaps(db);
     const tx = <A extends unknown[], R>(body: (...args: A) => R) => writeTransaction(db, body);
     this.write = {
       upsertDataset: tx((root: string, name?: string) => this.datasets.upsert(root, name)),
@@ -302,6 +305,11 @@ export class Store {
 
   gridTiles(scope: GridScope, ids: readonly number[]): TileRow[] {
     return this.grid.tiles(scope, ids);
+  }
+
+  /** Every image's map of its own class, by label then path; images without one are absent. */
+  ownClassMaps(datasetId: number, modelId: number, setId: number, classes: readonly string[]): ClassMapRow[] {
+    return this.classMaps.all(datasetId, modelId, setId, classes);
   }
 
   imageRecord(datasetId: number, imageId: number, modelId: number, setId: number): ImageRecord | undefined {
