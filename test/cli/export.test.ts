@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/cli';
 import type { CliIO } from '../../src/main/cli/io';
@@ -36,8 +37,10 @@ async function database(): Promise<{ db: string; root: string }> {
 
 const readCsv = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
 
-describe('biascope export clusters', () => {
-  it('writes each class\'s clusters with sizes, accuracy, mean maps and exemplars, and every image\'s cluster', async () => {
+/** A database with a demo subset audited for the predicted class and the label, made once. */
+let audited: Promise<string> | undefined;
+function auditedDatabase(): Promise<string> {
+  audited ??= (async () => {
     const root = demoSubset(20);
     const db = path.join(tempDir('biascope-export-'), 'audit.db');
     const store = openStore(db);
@@ -46,6 +49,61 @@ describe('biascope export clusters', () => {
     } finally {
       store.close();
     }
+    return db;
+  })();
+  return audited;
+}
+
+describe('biascope export boxes', () => {
+  it('writes COCO boxes in pixels, one per image, and masks that contain them', async () => {
+    const db = await auditedDatabase();
+    const out = tempDir('biascope-boxes-');
+    const run = await capture(['export', 'boxes', '--db', db, '--out', out, '--target', 'label', '--masks']);
+    expect(run.code).toBe(0);
+    const coco = JSON.parse(readFileSync(path.join(out, 'boxes.json'), 'utf8')) as {
+      images: { id: number; file_name: string; width: number; height: number }[];
+      categories: { id: number; name: string }[];
+      annotations: { image_id: number; category_id: number; bbox: number[]; mask: string }[];
+    };
+    expect(coco.categories).toEqual([
+      { id: 1, name: 'doctor' },
+      { id: 2, name: 'nurse' },
+    ]);
+    expect(coco.images).toHaveLength(40);
+    // A map explaining a class the model firmly rejects can be all zero after the ReLU: no box then.
+    const boxed = coco.annotations.length;
+    expect(boxed).toBeGreaterThan(20);
+    expect(run.out).toEqual([`${boxed} boxes for 40 images (target label), ${boxed} masks`]);
+    for (const a of coco.annotations) {
+      const image = coco.images.find((i) => i.id === a.image_id)!;
+      // target label: the category is the image's own class.
+      expect(coco.categories[a.category_id - 1]!.name).toBe(image.file_name.split('/')[0]);
+      const [x, y, w, h] = a.bbox as [number, number, number, number];
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x + w).toBeLessThanOrEqual(image.width + 1e-6);
+      expect(y + h).toBeLessThanOrEqual(image.height + 1e-6);
+      expect(w * h).toBeGreaterThan(0);
+      const meta = await sharp(path.join(out, a.mask)).metadata();
+      expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', image.width, image.height, 1]);
+      const { data, info } = await sharp(path.join(out, a.mask)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+      // The box is around the largest region above the threshold: the mask is set at its middle row's pixels.
+      const row = Math.floor(y + h / 2);
+      const inside = Array.from({ length: Math.floor(w) }, (_, k) => data[row * info.width + Math.floor(x) + k]!);
+      expect(inside.some((v) => v === 255)).toBe(true);
+      expect([...new Set(data)].every((v) => v === 0 || v === 255)).toBe(true);
+    }
+    const nurse = await capture(['export', 'boxes', '--db', db, '--out', out, '--target', 'nurse']);
+    const forNurse = JSON.parse(readFileSync(path.join(out, 'boxes.json'), 'utf8')) as { annotations: { category_id: number }[] };
+    expect(nurse.code).toBe(0);
+    expect(forNurse.annotations.every((a) => a.category_id === 2)).toBe(true);
+    const wrong = await capture(['export', 'boxes', '--db', db, '--out', out, '--target', 'pilot']);
+    expect(wrong.err[0]).toBe('biascope export: --target must be predicted, label or a class of the model (doctor, nurse); got "pilot"');
+  });
+});
+
+describe('biascope export clusters', () => {
+  it('writes each class\'s clusters with sizes, accuracy, mean maps and exemplars, and every image\'s cluster', async () => {
+    const db = await auditedDatabase();
     const out = tempDir('biascope-export-out-');
     const run = await capture(['export', 'clusters', '--db', db, '--out', out]);
     expect(run.code).toBe(0);
@@ -105,7 +163,7 @@ describe('biascope export rebalance', () => {
     const unknown = await capture(['export', 'rebalance', '--db', db, '--group-by', 'badge', '--out', tempDir('x-')]);
     expect(unknown.code).toBe(1);
     expect(unknown.err[0]).toMatch(/no image of .* has the attribute "badge"/);
-    expect((await capture(['export', 'report', '--db', db])).err[0]).toBe('biascope export: cannot export "report"; can export: rebalance, clusters');
+    expect((await capture(['export', 'report', '--db', db])).err[0]).toBe('biascope export: cannot export "report"; can export: rebalance, clusters, boxes');
     expect((await capture(['export', 'clusters', '--db', db])).err[0]).toMatch(/has no audit in this database: run biascope audit first$/);
     expect((await capture(['export', 'rebalance', '--db', '/nope/audit.db', '--group-by', 'cue'])).err[0]).toBe('biascope export: no database at /nope/audit.db');
   });

@@ -5,19 +5,18 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { NO_GROUP, REBALANCE_POLICIES, type RebalancePolicy } from '../analysis/rebalance';
-import { clusterClasses } from '../analysis/spray/audit-clusters';
-import { writeClusterFiles } from '../export/cluster-files';
-import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
+import { REBALANCE_POLICIES } from '../analysis/rebalance';
 import { openStore, type Store } from '../store';
 import type { DatasetRow } from '../store/types';
 import { parseChoice, parseCommandArgs, parseInteger } from './args';
 import type { Command } from './command';
 import { CliError, EXIT_OK, UsageError } from './errors';
+import { exportBoxes, exportClusters, exportRebalance } from './export-kinds';
 import type { CliIO } from './io';
 
 export const EXPORT_USAGE = `Usage: biascope export rebalance --db <audit.db> --group-by <attribute> [options]
        biascope export clusters --db <audit.db> [options]
+       biascope export boxes --db <audit.db> [--target predicted|label|<class>] [--masks]
 
 rebalance writes the rebalancing plan of a dataset, grouped by a manifest attribute (e.g. the
 scrub colour of the demo): rebalance-summary.csv (label, group_by, group, count,
@@ -32,10 +31,17 @@ latest audit of the dataset: clusters.json (per class: eigenvalues, the suggeste
 number of clusters, each cluster's size, accuracy, mean map and exemplars, each
 image's cluster, unusualness and 2-D embedding) and clusters.csv (one row per cluster).
 
+boxes writes the weakly-supervised box of every image (around the largest region
+of its map above 15% of the maximum, as in the Grad-CAM paper) as COCO-style
+boxes.json, for the predicted class, the true label or one class; with --masks, a
+binary mask per image, thresholded the same way, in masks/<image id>.png.
+
 Options:
   --db <file>         the audit database (audit.db of biascope audit, or the app's library.db)
   --group-by <name>   the attribute whose values are the groups (rebalance)
   --clusters <n>      clusters per class instead of the eigengap's suggestion (clusters)
+  --target <t>        predicted (default), label, or a class name (boxes)
+  --masks             also write binary masks (boxes)
   --dataset <dir>     which dataset of the database (needed when it holds several)
   --policy <p>        ${REBALANCE_POLICIES.join(', ')}: equal shares within each class (default),
                       or each group's share of the whole dataset
@@ -46,6 +52,8 @@ const OPTIONS = {
   db: { type: 'string' },
   'group-by': { type: 'string' },
   clusters: { type: 'string' },
+  target: { type: 'string' },
+  masks: { type: 'boolean' },
   dataset: { type: 'string' },
   policy: { type: 'string' },
   out: { type: 'string' },
@@ -73,8 +81,8 @@ async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const [what, ...extra] = positionals;
-  if (what !== 'rebalance' && what !== 'clusters') {
-    throw new UsageError(what === undefined ? 'say what to export: rebalance or clusters' : `cannot export "${what}"; can export: rebalance, clusters`);
+  if (what !== 'rebalance' && what !== 'clusters' && what !== 'boxes') {
+    throw new UsageError(what === undefined ? 'say what to export: rebalance, clusters or boxes' : `cannot export "${what}"; can export: rebalance, clusters, boxes`);
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (!values.db) throw new UsageError('--db is required');
@@ -88,7 +96,13 @@ async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
     const dataset = pickDataset(store, values.dataset);
     const out = values.out ?? path.dirname(path.resolve(values.db));
     await mkdir(out, { recursive: true });
-    const files = what === 'rebalance' ? await exportRebalance(store, dataset, groupBy!, policy, out, io) : await exportClusters(store, dataset, clusters, out, io);
+    const context = { store, dataset, out, io };
+    const files =
+      what === 'rebalance'
+        ? await exportRebalance(context, groupBy!, policy)
+        : what === 'clusters'
+          ? await exportClusters(context, clusters)
+          : await exportBoxes(context, values.target ?? 'predicted', values.masks ?? false);
     io.err(`wrote ${files.join(', ')}`);
     return EXIT_OK;
   } finally {
@@ -96,38 +110,9 @@ async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
-async function exportRebalance(store: Store, dataset: DatasetRow, groupBy: string, policy: RebalancePolicy, out: string, io: CliIO): Promise<string[]> {
-  const plan = rebalancePlanOf(store, dataset.id, groupBy, policy);
-  if (plan.images.every((image) => image.group === NO_GROUP)) {
-    throw new CliError(`no image of ${dataset.root} has the attribute "${groupBy}"`);
-  }
-  const files = await writeRebalanceFiles(plan, out);
-  for (const cell of plan.summary.filter((c) => c.deficit > 0)) {
-    await io.out(`${cell.label} x ${cell.groupBy}=${cell.group}: ${cell.count} images, ${cell.deficit} short of ${cell.targetCount}`);
-  }
-  return files;
-}
-
-async function exportClusters(store: Store, dataset: DatasetRow, clusters: number | undefined, out: string, io: CliIO): Promise<string[]> {
-  const job = store.latestJob();
-  if (!job || job.datasetId !== dataset.id) throw new CliError(`${dataset.root} has no audit in this database: run biascope audit first`);
-  const method = job.methods[0]!;
-  const setId = store.findResultSet(job.modelId, job.layer, method);
-  const classes = store.modelClasses(job.modelId);
-  const rows = setId === undefined ? [] : store.ownClassMaps(dataset.id, job.modelId, setId, classes);
-  if (rows.length === 0) throw new CliError('the latest audit stored no map of any image\'s own class');
-  const result = clusterClasses(rows, clusters === undefined ? {} : { clusters });
-  const files = await writeClusterFiles({ model: store.model(job.modelId)!.path, layer: job.layer, method, classes: result }, out);
-  for (const c of result) {
-    const sizes = c.clusters.map((k) => `${k.size} (${Math.round(k.accuracy * 100)}% correct)`).join(', ');
-    await io.out(`${c.label}: ${c.clusters.length} clusters (eigengap suggests ${c.suggested}): ${sizes}`);
-  }
-  return files;
-}
-
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'write findings from an audit database (rebalance, clusters)',
+  summary: 'write findings from an audit database (rebalance, clusters, boxes)',
   usage: EXPORT_USAGE,
   run: runExport,
 };

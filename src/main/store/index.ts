@@ -9,3 +9,4 @@ export type { GridScope, TileRow } from './review-grid';
 export type { ImageRecord } from './review-image';
 export type { ClassResults, DatasetOverview, StoredAuditRow } from './review-summary';
 export type { ClassMapRow } from './class-maps';
+export type { BoxRow, BoxTarget } from './box-rows';

@@ -15,6 +15,7 @@ import { Maintenance } from './maintenance';
 import { userVersion } from './migrations';
 import { Models } from './models';
 import { Results } from './results';
+import { BoxRows, type BoxRow, type BoxTarget } from './box-rows';
 import { ClassMaps, type ClassMapRow } from './class-maps';
 import { ReviewGrid, type GridScope, type TileRow } from './review-grid';
 import { ReviewImage, type ImageRecord } from './review-image';
@@ -38,6 +39,7 @@ export class Store {
   private readonly summary: ReviewSummary;
   private readonly imageView: ReviewImage;
   private readonly classMaps: ClassMaps;
+  private readonly boxRows: BoxRows;
   private readonly write: {
     upsertDataset: (root: string, name?: string) => DatasetRow;
     syncImages: Images['sync'];
@@ -74,6 +76,7 @@ export class Store {
     this.summary = new ReviewSummary(db);
     this.imageView = new ReviewImage(db);
     this.classMaps = new ClassMaps(db);
+    this.boxRows = new BoxRows(db);
     const tx = <A extends unknown[], R>(body: (...args: A) => R) => writeTransaction(db, body);
     this.write = {
       upsertDataset: tx((root: string, name?: string) => this.datasets.upsert(root, name)),
@@ -310,6 +313,11 @@ export class Store {
   /** Every image's map of its own class, by label then path; images without one are absent. */
   ownClassMaps(datasetId: number, modelId: number, setId: number, classes: readonly string[]): ClassMapRow[] {
     return this.classMaps.all(datasetId, modelId, setId, classes);
+  }
+
+  /** Every image's weakly-supervised box (and map) for the target rule; images without that map are absent. */
+  boxes(datasetId: number, modelId: number, setId: number, classes: readonly string[], target: BoxTarget): BoxRow[] {
+    return this.boxRows.all(datasetId, modelId, setId, classes, target);
   }
 
   imageRecord(datasetId: number, imageId: number, modelId: number, setId: number): ImageRecord | undefined {

@@ -1,0 +1,67 @@
+/** What `biascope export` can write, each from an open store and a chosen dataset. */
+import { NO_GROUP, type RebalancePolicy } from '../analysis/rebalance';
+import { clusterClasses } from '../analysis/spray/audit-clusters';
+import { writeBoxes } from '../export/boxes';
+import { writeClusterFiles } from '../export/cluster-files';
+import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
+import type { BoxTarget, JobRow, Store } from '../store';
+import type { DatasetRow } from '../store/types';
+import { CliError } from './errors';
+import type { CliIO } from './io';
+
+export interface ExportContext {
+  store: Store;
+  dataset: DatasetRow;
+  out: string;
+  io: CliIO;
+}
+
+/** The dataset's latest audit: its model, layer and first method. */
+function latestAudit(store: Store, dataset: DatasetRow): { job: JobRow; method: string; setId: number | undefined; classes: string[] } {
+  const job = store.latestJob();
+  if (!job || job.datasetId !== dataset.id) throw new CliError(`${dataset.root} has no audit in this database: run biascope audit first`);
+  const method = job.methods[0]!;
+  return { job, method, setId: store.findResultSet(job.modelId, job.layer, method), classes: store.modelClasses(job.modelId) };
+}
+
+export async function exportRebalance({ store, dataset, out, io }: ExportContext, groupBy: string, policy: RebalancePolicy): Promise<string[]> {
+  const plan = rebalancePlanOf(store, dataset.id, groupBy, policy);
+  if (plan.images.every((image) => image.group === NO_GROUP)) {
+    throw new CliError(`no image of ${dataset.root} has the attribute "${groupBy}"`);
+  }
+  const files = await writeRebalanceFiles(plan, out);
+  for (const cell of plan.summary.filter((c) => c.deficit > 0)) {
+    await io.out(`${cell.label} x ${cell.groupBy}=${cell.group}: ${cell.count} images, ${cell.deficit} short of ${cell.targetCount}`);
+  }
+  return files;
+}
+
+export async function exportClusters({ store, dataset, out, io }: ExportContext, clusters: number | undefined): Promise<string[]> {
+  const { job, method, setId, classes } = latestAudit(store, dataset);
+  const rows = setId === undefined ? [] : store.ownClassMaps(dataset.id, job.modelId, setId, classes);
+  if (rows.length === 0) throw new CliError("the latest audit stored no map of any image's own class");
+  const result = clusterClasses(rows, clusters === undefined ? {} : { clusters });
+  const files = await writeClusterFiles({ model: store.model(job.modelId)!.path, layer: job.layer, method, classes: result }, out);
+  for (const c of result) {
+    const sizes = c.clusters.map((k) => `${k.size} (${Math.round(k.accuracy * 100)}% correct)`).join(', ');
+    await io.out(`${c.label}: ${c.clusters.length} clusters (eigengap suggests ${c.suggested}): ${sizes}`);
+  }
+  return files;
+}
+
+export async function exportBoxes({ store, dataset, out, io }: ExportContext, target: string, masks: boolean): Promise<string[]> {
+  const { job, method, setId, classes } = latestAudit(store, dataset);
+  let rule: BoxTarget;
+  if (target === 'predicted' || target === 'label') rule = { kind: target };
+  else {
+    const index = classes.indexOf(target);
+    if (index < 0) throw new CliError(`--target must be predicted, label or a class of the model (${classes.join(', ')}); got "${target}"`);
+    rule = { kind: 'class', index };
+  }
+  const rows = setId === undefined ? [] : store.boxes(dataset.id, job.modelId, setId, classes, rule);
+  if (rows.length === 0) throw new CliError(`the latest audit stored no map for target ${target}: audit with --targets ${target === 'predicted' ? 'predicted' : target === 'label' ? 'label' : 'all'}`);
+  const files = await writeBoxes(rows, classes, { model: store.model(job.modelId)!.path, layer: job.layer, method, target }, out, masks);
+  const boxed = rows.filter((row) => row.box !== null).length;
+  await io.out(`${boxed} boxes for ${rows.length} images (target ${target})${masks ? `, ${boxed} masks` : ''}`);
+  return files;
+}
