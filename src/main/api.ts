@@ -47,6 +47,7 @@ export function createApi(options: ApiOptions, workspace: Workspace): BiascopeAp
     explainImage: ({ key, imageId, method, target }) => workspace.explainImage(key, imageId, method, target),
     setTags: async (change) => workspace.setTags(change),
     tagCounts: async ({ datasetId }) => workspace.tagCounts(datasetId),
+    subgroups: async ({ key, groupBy }) => workspace.subgroups(key, groupBy),
   };
 }
 

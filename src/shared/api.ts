@@ -19,6 +19,7 @@ import {
   ModelViewSchema,
   RecentDatasetSchema,
   StoredAuditSchema,
+  SubgroupRowSchema,
   TagChangeSchema,
   TagCountSchema,
   TagsOfSchema,
@@ -32,6 +33,7 @@ import {
   type ImageDetail,
   type ModelView,
   type StoredAudit,
+  type SubgroupRow,
   type TagChange,
   type TagCount,
   type TagsOf,
@@ -224,6 +226,8 @@ export interface BiascopeApi {
   /** Adds and removes tags on many images in one transaction; returns their tags now. */
   setTags(change: TagChange): Promise<TagsOf>;
   tagCounts(request: { datasetId: number }): Promise<TagCount[]>;
+  /** Class x group table: by a manifest attribute, or by CLUSTER_GROUP for SpRAy clusters. */
+  subgroups(request: { key: AuditKey; groupBy: string }): Promise<SubgroupRow[]>;
 }
 
 export type ApiMethod = keyof BiascopeApi;
@@ -264,6 +268,7 @@ export const API_SCHEMAS: { readonly [M in ApiMethod]: MethodSchema<ApiArgs<M>, 
   },
   setTags: { args: z.tuple([TagChangeSchema]), value: TagsOfSchema },
   tagCounts: { args: z.tuple([DatasetRef]), value: z.array(TagCountSchema) },
+  subgroups: { args: z.tuple([z.object({ key: AuditKeySchema, groupBy: z.string().min(1) })]), value: z.array(SubgroupRowSchema) },
 };
 
 export const API_METHODS = Object.freeze(Object.keys(API_SCHEMAS) as ApiMethod[]);

@@ -264,3 +264,24 @@ export type TagChange = z.infer<typeof TagChangeSchema>;
 
 export const TagsOfSchema = z.array(z.object({ contentId: Id, tags: z.array(z.string()) }));
 export type TagsOf = z.infer<typeof TagsOfSchema>;
+
+// ---------------------------------------------------------------- subgroups
+
+/** Group by each image's SpRAy cluster within its class instead of an attribute. */
+export const CLUSTER_GROUP = '(cluster)';
+
+export const SubgroupRowSchema = z.object({
+  label: z.string(),
+  group: z.string(),
+  count: Count,
+  /** Share of the class. */
+  share: Fraction,
+  audited: Count,
+  accuracy: Fraction.nullable(),
+  meanConfidence: Fraction.nullable(),
+  /** Share of the group's images with a tag other than OK_TAGS. */
+  flagged: Fraction,
+  /** Mean share of the predicted class's map on each region. */
+  mass: z.array(z.object({ region: z.string(), mean: z.number().min(0).max(1) })),
+});
+export type SubgroupRow = z.infer<typeof SubgroupRowSchema>;

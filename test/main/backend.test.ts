@@ -10,7 +10,7 @@ import { dispatch } from '../../src/main/api';
 import { createBackend, type Backend } from '../../src/main/backend';
 import type { AuditState } from '../../src/shared/api';
 import type { EventName, EventPayload } from '../../src/shared/events';
-import type { AuditKey, DatasetView, ModelView, Tile } from '../../src/shared/views';
+import { CLUSTER_GROUP, type AuditKey, type DatasetView, type ModelView, type Tile } from '../../src/shared/views';
 import { fromWireMap } from '../../src/shared/wire-map';
 import { tempDir } from '../fixtures/models';
 import { DEMO_DATASET, DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
@@ -197,6 +197,30 @@ describe('the back end, driven like the UI does', () => {
     expect(doctor.flagged).toBe(3);
     await backend.api.setTags({ datasetId: dataset.id, contentIds: contentIds.slice(0, 1), add: [], remove: ['spurious:face'] });
     expect(await backend.api.tagCounts({ datasetId: dataset.id })).toEqual([{ tag: 'spurious:face', images: 2 }]);
+  });
+
+  it('tabulates class x group: counts, shares, accuracy, confidence, flags, region mass', async () => {
+    const table = await backend.api.subgroups({ key, groupBy: 'cue' });
+    expect(table.map((r) => `${r.label}/${r.group}`)).toEqual(['doctor/blue', 'doctor/pink', 'nurse/blue', 'nurse/pink']);
+    for (const label of ['doctor', 'nurse']) {
+      const rows = table.filter((r) => r.label === label);
+      expect(rows.reduce((sum, r) => sum + r.count, 0)).toBe(PER_CLASS);
+      expect(rows.reduce((sum, r) => sum + r.share, 0)).toBeCloseTo(1, 12);
+    }
+    // Accuracy per class agrees with the class summary, weighted by group.
+    const classes = await backend.api.classSummary(key);
+    for (const c of classes) {
+      const rows = table.filter((r) => r.label === c.name);
+      const correct = rows.reduce((sum, r) => sum + (r.accuracy ?? 0) * r.audited, 0);
+      expect(correct / c.audited).toBeCloseTo(c.accuracy!, 12);
+      expect(rows.reduce((sum, r) => sum + r.flagged * r.count, 0)).toBeCloseTo(c.flagged, 9);
+    }
+    for (const r of table) expect(r.mass.map((m) => m.region)).toEqual(dataset.regions);
+    const byCluster = await backend.api.subgroups({ key, groupBy: CLUSTER_GROUP });
+    expect(byCluster.every((r) => /^cluster \d+$/.test(r.group))).toBe(true);
+    expect(byCluster.reduce((sum, r) => sum + r.count, 0)).toBe(2 * PER_CLASS);
+    const unknown = await dispatch(backend.api, 'subgroups', [{ key, groupBy: 'badge' }]);
+    expect(unknown).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
   });
 
   it('details one image: top classes, regions, statistics, the map of each explained class', async () => {

@@ -10,7 +10,7 @@ import type { AuditSettings } from '../../shared/audit';
 import { GUIDED_METHODS, type MethodName } from '../../shared/explain';
 import type { EventSink } from '../../shared/events';
 import { ModelConfigSchema } from '../../shared/model-config';
-import { defaultView, FIRST_SCREEN } from '../../shared/views';
+import { CLUSTER_GROUP, defaultView, FIRST_SCREEN, type SubgroupRow } from '../../shared/views';
 import type {
   AuditKey,
   ClassSummary,
@@ -39,6 +39,9 @@ import { openStore, type DatasetOverview, type GridScope, type ModelRow, type St
 import { AuditControl } from './audit-control';
 import { ModelService } from './model-service';
 import { ResultCache } from './result-cache';
+import { NO_GROUP } from '../analysis/rebalance';
+import { clusterClasses } from '../analysis/spray/audit-clusters';
+import { subgroupTable } from '../analysis/subgroups';
 import type { Settings } from './settings';
 import { datasetView, imageDetailView, modelView, tileView } from './views';
 
@@ -289,6 +292,29 @@ export class Workspace {
 
   tagCounts(datasetId: number): TagCount[] {
     return this.store.tagCounts(datasetId);
+  }
+
+  subgroups(key: AuditKey, groupBy: string): SubgroupRow[] {
+    const scope = this.scope(key);
+    const rows = this.store.auditRows(key.datasetId, key.modelId, key.layer, key.method);
+    const tags = this.store.tagsOf(key.datasetId, rows.map((r) => r.contentId));
+    let groupOf = (row: (typeof rows)[number]): string => row.attributes[groupBy] ?? NO_GROUP;
+    if (groupBy === CLUSTER_GROUP) {
+      const maps = scope.setId < 0 ? [] : this.store.ownClassMaps(key.datasetId, key.modelId, scope.setId, scope.classes);
+      const clusters = new Map(clusterClasses(maps).flatMap((c) => c.images.map((i) => [i.path, `cluster ${i.cluster}`] as const)));
+      groupOf = (row) => clusters.get(row.path) ?? NO_GROUP;
+    } else if (!rows.some((row) => groupBy in row.attributes)) {
+      throw new CallError('invalid-input', `no image has the attribute ${JSON.stringify(groupBy)}`);
+    }
+    const inputs = rows.map((row) => ({
+      label: row.label,
+      group: groupOf(row),
+      predicted: row.prediction ? (scope.classes[row.prediction.predicted] ?? null) : null,
+      confidence: row.prediction?.prob ?? null,
+      tags: tags.get(row.contentId) ?? [],
+      mass: new Map(row.stats?.regions.map((r) => [r.name, r.mass]) ?? []),
+    }));
+    return subgroupTable(inputs, this.overview(key.datasetId).regions);
   }
 
   async close(): Promise<void> {
