@@ -171,6 +171,20 @@ describe('biascope in Chromium against biascope serve', () => {
     await expect.poll(() => doctor.textContent()).toMatch(/flagged\s*17%/);
   });
 
+  it('shows subgroups by an attribute, and opens a cell in the grid', async () => {
+    await page.getByTestId('open-subgroups').click();
+    await page.getByTestId('subgroups').waitFor();
+    await page.getByTestId('subgroups-by').selectOption('cue');
+    await expect.poll(() => page.getByTestId('subgroup-row').count()).toBe(4);
+    await shot('subgroups');
+    const cell = page.locator('[data-testid="subgroup-row"][data-cell="doctor/pink"]');
+    const count = Number((await cell.locator('td').nth(2).textContent())!.trim());
+    await cell.click();
+    await page.getByTestId('subgroups').waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByTestId('grid-title').textContent()).toBe('doctor');
+    await expect.poll(() => page.getByTestId('grid-count').textContent()).toBe(`${count} images`);
+  });
+
   it('refuses requests without the token', async () => {
     const origin = app.server.origin;
     expect((await fetch(`${origin}/api/app-info`, { method: 'POST', body: '[]' })).status).toBe(401);

@@ -72,6 +72,7 @@ export class AppState {
   readonly selected = new SvelteMap<number, number>();
   detailId = $state<number | null>(null);
   showStart = $state(false);
+  showSubgroups = $state(false);
   busy = $state<string | null>(null);
   errors = $state<ShownError[]>([]);
   gridLoading = $state(false);

@@ -47,8 +47,8 @@ export async function toggleTag(app: AppState, grid: GridApi, tag: string): Prom
 
 export function handleKey(event: KeyboardEvent, app: AppState, grid: GridApi): void {
   if (typing(event.target) || event.altKey || event.metaKey || event.ctrlKey) return;
-  if (app.showStart) {
-    if (event.key === 'Escape') app.showStart = false;
+  if (app.showStart || app.showSubgroups) {
+    if (event.key === 'Escape') app.showStart = app.showSubgroups = false;
     return;
   }
   const columns = app.detailId === null ? grid.columns() : 1;
