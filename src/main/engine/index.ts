@@ -10,3 +10,4 @@ export { toInputTensor, type RgbImage } from './preprocess';
 export { parseTarget, resolveTargets } from './targets';
 export { explainBatch, liveTensors, type ExplainOptions, type ExplainedMap, type ImageExplanation } from './explain';
 export { randomizationSanityCheck, type SanityCheckResult, type RandomizationStep } from './sanity';
+export { faithfulnessCurves, type FaithfulnessCurves, type FaithfulnessOptions } from './faithfulness';
