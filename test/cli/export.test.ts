@@ -101,6 +101,29 @@ describe('biascope export boxes', () => {
   });
 });
 
+describe('biascope export trust', () => {
+  it('passes the demo model: its maps fall apart with the model, and point at what the score needs', async () => {
+    const db = await auditedDatabase();
+    const out = tempDir('biascope-trust-');
+    const run = await capture(['export', 'trust', '--db', db, '--sample', '6', '--out', out]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(out, 'trust.json'), 'utf8')) as {
+      images: string[];
+      sanity: { steps: { layer: string; mean: number }[]; passed: boolean; fellAt: string | null };
+      faithfulness: { deletionArea: number; randomDeletionArea: number; insertionArea: number; randomInsertionArea: number; passed: boolean };
+    };
+    expect(report.images).toHaveLength(6);
+    // The randomised model is told apart from the real one: its maps no longer rank pixels alike.
+    expect(report.sanity.steps.length).toBeGreaterThan(2);
+    expect(report.sanity.steps.at(-1)!.mean).toBeLessThan(0.5);
+    expect(report.sanity).toMatchObject({ passed: true });
+    expect(report.sanity.fellAt).not.toBeNull();
+    expect(report.faithfulness.deletionArea).toBeLessThan(report.faithfulness.randomDeletionArea);
+    expect(report.faithfulness.insertionArea).toBeGreaterThan(report.faithfulness.randomInsertionArea);
+    expect(run.out.filter((line) => line.includes('passed'))).toHaveLength(2);
+  });
+});
+
 describe('biascope export clusters', () => {
   it('writes each class\'s clusters with sizes, accuracy, mean maps and exemplars, and every image\'s cluster', async () => {
     const db = await auditedDatabase();
@@ -163,7 +186,7 @@ describe('biascope export rebalance', () => {
     const unknown = await capture(['export', 'rebalance', '--db', db, '--group-by', 'badge', '--out', tempDir('x-')]);
     expect(unknown.code).toBe(1);
     expect(unknown.err[0]).toMatch(/no image of .* has the attribute "badge"/);
-    expect((await capture(['export', 'report', '--db', db])).err[0]).toBe('biascope export: cannot export "report"; can export: rebalance, clusters, boxes');
+    expect((await capture(['export', 'report', '--db', db])).err[0]).toBe('biascope export: cannot export "report"; can export: rebalance, clusters, boxes, trust');
     expect((await capture(['export', 'clusters', '--db', db])).err[0]).toMatch(/has no audit in this database: run biascope audit first$/);
     expect((await capture(['export', 'rebalance', '--db', '/nope/audit.db', '--group-by', 'cue'])).err[0]).toBe('biascope export: no database at /nope/audit.db');
   });

@@ -1,4 +1,6 @@
 /** What `biascope export` can write, each from an open store and a chosen dataset. */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { NO_GROUP, type RebalancePolicy } from '../analysis/rebalance';
 import { clusterClasses } from '../analysis/spray/audit-clusters';
 import { writeBoxes } from '../export/boxes';
@@ -6,6 +8,8 @@ import { writeClusterFiles } from '../export/cluster-files';
 import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
 import type { BoxTarget, JobRow, Store } from '../store';
 import type { DatasetRow } from '../store/types';
+import { isMethodName } from '../../shared/explain';
+import { checkTrust, SANITY_THRESHOLD } from '../jobs/trust-check';
 import { CliError } from './errors';
 import type { CliIO } from './io';
 
@@ -64,4 +68,24 @@ export async function exportBoxes({ store, dataset, out, io }: ExportContext, ta
   const boxed = rows.filter((row) => row.box !== null).length;
   await io.out(`${boxed} boxes for ${rows.length} images (target ${target})${masks ? `, ${boxed} masks` : ''}`);
   return files;
+}
+
+export async function exportTrust({ store, dataset, out, io }: ExportContext, sample: number | undefined): Promise<string[]> {
+  const { job, method } = latestAudit(store, dataset);
+  if (!isMethodName(method)) throw new CliError(`the latest audit used an unknown method "${method}"`);
+  const report = await checkTrust(store, { datasetId: dataset.id, modelId: job.modelId, layer: job.layer, method, ...(sample ? { sample } : {}) });
+  const file = path.join(out, 'trust.json');
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  const { sanity, faithfulness } = report;
+  const curve = sanity.steps.map((s) => `${s.layer} ${s.mean.toFixed(2)}`).join(', ');
+  await io.out(`sanity check (${report.images.length} images, Spearman with the original maps as layers are randomised from the top): ${curve}`);
+  await io.out(
+    sanity.passed
+      ? `  passed: the maps fall apart with the model${sanity.fellAt ? ` (under ${SANITY_THRESHOLD} from ${sanity.fellAt})` : ''}`
+      : `  FAILED: the maps stay alike when the model is destroyed; they show the image, not the model, and cannot be trusted`,
+  );
+  const f = (x: number) => x.toFixed(3);
+  await io.out(`faithfulness: deletion area ${f(faithfulness.deletionArea)} (random ${f(faithfulness.randomDeletionArea)}), insertion area ${f(faithfulness.insertionArea)} (random ${f(faithfulness.randomInsertionArea)})`);
+  await io.out(faithfulness.passed ? '  passed: removing what the map points at hurts the score sooner than removing pixels at random' : '  FAILED: the map orders pixels no better than chance');
+  return [file];
 }

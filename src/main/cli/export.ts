@@ -11,12 +11,13 @@ import type { DatasetRow } from '../store/types';
 import { parseChoice, parseCommandArgs, parseInteger } from './args';
 import type { Command } from './command';
 import { CliError, EXIT_OK, UsageError } from './errors';
-import { exportBoxes, exportClusters, exportRebalance } from './export-kinds';
+import { exportBoxes, exportClusters, exportRebalance, exportTrust } from './export-kinds';
 import type { CliIO } from './io';
 
 export const EXPORT_USAGE = `Usage: biascope export rebalance --db <audit.db> --group-by <attribute> [options]
        biascope export clusters --db <audit.db> [options]
        biascope export boxes --db <audit.db> [--target predicted|label|<class>] [--masks]
+       biascope export trust --db <audit.db> [--sample <n>]
 
 rebalance writes the rebalancing plan of a dataset, grouped by a manifest attribute (e.g. the
 scrub colour of the demo): rebalance-summary.csv (label, group_by, group, count,
@@ -36,12 +37,19 @@ of its map above 15% of the maximum, as in the Grad-CAM paper) as COCO-style
 boxes.json, for the predicted class, the true label or one class; with --masks, a
 binary mask per image, thresholded the same way, in masks/<image id>.png.
 
+trust checks the latest audit's maps on an even sample of its images (default 8)
+and writes trust.json: the model-randomisation sanity check (Adebayo et al. 2018:
+Spearman correlation with the original maps as the weights are randomised from the
+output layer down; it must fall under 0.5) and deletion and insertion curves
+(Petsiuk et al. 2018) against a random order of the pixels.
+
 Options:
   --db <file>         the audit database (audit.db of biascope audit, or the app's library.db)
   --group-by <name>   the attribute whose values are the groups (rebalance)
   --clusters <n>      clusters per class instead of the eigengap's suggestion (clusters)
   --target <t>        predicted (default), label, or a class name (boxes)
   --masks             also write binary masks (boxes)
+  --sample <n>        images checked (trust, default 8)
   --dataset <dir>     which dataset of the database (needed when it holds several)
   --policy <p>        ${REBALANCE_POLICIES.join(', ')}: equal shares within each class (default),
                       or each group's share of the whole dataset
@@ -54,6 +62,7 @@ const OPTIONS = {
   clusters: { type: 'string' },
   target: { type: 'string' },
   masks: { type: 'boolean' },
+  sample: { type: 'string' },
   dataset: { type: 'string' },
   policy: { type: 'string' },
   out: { type: 'string' },
@@ -81,8 +90,8 @@ async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   const [what, ...extra] = positionals;
-  if (what !== 'rebalance' && what !== 'clusters' && what !== 'boxes') {
-    throw new UsageError(what === undefined ? 'say what to export: rebalance, clusters or boxes' : `cannot export "${what}"; can export: rebalance, clusters, boxes`);
+  if (what !== 'rebalance' && what !== 'clusters' && what !== 'boxes' && what !== 'trust') {
+    throw new UsageError(what === undefined ? 'say what to export: rebalance, clusters, boxes or trust' : `cannot export "${what}"; can export: rebalance, clusters, boxes, trust`);
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (!values.db) throw new UsageError('--db is required');
@@ -102,7 +111,9 @@ async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
         ? await exportRebalance(context, groupBy!, policy)
         : what === 'clusters'
           ? await exportClusters(context, clusters)
-          : await exportBoxes(context, values.target ?? 'predicted', values.masks ?? false);
+          : what === 'boxes'
+            ? await exportBoxes(context, values.target ?? 'predicted', values.masks ?? false)
+            : await exportTrust(context, values.sample === undefined ? undefined : parseInteger(values.sample, '--sample', 1, 200));
     io.err(`wrote ${files.join(', ')}`);
     return EXIT_OK;
   } finally {
@@ -112,7 +123,7 @@ async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'write findings from an audit database (rebalance, clusters, boxes)',
+  summary: 'write findings from an audit database (rebalance, clusters, boxes, trust)',
   usage: EXPORT_USAGE,
   run: runExport,
 };
