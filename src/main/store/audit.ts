@@ -6,10 +6,11 @@
 import type Database from 'better-sqlite3';
 import type { Images } from './images';
 import { decodeTop } from './json';
+import { STAT_COLUMNS_SQL, statsOf, type StatColumns } from './stat-columns';
 import type { AuditRow } from './rows';
 import type { MapStats, StoredPrediction } from './types';
 
-interface Joined {
+interface Joined extends StatColumns {
   imageId: number;
   path: string;
   label: string;
@@ -22,15 +23,6 @@ interface Joined {
   width: number;
   height: number;
   map: Uint8Array;
-  max: number;
-  entropy: number;
-  peakX: number;
-  peakY: number;
-  spread: number;
-  boxX0: number | null;
-  boxY0: number | null;
-  boxX1: number | null;
-  boxY1: number | null;
 }
 
 function statements(db: Database.Database) {
@@ -38,8 +30,7 @@ function statements(db: Database.Database) {
     rows: db.prepare<{ datasetId: number; modelId: number; setId: number }, Joined>(
       `SELECT i.id AS imageId, i.path, i.label, i.content_id AS contentId,
               p.predicted, p.prob, p.logit, p.top,
-              r.id AS resultId, r.width, r.height, r.map, r.max, r.entropy, r.peak_x AS peakX, r.peak_y AS peakY,
-              r.spread, r.box_x0 AS boxX0, r.box_y0 AS boxY0, r.box_x1 AS boxX1, r.box_y1 AS boxY1
+              r.id AS resultId, r.width, r.height, r.map, ${STAT_COLUMNS_SQL}
        FROM images i
        LEFT JOIN predictions p ON p.content_id = i.content_id AND p.model_id = @modelId
        LEFT JOIN results r ON r.set_id = @setId AND r.content_id = i.content_id AND r.target = p.predicted
@@ -84,18 +75,6 @@ export class Audit {
   }
 
   private stats(resultId: number, row: Joined): MapStats {
-    const box =
-      row.boxX0 === null || row.boxY0 === null || row.boxX1 === null || row.boxY1 === null
-        ? null
-        : { x0: row.boxX0, y0: row.boxY0, x1: row.boxX1, y1: row.boxY1 };
-    return {
-      max: row.max,
-      entropy: row.entropy,
-      peakX: row.peakX,
-      peakY: row.peakY,
-      spread: row.spread,
-      box,
-      regions: this.sql.regionStats.all(resultId),
-    };
+    return statsOf(row, this.sql.regionStats.all(resultId));
   }
 }

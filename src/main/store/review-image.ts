@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { RegionBox } from '../library/types';
 import { decodeTop } from './json';
+import { STAT_COLUMNS_SQL, statsOf, type StatColumns } from './stat-columns';
 import type { MapStats, StoredPrediction } from './types';
 
 export interface ImageRecord {
@@ -19,21 +20,12 @@ export interface ImageRecord {
   problem: { stage: string; reason: string } | null;
 }
 
-interface ResultRow {
+interface ResultRow extends StatColumns {
   id: number;
   target: number;
   width: number;
   height: number;
-  max: number;
   map: Uint8Array;
-  entropy: number;
-  peakX: number;
-  peakY: number;
-  spread: number;
-  boxX0: number | null;
-  boxY0: number | null;
-  boxX1: number | null;
-  boxY1: number | null;
 }
 
 function statements(db: Database.Database) {
@@ -49,9 +41,8 @@ function statements(db: Database.Database) {
       'SELECT predicted, prob, logit, top FROM predictions WHERE content_id = ? AND model_id = ?',
     ),
     results: db.prepare<[number, number], ResultRow>(
-      `SELECT id, target, width, height, max, map, entropy, peak_x AS peakX, peak_y AS peakY, spread,
-              box_x0 AS boxX0, box_y0 AS boxY0, box_x1 AS boxX1, box_y1 AS boxY1
-       FROM results WHERE set_id = ? AND content_id = ? ORDER BY target`,
+      `SELECT r.id, r.target, r.width, r.height, r.map, ${STAT_COLUMNS_SQL}
+       FROM results r WHERE r.set_id = ? AND r.content_id = ? ORDER BY r.target`,
     ),
     regionStats: db.prepare<[number], { name: string; mass: number; boxIou: number }>(
       'SELECT region AS name, mass, box_iou AS boxIou FROM region_stats WHERE result_id = ? ORDER BY region',
@@ -90,18 +81,7 @@ export class ReviewImage {
         height: row.height,
         max: row.max,
         map: row.map,
-        stats: {
-          max: row.max,
-          entropy: row.entropy,
-          peakX: row.peakX,
-          peakY: row.peakY,
-          spread: row.spread,
-          box:
-            row.boxX0 === null || row.boxY0 === null || row.boxX1 === null || row.boxY1 === null
-              ? null
-              : { x0: row.boxX0, y0: row.boxY0, x1: row.boxX1, y1: row.boxY1 },
-          regions: this.sql.regionStats.all(row.id),
-        },
+        stats: statsOf(row, this.sql.regionStats.all(row.id)),
       })),
       problem: this.sql.problem.get(datasetId, image.path) ?? null,
     };
