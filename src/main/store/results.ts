@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { checkImageResult } from './checks';
 import { encodeTop } from './json';
+import type { StatColumns } from './stat-columns';
 import type { ImageResult, MapToStore } from './types';
 
 function statements(db: Database.Database) {
@@ -45,22 +46,13 @@ function statements(db: Database.Database) {
   };
 }
 
-interface ResultParams {
+interface ResultParams extends StatColumns {
   setId: number;
   contentId: number;
   target: number;
   width: number;
   height: number;
   map: Uint8Array;
-  max: number;
-  entropy: number;
-  peakX: number;
-  peakY: number;
-  spread: number;
-  boxX0: number | null;
-  boxY0: number | null;
-  boxX1: number | null;
-  boxY1: number | null;
 }
 
 function resultParams(setId: number, contentId: number, map: MapToStore): ResultParams {
