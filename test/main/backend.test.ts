@@ -54,6 +54,8 @@ beforeAll(async () => {
   const before = { datasetId: dataset.id, modelId: model.id, layer: model.defaultLayer!, method: 'gradcam' as const };
   const unaudited = await backend.api.gridIndex({ key: before, filter: {}, sort: { by: 'confidence', dir: 'desc' } });
   expect((await backend.api.gridTiles({ key: before, ids: unaudited.ids })).every((t) => t.confidence === null)).toBe(true);
+  const guided = await dispatch(backend.api, 'startAudit', [{ dataset: root, model: DEMO_MODEL, methods: ['guided-backprop'], targets: 'predicted' }]);
+  expect(guided).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringMatching(/on demand/) } });
   const ended = waitForEnd();
   await backend.api.startAudit({ dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label', workers: 1 });
   const conflict = await dispatch(backend.api, 'startAudit', [{ dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label' }]);

@@ -7,7 +7,7 @@ import type { AuditState } from '../../shared/api';
 import { CallError } from '../../shared/api';
 import type { AuditSettings } from '../../shared/audit';
 import type { EventSink } from '../../shared/events';
-import { startAudit, type AuditRun, type AuditTarget } from '../jobs/audit';
+import { AuditError, startAudit, type AuditRun, type AuditTarget } from '../jobs/audit';
 import type { Store } from '../store';
 
 const PROGRESS_INTERVAL_MS = 250;
@@ -33,7 +33,14 @@ export class AuditControl {
 
   start(settings: AuditSettings): AuditState {
     if (this.run) throw new CallError('conflict', 'an audit is already running: cancel it or wait for it to finish');
-    const run = startAudit(this.store, { ...settings, ...(this.workers && !settings.workers ? { workers: this.workers } : {}) });
+    let run: AuditRun;
+    try {
+      run = startAudit(this.store, { ...settings, ...(this.workers && !settings.workers ? { workers: this.workers } : {}) });
+    } catch (error) {
+      // Settings the runner refuses (a guided method, say) are the caller's to fix.
+      if (error instanceof AuditError) throw new CallError('invalid-input', error.message);
+      throw error;
+    }
     this.run = run;
     this.state = {
       status: 'running',
