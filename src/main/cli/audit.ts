@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { AuditSummary } from '../../shared/audit';
 import { startAudit } from '../jobs/audit';
 import { writeErrorsCsv, writeImagesCsv } from '../export/audit-csv';
+import { NO_GROUP } from '../analysis/rebalance';
 import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
 import { openStore } from '../store';
 import type { Command } from './command';
@@ -87,6 +88,9 @@ async function runAudit(request: AuditRequest, io: CliIO): Promise<number> {
     for (const line of summaryLines(summary, request.out, rows, errors)) io.err(line);
     if (request.groupBy !== undefined) {
       const plan = rebalancePlanOf(store, summary.datasetId, request.groupBy, 'equal');
+      if (plan.images.every((image) => image.group === NO_GROUP)) {
+        io.err(`warning: no image has the attribute "${request.groupBy}": the rebalancing plan has a single group`);
+      }
       const files = await writeRebalanceFiles(plan, request.out);
       const short = plan.summary.filter((cell) => cell.deficit > 0).length;
       io.err(`wrote ${files.join(', ')}: ${short} class x ${request.groupBy} cells short of their target`);
