@@ -106,7 +106,7 @@ function paint(p: Parts, tile: Tile, look: TileLookInput): void {
     context.clearRect(0, 0, CANVAS_SIZE, CANVAS_SIZE);
   } else {
     const rgba = paintHeatmap(map, { width: CANVAS_SIZE, height: CANVAS_SIZE }, { lut: colormapLut(look.colormap), threshold: look.threshold });
-    context.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, CANVAS_SIZE, CANVAS_SIZE), 0, 0);
+    context.putImageData(new ImageData(rgba, CANVAS_SIZE, CANVAS_SIZE), 0, 0);
   }
   p.painted = key;
 }

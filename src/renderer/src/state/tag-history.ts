@@ -44,8 +44,4 @@ export class TagHistory {
   popInverse(): TagEdit[] | undefined {
     return this.stack.pop();
   }
-
-  get size(): number {
-    return this.stack.length;
-  }
 }

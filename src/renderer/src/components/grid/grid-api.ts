@@ -5,5 +5,4 @@ export interface GridApi {
   scrollTo(index: number): void;
   columns(): number;
   tileAt(index: number): Tile | undefined;
-  refreshIndex(index: number): void;
 }
