@@ -52,7 +52,10 @@ describe('opening a store', () => {
     const db = new Database(file);
     const tables = db.prepare<[], { name: string; strict: number }>("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'").all();
     expect(tables.map((t) => t.name).sort()).toEqual(
-      ['contents', 'datasets', 'errors', 'image_attributes', 'images', 'jobs', 'models', 'predictions', 'region_stats', 'regions', 'result_sets', 'results', 'tags'],
+      [
+        ...['contents', 'datasets', 'drawn_regions', 'errors', 'focus_thresholds', 'image_attributes', 'images', 'jobs', 'models'],
+        ...['predictions', 'region_roles', 'region_stats', 'regions', 'result_sets', 'results', 'suggestion_decisions', 'tags'],
+      ],
     );
     expect(tables.filter((t) => t.strict !== 1)).toEqual([]);
     db.prepare("INSERT INTO datasets (root, name, created_at) VALUES ('/data', 'data', 'now')").run();

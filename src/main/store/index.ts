@@ -10,3 +10,4 @@ export type { ImageRecord } from './review-image';
 export type { ClassResults, DatasetOverview, StoredAuditRow } from './review-summary';
 export type { ClassMapRow } from './class-maps';
 export type { BoxRow, BoxTarget } from './box-rows';
+export type { FocusRow } from './findings';

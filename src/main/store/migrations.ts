@@ -8,13 +8,17 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors';
 import { SCHEMA_1 } from './schema-1';
+import { SCHEMA_2 } from './schema-2';
 
 export interface Migration {
   version: number;
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, up: (db) => db.exec(SCHEMA_1) }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, up: (db) => db.exec(SCHEMA_1) },
+  { version: 2, up: (db) => db.exec(SCHEMA_2) },
+];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 

@@ -21,7 +21,9 @@ import { ReviewGrid, type GridScope, type TileRow } from './review-grid';
 import { ReviewImage, type ImageRecord } from './review-image';
 import { ReviewSummary, type ClassResults, type DatasetOverview, type StoredAuditRow } from './review-summary';
 import type { AuditRow, JobPatch, JobRow, NewJob, SizeReport, StoredError, SyncCounts } from './rows';
+import { Findings, type FocusRow } from './findings';
 import { Tags } from './tags';
+import { spuriousTag, type Decision, type SpuriousRules } from '../../shared/suggestions';
 import { writeTransaction } from './transaction';
 import type { DatasetRow, ErrorStage, ImageError, ImageResult, ImageRow, ModelRow } from './types';
 
@@ -40,6 +42,7 @@ export class Store {
   private readonly imageView: ReviewImage;
   private readonly classMaps: ClassMaps;
   private readonly boxRows: BoxRows;
+  private readonly findings: Findings;
   private readonly write: {
     upsertDataset: (root: string, name?: string) => DatasetRow;
     syncImages: Images['sync'];
@@ -56,6 +59,8 @@ export class Store {
     addTag: Tags['add'];
     removeTag: Tags['remove'];
     changeTags: Tags['change'];
+    setRules: Findings['setRules'];
+    decide: (datasetId: number, setId: number, items: readonly { contentId: number; region: string }[], decision: Decision | null) => void;
   };
 
   /** Use openStore: it configures and migrates the file before this runs. */
@@ -77,6 +82,7 @@ export class Store {
     this.imageView = new ReviewImage(db);
     this.classMaps = new ClassMaps(db);
     this.boxRows = new BoxRows(db);
+    this.findings = new Findings(db);
     const tx = <A extends unknown[], R>(body: (...args: A) => R) => writeTransaction(db, body);
     this.write = {
       upsertDataset: tx((root: string, name?: string) => this.datasets.upsert(root, name)),
@@ -94,6 +100,8 @@ export class Store {
       addTag: tx(this.tagList.add.bind(this.tagList)),
       removeTag: tx(this.tagList.remove.bind(this.tagList)),
       changeTags: tx(this.tagList.change.bind(this.tagList)),
+      setRules: tx(this.findings.setRules.bind(this.findings)),
+      decide: tx(this.decideBody.bind(this)),
     };
   }
 
@@ -254,6 +262,41 @@ export class Store {
     return this.summary.tagCounts(datasetId);
   }
 
+  // Findings: region roles and spurious-focus decisions
+
+  spuriousRules(datasetId: number): SpuriousRules {
+    return this.findings.rules(datasetId);
+  }
+
+  /** Replaces the dataset's region roles and threshold, in one transaction. */
+  setSpuriousRules(datasetId: number, rules: SpuriousRules): void {
+    this.write.setRules(datasetId, rules);
+  }
+
+  /** Every audited image of a scope with its predicted class's mass on these regions, and its decision. */
+  focusRows(scope: GridScope, regions: readonly string[]): FocusRow[] {
+    return this.findings.focusRows(scope, regions);
+  }
+
+  /**
+   * Records decisions on suggestions, in one transaction with the tags they imply: an
+   * accepted one tags the image spurious:<region>; undoing or rejecting it removes that tag.
+   */
+  decide(datasetId: number, setId: number, items: readonly { contentId: number; region: string }[], decision: Decision | null): void {
+    this.write.decide(datasetId, setId, items, decision);
+  }
+
+  private decideBody(datasetId: number, setId: number, items: readonly { contentId: number; region: string }[], decision: Decision | null): void {
+    for (const { contentId, region } of items) {
+      const before = this.findings.decisionOf(datasetId, setId, contentId);
+      if (before?.decision === 'accepted' && (decision !== 'accepted' || before.region !== region)) {
+        this.tagList.remove(datasetId, [contentId], spuriousTag(before.region));
+      }
+      if (decision === 'accepted') this.tagList.add(datasetId, [contentId], spuriousTag(region));
+      this.findings.decide(datasetId, setId, contentId, decision, region);
+    }
+  }
+
   /** Content id -> its tags, sorted. */
   tags(datasetId: number): Map<number, string[]> {
     return this.tagList.list(datasetId);
@@ -310,9 +353,9 @@ export class Store {
     return this.grid.tiles(scope, ids);
   }
 
-  /** Every image's map of its own class, by label then path; images without one are absent. */
-  ownClassMaps(datasetId: number, modelId: number, setId: number, classes: readonly string[]): ClassMapRow[] {
-    return this.classMaps.all(datasetId, modelId, setId, classes);
+  /** Every image's map of its own class (of one class, given a label), by label then path; images without one are absent. */
+  ownClassMaps(datasetId: number, modelId: number, setId: number, classes: readonly string[], label?: string): ClassMapRow[] {
+    return this.classMaps.all(datasetId, modelId, setId, classes, label);
   }
 
   /** Every image's weakly-supervised box (and map) for the target rule; images without that map are absent. */

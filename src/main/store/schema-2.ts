@@ -1,0 +1,43 @@
+/**
+ * The second schema: the user's findings beside their tags. Region roles and the
+ * threshold are per dataset (the face is spurious whatever the model); decisions on
+ * suggestions are per result set, since a retrained model earns its own review.
+ * Regions drawn by the user are kept as fractions of the image, per class, so they
+ * apply to pictures of any size and to images added later.
+ */
+export const SCHEMA_2 = `
+CREATE TABLE region_roles (
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+  region TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('spurious', 'evidence')),
+  PRIMARY KEY (dataset_id, region)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE focus_thresholds (
+  dataset_id INTEGER PRIMARY KEY REFERENCES datasets(id),
+  threshold REAL NOT NULL CHECK (threshold >= 0 AND threshold <= 1)
+) STRICT;
+
+-- region is the spurious region the accepted suggestion was tagged with.
+CREATE TABLE suggestion_decisions (
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+  set_id INTEGER NOT NULL REFERENCES result_sets(id),
+  content_id INTEGER NOT NULL REFERENCES contents(id),
+  decision TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+  region TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  PRIMARY KEY (dataset_id, set_id, content_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE drawn_regions (
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+  label TEXT NOT NULL,
+  name TEXT NOT NULL,
+  x0 REAL NOT NULL CHECK (x0 >= 0 AND x0 <= 1),
+  y0 REAL NOT NULL CHECK (y0 >= 0 AND y0 <= 1),
+  x1 REAL NOT NULL CHECK (x1 >= 0 AND x1 <= 1),
+  y1 REAL NOT NULL CHECK (y1 >= 0 AND y1 <= 1),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (dataset_id, label, name)
+) STRICT, WITHOUT ROWID;
+`;

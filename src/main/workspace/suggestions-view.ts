@@ -1,0 +1,47 @@
+/**
+ * Spurious-focus suggestions of an audit as the review queue reads them, and the
+ * checks on the rules a user sets.
+ */
+import { CallError } from '../../shared/api';
+import type { SpuriousRules, Suggestion, SuggestionList } from '../../shared/suggestions';
+import { judgeFocus } from '../analysis/suggestions';
+import type { FocusRow, GridScope, Store } from '../store';
+
+/** Every audited image the rules suggest, undecided first, then by spurious mass. */
+export function suggestionList(rows: readonly FocusRow[], rules: SpuriousRules): SuggestionList {
+  const items: Suggestion[] = [];
+  for (const row of rows) {
+    const judged = judgeFocus(row.masses, rules);
+    if (judged.reason === null || judged.region === null) continue;
+    items.push({
+      imageId: row.imageId,
+      contentId: row.contentId,
+      path: row.path,
+      label: row.label,
+      predicted: row.predicted,
+      spuriousMass: judged.spurious,
+      evidenceMass: judged.evidence,
+      region: judged.region,
+      reason: judged.reason,
+      decision: row.decision,
+    });
+  }
+  items.sort((a, b) => Number(a.decision !== null) - Number(b.decision !== null) || b.spuriousMass - a.spuriousMass || a.path.localeCompare(b.path));
+  const count = (decision: Suggestion['decision']) => items.filter((item) => item.decision === decision).length;
+  return { rules, items, audited: rows.length, pending: count(null), accepted: count('accepted'), rejected: count('rejected') };
+}
+
+export function suggestionsOf(store: Store, scope: GridScope): SuggestionList {
+  const rules = store.spuriousRules(scope.datasetId);
+  const rows = scope.setId < 0 ? [] : store.focusRows(scope, [...rules.spurious, ...rules.evidence]);
+  return suggestionList(rows, rules);
+}
+
+/** Rules may only name regions the dataset has: a typo would silently suggest nothing. */
+export function checkRules(rules: SpuriousRules, regions: readonly string[]): void {
+  const unknown = [...rules.spurious, ...rules.evidence].filter((name) => !regions.includes(name));
+  if (unknown.length > 0) {
+    const known = regions.length > 0 ? `its regions are ${regions.join(', ')}` : 'it has no regions (add regions.csv, or draw one)';
+    throw new CallError('invalid-input', `the dataset has no region named ${unknown.map((n) => JSON.stringify(n)).join(', ')}: ${known}`);
+  }
+}
