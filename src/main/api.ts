@@ -48,6 +48,16 @@ export function createApi(options: ApiOptions, workspace: Workspace): BiascopeAp
     setTags: async (change) => workspace.setTags(change),
     tagCounts: async ({ datasetId }) => workspace.tagCounts(datasetId),
     subgroups: async ({ key, groupBy }) => workspace.subgroups(key, groupBy),
+    clusters: async ({ key, label, k }) => workspace.clusters(key, label, k),
+    spuriousRules: async ({ datasetId }) => workspace.spuriousRules(datasetId),
+    setSpuriousRules: async ({ datasetId, rules }) => workspace.setSpuriousRules(datasetId, rules),
+    suggestions: async (key) => workspace.suggestions(key),
+    decideSuggestions: async (change) => workspace.decideSuggestions(change),
+    exportFindings: (request) => workspace.exportFindings(request),
+    drawnRegions: async ({ datasetId }) => workspace.drawnRegions(datasetId),
+    drawRegion: async (request) => workspace.drawRegion(request),
+    deleteDrawnRegion: async (ref) => workspace.deleteDrawnRegion(ref),
+    compareAudits: async (request) => workspace.compareAudits(request),
   };
 }
 

@@ -10,6 +10,7 @@ import { DatasetImages, type ImageService } from './images/image-service';
 import { EventHub } from './workspace/event-hub';
 import { Settings } from './workspace/settings';
 import { Workspace, type Dialogs } from './workspace/workspace';
+import type { PdfPrinter } from './export/report';
 import { demoPaths } from './workspace/demo';
 
 export type { Dialogs };
@@ -27,6 +28,8 @@ export interface BackendOptions {
   dialogs?: Dialogs;
   /** Worker threads of audits; the number of cores when absent. */
   workers?: number;
+  /** Prints reports to PDF (Electron's printToPDF in the desktop app); Chromium through Playwright when absent. */
+  printPdf?: PdfPrinter;
 }
 
 export interface Backend {
@@ -50,6 +53,7 @@ export function createBackend(options: BackendOptions): Backend {
     demo: options.demo === undefined ? demoPaths() : options.demo,
     ...(options.dialogs ? { dialogs: options.dialogs } : {}),
     ...(options.workers ? { workers: options.workers } : {}),
+    ...(options.printPdf ? { printPdf: options.printPdf } : {}),
   });
   const api = createApi({ name: options.name, version: options.version }, workspace);
   setTimeout(() => workspace.warm(), 0);

@@ -6,7 +6,30 @@
  */
 import { z } from 'zod';
 import { AuditProgressSchema, AuditSettingsSchema, AuditSummarySchema, type AuditSettings } from './audit';
+import { ClassClustersSchema, ClustersRequestSchema, type ClassClusters, type ClustersRequest } from './clusters';
+import { CompareRequestSchema, CompareViewSchema, type CompareRequest, type CompareView } from './compare';
+import {
+  DeleteDrawnResultSchema,
+  DrawnRegionRefSchema,
+  DrawnRegionSchema,
+  DrawRegionRequestSchema,
+  DrawRegionResultSchema,
+  type DeleteDrawnResult,
+  type DrawnRegion,
+  type DrawnRegionRef,
+  type DrawRegionRequest,
+  type DrawRegionResult,
+} from './drawn-regions';
 import type { MethodName } from './explain';
+import { ExportRequestSchema, ExportResultSchema, type ExportRequest, type ExportResult } from './exports';
+import {
+  DecisionChangeSchema,
+  SpuriousRulesSchema,
+  SuggestionListSchema,
+  type DecisionChange,
+  type SpuriousRules,
+  type SuggestionList,
+} from './suggestions';
 import {
   AuditKeySchema,
   ClassSummarySchema,
@@ -195,14 +218,18 @@ export const StartupSchema = z.object({
 export type Startup = z.infer<typeof StartupSchema>;
 
 const Path = z.string().min(1);
+
+/** What a native picker picks: a dataset folder, a model.json, or a folder to export into. */
+export const PATH_KINDS = ['dataset', 'model', 'folder'] as const;
+export type PathKind = (typeof PATH_KINDS)[number];
 const DatasetRef = z.object({ datasetId: z.number().int().nonnegative() });
 
 export interface BiascopeApi {
   /** Name and versions of the running back end. */
   appInfo(): Promise<AppInfo>;
   startup(): Promise<Startup>;
-  /** A native picker; `unsupported` in a browser. Null when the user cancels. */
-  pickPath(request: { kind: 'dataset' | 'model' }): Promise<string | null>;
+  /** A native picker (a folder for an export); `unsupported` in a browser. Null when the user cancels. */
+  pickPath(request: { kind: PathKind }): Promise<string | null>;
   /** Scans a dataset folder (new files hashed, known ones only stat'ed) and allows its images to be served. */
   openDataset(request: { root: string }): Promise<DatasetView>;
   /** Loads a model to list its layers, and registers it. */
@@ -228,6 +255,25 @@ export interface BiascopeApi {
   tagCounts(request: { datasetId: number }): Promise<TagCount[]>;
   /** Class x group table: by a manifest attribute, or by CLUSTER_GROUP for SpRAy clusters. */
   subgroups(request: { key: AuditKey; groupBy: string }): Promise<SubgroupRow[]>;
+  /** One class's SpRAy clusters for the cluster view; `invalid-input` when the audit stored no maps of the labels. */
+  clusters(request: ClustersRequest): Promise<ClassClusters>;
+  /** Which regions of a dataset are spurious or evidence, and the focus threshold. */
+  spuriousRules(request: { datasetId: number }): Promise<SpuriousRules>;
+  setSpuriousRules(request: { datasetId: number; rules: SpuriousRules }): Promise<SpuriousRules>;
+  /** Images of an audit whose maps the rules suggest as spurious focus, with the decisions taken. */
+  suggestions(key: AuditKey): Promise<SuggestionList>;
+  /** Accepts, rejects or forgets suggestions (accepting tags spurious:<region>); returns their tags now. */
+  decideSuggestions(change: DecisionChange): Promise<TagsOf>;
+  /** Writes the audit report (HTML, PDF) or the rebalancing lists into a folder. */
+  exportFindings(request: ExportRequest): Promise<ExportResult>;
+  /** Regions drawn on a class and applied to all its images, by label then name. */
+  drawnRegions(request: { datasetId: number }): Promise<DrawnRegion[]>;
+  /** Draws (or redraws) a region on every image of a class; it counts in the statistics like an annotated one. */
+  drawRegion(request: DrawRegionRequest): Promise<DrawRegionResult>;
+  /** Removes a drawn region from its class's images and their statistics; `not-found` when there is none. */
+  deleteDrawnRegion(request: DrawnRegionRef): Promise<DeleteDrawnResult>;
+  /** Two audits of one dataset per class (and group): accuracy, spurious share, mass per region, B minus A. */
+  compareAudits(request: CompareRequest): Promise<CompareView>;
 }
 
 export type ApiMethod = keyof BiascopeApi;
@@ -246,7 +292,7 @@ export interface MethodSchema<A extends unknown[], V> {
 export const API_SCHEMAS: { readonly [M in ApiMethod]: MethodSchema<ApiArgs<M>, ApiValue<M>> } = {
   appInfo: { args: z.tuple([]), value: AppInfoSchema },
   startup: { args: z.tuple([]), value: StartupSchema },
-  pickPath: { args: z.tuple([z.object({ kind: z.enum(['dataset', 'model']) })]), value: z.string().nullable() },
+  pickPath: { args: z.tuple([z.object({ kind: z.enum(PATH_KINDS) })]), value: z.string().nullable() },
   openDataset: { args: z.tuple([z.object({ root: Path })]), value: DatasetViewSchema },
   openModel: { args: z.tuple([z.object({ path: Path })]), value: ModelViewSchema },
   storedAudits: { args: z.tuple([DatasetRef]), value: z.array(StoredAuditSchema) },
@@ -269,6 +315,19 @@ export const API_SCHEMAS: { readonly [M in ApiMethod]: MethodSchema<ApiArgs<M>, 
   setTags: { args: z.tuple([TagChangeSchema]), value: TagsOfSchema },
   tagCounts: { args: z.tuple([DatasetRef]), value: z.array(TagCountSchema) },
   subgroups: { args: z.tuple([z.object({ key: AuditKeySchema, groupBy: z.string().min(1) })]), value: z.array(SubgroupRowSchema) },
+  clusters: { args: z.tuple([ClustersRequestSchema]), value: ClassClustersSchema },
+  spuriousRules: { args: z.tuple([DatasetRef]), value: SpuriousRulesSchema },
+  setSpuriousRules: {
+    args: z.tuple([z.object({ datasetId: z.number().int().nonnegative(), rules: SpuriousRulesSchema })]),
+    value: SpuriousRulesSchema,
+  },
+  suggestions: { args: z.tuple([AuditKeySchema]), value: SuggestionListSchema },
+  decideSuggestions: { args: z.tuple([DecisionChangeSchema]), value: TagsOfSchema },
+  exportFindings: { args: z.tuple([ExportRequestSchema]), value: ExportResultSchema },
+  drawnRegions: { args: z.tuple([DatasetRef]), value: z.array(DrawnRegionSchema) },
+  drawRegion: { args: z.tuple([DrawRegionRequestSchema]), value: DrawRegionResultSchema },
+  deleteDrawnRegion: { args: z.tuple([DrawnRegionRefSchema]), value: DeleteDrawnResultSchema },
+  compareAudits: { args: z.tuple([CompareRequestSchema]), value: CompareViewSchema },
 };
 
 export const API_METHODS = Object.freeze(Object.keys(API_SCHEMAS) as ApiMethod[]);

@@ -10,6 +10,7 @@ import { startAudit } from '../jobs/audit';
 import { writeErrorsCsv, writeImagesCsv } from '../export/audit-csv';
 import { NO_GROUP } from '../analysis/rebalance';
 import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
+import { writeAuditReport } from '../export/report';
 import { openStore } from '../store';
 import type { Command } from './command';
 import { AUDIT_USAGE, parseAuditArgs, type AuditRequest } from './audit-args';
@@ -95,6 +96,9 @@ async function runAudit(request: AuditRequest, io: CliIO): Promise<number> {
       const short = plan.summary.filter((cell) => cell.deficit > 0).length;
       io.err(`wrote ${files.join(', ')}: ${short} class x ${request.groupBy} cells short of their target`);
     }
+    const key = { datasetId: summary.datasetId, modelId: summary.modelId, layer: summary.layer, method };
+    const backend = summary.computed > 0 ? { backend: summary.backend } : {};
+    io.err(await writeAuditReport(store, key, { ...request, ...backend }, request.out));
     return summary.outcome === 'done' ? EXIT_OK : EXIT_FAILURE;
   } finally {
     store.close();

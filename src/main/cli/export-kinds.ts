@@ -10,7 +10,8 @@ import type { BoxTarget, JobRow, Store } from '../store';
 import type { DatasetRow } from '../store/types';
 import { isMethodName } from '../../shared/explain';
 import { checkTrust, SANITY_THRESHOLD } from '../jobs/trust-check';
-import { CliError } from './errors';
+import { ChromiumMissingError, storedSpurious, writeReport, type SpuriousRules } from '../export/report';
+import { CliError, UsageError } from './errors';
 import type { CliIO } from './io';
 
 export interface ExportContext {
@@ -88,4 +89,44 @@ export async function exportTrust({ store, dataset, out, io }: ExportContext, sa
   await io.out(`faithfulness: deletion area ${f(faithfulness.deletionArea)} (random ${f(faithfulness.randomDeletionArea)}), insertion area ${f(faithfulness.insertionArea)} (random ${f(faithfulness.randomInsertionArea)})`);
   await io.out(faithfulness.passed ? '  passed: removing what the map points at hurts the score sooner than removing pixels at random' : '  FAILED: the map orders pixels no better than chance');
   return [file];
+}
+
+export interface ReportRequest {
+  groupBy: string | undefined;
+  /** Regions from the command line: null for none, then the roles stored for the dataset are used. */
+  spurious: SpuriousRules | null;
+  /** --threshold when given: it also applies to the stored roles. */
+  threshold: number | undefined;
+  trust: boolean;
+  sample: number | undefined;
+  pdf: boolean;
+}
+
+/** The report's spurious rules from the command line: null when no region is named. */
+export function spuriousRules(regions: readonly string[] = [], evidence: readonly string[] = [], threshold = 0.5): SpuriousRules | null {
+  if (regions.some((name) => evidence.includes(name))) throw new UsageError('a region cannot be both --spurious-region and --evidence-region');
+  return regions.length + evidence.length === 0 ? null : { regions: [...new Set(regions)], evidence: [...new Set(evidence)], threshold };
+}
+
+export async function exportReport({ store, dataset, out, io }: ExportContext, request: ReportRequest): Promise<string[]> {
+  const { job, method, setId } = latestAudit(store, dataset);
+  if (!isMethodName(method)) throw new CliError(`the latest audit used an unknown method "${method}"`);
+  if (setId === undefined) throw new CliError('the latest audit stored no map yet');
+  if (request.groupBy !== undefined && !store.datasetOverview(dataset.id).attributes.some((a) => a.name === request.groupBy)) {
+    throw new CliError(`no image of ${dataset.root} has the attribute "${request.groupBy}"`);
+  }
+  const key = { datasetId: dataset.id, modelId: job.modelId, layer: job.layer, method };
+  const stored = request.spurious ? null : storedSpurious(store, dataset.id);
+  const spurious = request.spurious ?? (stored && { ...stored, threshold: request.threshold ?? stored.threshold });
+  const started = performance.now();
+  const trust = request.trust ? await checkTrust(store, { ...key, ...(request.sample ? { sample: request.sample } : {}) }) : null;
+  if (trust) io.err(`trust checks on ${trust.images.length} images: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  try {
+    const report = await writeReport(store, key, { ...(request.groupBy ? { groupBy: request.groupBy } : {}), spurious, trust }, out, request.pdf);
+    await io.out(`report: ${report.data.classes.length} classes, ${Math.round(report.htmlBytes / 1024)} KiB${report.pdf ? `, PDF ${report.pdf.pages} pages` : ''}`);
+    return [report.html, ...(report.pdf ? [report.pdf.file] : [])];
+  } catch (error) {
+    if (error instanceof ChromiumMissingError) throw new CliError(error.message);
+    throw error;
+  }
 }

@@ -3,6 +3,7 @@ import { createBackend, type Backend } from '../backend';
 import { nativeDialogs } from './dialogs';
 import { windowEventSink } from './event-sink';
 import { handleApi } from './ipc';
+import { electronPdfPrinter } from './print-pdf';
 import { menuRefresher, type SendMenuCommand } from './menu';
 import { handleImages, registerImageScheme } from './protocol';
 import { closeBeforeQuit } from './quit';
@@ -41,6 +42,7 @@ export function startDesktop(options: MainWindowOptions): void {
       version: app.getVersion(),
       dataDir: app.getPath('userData'),
       dialogs: nativeDialogs(dialog, mainWindow),
+      printPdf: electronPdfPrinter((windowOptions) => new BrowserWindow(windowOptions)),
     });
     closeBeforeQuit(app, () => backend.close());
     handleImages(session.defaultSession.protocol, backend.images);

@@ -15,6 +15,11 @@ export const PICKERS: Readonly<Record<PathKind, OpenDialogOptions>> = {
     buttonLabel: 'Open Dataset',
     properties: ['openDirectory'],
   },
+  folder: {
+    title: 'Export To',
+    buttonLabel: 'Export Here',
+    properties: ['openDirectory', 'createDirectory'],
+  },
   model: {
     title: 'Open Model',
     buttonLabel: 'Open Model',

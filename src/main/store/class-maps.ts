@@ -8,6 +8,8 @@ import { CLASSES_CTE } from './review-grid';
 
 export interface ClassMapRow {
   imageId: number;
+  /** Tags belong to content: the cluster view tags a whole cluster by these. */
+  contentId: number;
   path: string;
   label: string;
   /** Whether the model predicted the label. */
@@ -22,23 +24,29 @@ interface Row extends Omit<ClassMapRow, 'correct'> {
   correct: number;
 }
 
+const query = (where: string) =>
+  `${CLASSES_CTE}
+   SELECT i.id AS imageId, i.content_id AS contentId, i.path, i.label, p.predicted = c.idx AS correct, r.width, r.height, r.max, r.map
+   FROM images i
+   JOIN cls c ON c.name = i.label
+   JOIN results r ON r.set_id = @setId AND r.content_id = i.content_id AND r.target = c.idx
+   JOIN predictions p ON p.content_id = i.content_id AND p.model_id = @modelId
+   WHERE i.dataset_id = @datasetId AND i.present = 1 ${where}
+   ORDER BY i.label, i.path`;
+
 export class ClassMaps {
   private readonly statement: Database.Statement<Record<string, unknown>, Row>;
+  /** One class only: the app clusters the class on screen, and reads no other class's maps for it. */
+  private readonly ofLabel: Database.Statement<Record<string, unknown>, Row>;
 
   constructor(db: Database.Database) {
-    this.statement = db.prepare(
-      `${CLASSES_CTE}
-       SELECT i.id AS imageId, i.path, i.label, p.predicted = c.idx AS correct, r.width, r.height, r.max, r.map
-       FROM images i
-       JOIN cls c ON c.name = i.label
-       JOIN results r ON r.set_id = @setId AND r.content_id = i.content_id AND r.target = c.idx
-       JOIN predictions p ON p.content_id = i.content_id AND p.model_id = @modelId
-       WHERE i.dataset_id = @datasetId AND i.present = 1
-       ORDER BY i.label, i.path`,
-    );
+    this.statement = db.prepare(query(''));
+    this.ofLabel = db.prepare(query('AND i.label = @label'));
   }
 
-  all(datasetId: number, modelId: number, setId: number, classes: readonly string[]): ClassMapRow[] {
-    return this.statement.all({ datasetId, modelId, setId, classes: JSON.stringify(classes) }).map((row) => ({ ...row, correct: row.correct === 1 }));
+  all(datasetId: number, modelId: number, setId: number, classes: readonly string[], label?: string): ClassMapRow[] {
+    const params = { datasetId, modelId, setId, classes: JSON.stringify(classes) };
+    const rows = label === undefined ? this.statement.all(params) : this.ofLabel.all({ ...params, label });
+    return rows.map((row) => ({ ...row, correct: row.correct === 1 }));
   }
 }

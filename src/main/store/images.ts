@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { HashedFile, KnownFile, RegionBox } from '../library/types';
+import { DRAWN_ORD_BASE } from './drawn-regions';
 import { StoreError } from './errors';
 import type { SyncCounts } from './rows';
 import type { ImageRow } from './types';
@@ -46,8 +47,9 @@ function statements(db: Database.Database) {
     attributesOf: db.prepare<[number], { name: string; value: string }>('SELECT name, value FROM image_attributes WHERE image_id = ?'),
     deleteAttributes: db.prepare<[number]>('DELETE FROM image_attributes WHERE image_id = ?'),
     insertAttribute: db.prepare<[number, string, string]>('INSERT INTO image_attributes (image_id, name, value) VALUES (?, ?, ?)'),
-    regionsOf: db.prepare<[number], RegionBox>('SELECT name, x0, y0, x1, y1 FROM regions WHERE image_id = ? ORDER BY ord'),
-    deleteRegions: db.prepare<[number]>('DELETE FROM regions WHERE image_id = ?'),
+    // Annotated rows only: drawn ones (ord >= DRAWN_ORD_BASE) are the user's and outlive every scan.
+    regionsOf: db.prepare<[number], RegionBox>(`SELECT name, x0, y0, x1, y1 FROM regions WHERE image_id = ? AND ord < ${DRAWN_ORD_BASE} ORDER BY ord`),
+    deleteRegions: db.prepare<[number]>(`DELETE FROM regions WHERE image_id = ? AND ord < ${DRAWN_ORD_BASE}`),
     insertRegion: db.prepare<[number, number, string, number, number, number, number]>(
       'INSERT INTO regions (image_id, ord, name, x0, y0, x1, y1) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),

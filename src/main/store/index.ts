@@ -11,3 +11,4 @@ export type { ClassResults, DatasetOverview, StoredAuditRow } from './review-sum
 export type { ClassMapRow } from './class-maps';
 export type { BoxRow, BoxTarget } from './box-rows';
 export type { FocusRow } from './findings';
+export { DRAWN_ORD_BASE, pixelBox, type DrawnApplied, type DrawnRegionRow, type RegionMeasure } from './drawn-regions';

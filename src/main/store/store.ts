@@ -22,6 +22,7 @@ import { ReviewImage, type ImageRecord } from './review-image';
 import { ReviewSummary, type ClassResults, type DatasetOverview, type StoredAuditRow } from './review-summary';
 import type { AuditRow, JobPatch, JobRow, NewJob, SizeReport, StoredError, SyncCounts } from './rows';
 import { Findings, type FocusRow } from './findings';
+import { DrawnRegions, type DrawnApplied, type DrawnRegionRow, type Fractions, type RegionMeasure } from './drawn-regions';
 import { Tags } from './tags';
 import { spuriousTag, type Decision, type SpuriousRules } from '../../shared/suggestions';
 import { writeTransaction } from './transaction';
@@ -43,6 +44,7 @@ export class Store {
   private readonly classMaps: ClassMaps;
   private readonly boxRows: BoxRows;
   private readonly findings: Findings;
+  private readonly drawn: DrawnRegions;
   private readonly write: {
     upsertDataset: (root: string, name?: string) => DatasetRow;
     syncImages: Images['sync'];
@@ -60,6 +62,9 @@ export class Store {
     removeTag: Tags['remove'];
     changeTags: Tags['change'];
     setRules: Findings['setRules'];
+    putDrawn: DrawnRegions['put'];
+    removeDrawn: DrawnRegions['remove'];
+    applyDrawn: DrawnRegions['apply'];
     decide: (datasetId: number, setId: number, items: readonly { contentId: number; region: string }[], decision: Decision | null) => void;
   };
 
@@ -83,6 +88,7 @@ export class Store {
     this.classMaps = new ClassMaps(db);
     this.boxRows = new BoxRows(db);
     this.findings = new Findings(db);
+    this.drawn = new DrawnRegions(db);
     const tx = <A extends unknown[], R>(body: (...args: A) => R) => writeTransaction(db, body);
     this.write = {
       upsertDataset: tx((root: string, name?: string) => this.datasets.upsert(root, name)),
@@ -101,6 +107,9 @@ export class Store {
       removeTag: tx(this.tagList.remove.bind(this.tagList)),
       changeTags: tx(this.tagList.change.bind(this.tagList)),
       setRules: tx(this.findings.setRules.bind(this.findings)),
+      putDrawn: tx(this.drawn.put.bind(this.drawn)),
+      removeDrawn: tx(this.drawn.remove.bind(this.drawn)),
+      applyDrawn: tx(this.drawn.apply.bind(this.drawn)),
       decide: tx(this.decideBody.bind(this)),
     };
   }
@@ -295,6 +304,33 @@ export class Store {
       if (decision === 'accepted') this.tagList.add(datasetId, [contentId], spuriousTag(region));
       this.findings.decide(datasetId, setId, contentId, decision, region);
     }
+  }
+
+  // Drawn regions: boxes the user draws on one image of a class, applied to all of it
+
+  /** By label, then name. */
+  drawnRegions(datasetId: number): DrawnRegionRow[] {
+    return this.drawn.list(datasetId);
+  }
+
+  /** Region names of the dataset's annotations, which drawn regions may not reuse. */
+  annotatedRegionNames(datasetId: number): string[] {
+    return this.drawn.annotatedNames(datasetId);
+  }
+
+  /** One transaction: stores the region (or its new box), applies it to the class, measures stored maps on it. */
+  putDrawnRegion(datasetId: number, label: string, name: string, box: Fractions, measure: RegionMeasure): DrawnApplied {
+    return this.write.putDrawn(datasetId, label, name, box, measure);
+  }
+
+  /** One transaction: the region, its rows and their statistics go; undefined when there was no such region. */
+  deleteDrawnRegion(datasetId: number, label: string, name: string, measure: RegionMeasure): number | undefined {
+    return this.write.removeDrawn(datasetId, label, name, measure);
+  }
+
+  /** One transaction: drawn regions reach images a scan added or an audit decoded; a no-op when all are in place. */
+  applyDrawnRegions(datasetId: number, measure: RegionMeasure): void {
+    this.write.applyDrawn(datasetId, measure);
   }
 
   /** Content id -> its tags, sorted. */

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { CallError, type AuditState, type Startup } from '../../shared/api';
+import { CallError, type AuditState, type PathKind, type Startup } from '../../shared/api';
 import type { AuditSettings } from '../../shared/audit';
 import { GUIDED_METHODS, type MethodName } from '../../shared/explain';
 import type { EventSink } from '../../shared/events';
@@ -43,10 +43,21 @@ import { NO_GROUP } from '../analysis/rebalance';
 import { clusterClasses } from '../analysis/spray/audit-clusters';
 import { subgroupTable } from '../analysis/subgroups';
 import type { Settings } from './settings';
+import { exportFindings } from './exports';
+import type { ExportRequest, ExportResult } from '../../shared/exports';
+import { printPdf, type PdfPrinter } from '../export/report';
+import { clusterLayout } from './cluster-view';
+import type { ClassClusters } from '../../shared/clusters';
+import { checkRules, suggestionsOf } from './suggestions-view';
+import { applyDrawnRegions, deleteDrawnRegion, drawnRegionsOf, drawRegion } from './drawn-regions-view';
+import type { DeleteDrawnResult, DrawnRegion, DrawnRegionRef, DrawRegionRequest, DrawRegionResult } from '../../shared/drawn-regions';
+import { compareView } from './compare-view';
+import type { CompareRequest, CompareView } from '../../shared/compare';
+import type { DecisionChange, SpuriousRules, SuggestionList } from '../../shared/suggestions';
 import { datasetView, imageDetailView, modelView, tileView } from './views';
 
 export interface Dialogs {
-  pickPath(kind: 'dataset' | 'model'): Promise<string | null>;
+  pickPath(kind: PathKind): Promise<string | null>;
 }
 
 export interface WorkspaceOptions {
@@ -57,6 +68,8 @@ export interface WorkspaceOptions {
   demo: { dataset: string; model: string } | null;
   dialogs?: Dialogs;
   workers?: number;
+  /** Prints reports to PDF; Chromium through Playwright when absent. */
+  printPdf?: PdfPrinter;
 }
 
 const GUIDED_NOTE =
@@ -76,7 +89,10 @@ export class Workspace {
     this.store = openStore(options.dbFile);
     this.audits = new AuditControl(
       this.store,
-      options.events.emit,
+      (event, payload) => {
+        if (event === 'audit') this.afterAudit(payload as AuditState);
+        options.events.emit(event, payload);
+      },
       (target, settings) => {
         const dataset = this.store.dataset(target.datasetId);
         if (dataset) this.options.images.allow(dataset.id, dataset.root);
@@ -126,7 +142,7 @@ export class Workspace {
     };
   }
 
-  async pickPath(kind: 'dataset' | 'model'): Promise<string | null> {
+  async pickPath(kind: PathKind): Promise<string | null> {
     if (!this.options.dialogs) throw new CallError('unsupported', 'no file picker in a browser: type the path instead');
     return this.options.dialogs.pickPath(kind);
   }
@@ -140,6 +156,7 @@ export class Workspace {
       throw error;
     }
     const { dataset } = opened;
+    applyDrawnRegions(this.store, dataset.id);
     this.cache.invalidate();
     this.options.images.allow(dataset.id, dataset.root);
     this.options.settings.addRecent(dataset.root, dataset.name);
@@ -315,6 +332,90 @@ export class Workspace {
       mass: new Map(row.stats?.regions.map((r) => [r.name, r.mass]) ?? []),
     }));
     return subgroupTable(inputs, this.overview(key.datasetId).regions);
+  }
+
+  /** One class's cluster view: the clustering is kept until results change; tags are read at each call. */
+  clusters(key: AuditKey, label: string, k?: number): ClassClusters {
+    const scope = this.scope(key);
+    const layout = this.cache.get(`clusters\n${JSON.stringify(key)}\n${label}\n${k ?? ''}`, () =>
+      clusterLayout({ store: this.store, scope, classes: this.overview(key.datasetId).classes, label, k }),
+    );
+    const tags = this.store.tagsOf(key.datasetId, layout.clusters.flatMap((c) => c.contentIds));
+    return { ...layout, tagged: [...tags].map(([contentId, names]) => ({ contentId, tags: names })) };
+  }
+
+  spuriousRules(datasetId: number): SpuriousRules {
+    if (!this.store.dataset(datasetId)) throw new CallError('not-found', `dataset ${datasetId} does not exist`);
+    return this.store.spuriousRules(datasetId);
+  }
+
+  setSpuriousRules(datasetId: number, rules: SpuriousRules): SpuriousRules {
+    if (!this.store.dataset(datasetId)) throw new CallError('not-found', `dataset ${datasetId} does not exist`);
+    checkRules(rules, this.overview(datasetId).regions);
+    this.store.setSpuriousRules(datasetId, { ...rules, spurious: [...new Set(rules.spurious)], evidence: [...new Set(rules.evidence)] });
+    return this.store.spuriousRules(datasetId);
+  }
+
+  suggestions(key: AuditKey): SuggestionList {
+    return suggestionsOf(this.store, this.scope(key));
+  }
+
+  /** Accepts, rejects or forgets suggestions; returns the images' tags now (accepting tags them). */
+  decideSuggestions(change: DecisionChange): TagsOf {
+    const scope = this.scope(change.key);
+    if (scope.setId < 0) throw new CallError('not-found', 'this audit has no results yet');
+    const wanted = new Set(change.contentIds);
+    const items = suggestionsOf(this.store, scope).items.filter((item) => wanted.has(item.contentId));
+    const missing = [...wanted].filter((id) => !items.some((item) => item.contentId === id));
+    if (missing.length > 0) throw new CallError('invalid-input', `not suggested under the current rules: content ${missing.slice(0, 5).join(', ')}`);
+    this.store.decide(scope.datasetId, scope.setId, items, change.decision);
+    const all = this.store.tagsOf(scope.datasetId, [...wanted]);
+    return [...wanted].map((contentId) => ({ contentId, tags: all.get(contentId) ?? [] }));
+  }
+
+  /** Kept until results change: a pass over both audits' rows; the rules are part of the key. */
+  compareAudits(request: CompareRequest): CompareView {
+    const rules = this.store.dataset(request.a.datasetId) ? this.store.spuriousRules(request.a.datasetId) : undefined;
+    return this.cache.get(`compare\n${JSON.stringify(request)}\n${JSON.stringify(rules)}`, () =>
+      compareView(this.store, request, { overview: this.overview(request.a.datasetId), ...(rules ? { rules } : {}) }),
+    );
+  }
+
+  drawnRegions(datasetId: number): DrawnRegion[] {
+    if (!this.store.dataset(datasetId)) throw new CallError('not-found', `dataset ${datasetId} does not exist`);
+    return drawnRegionsOf(this.store, datasetId);
+  }
+
+  drawRegion(request: DrawRegionRequest): DrawRegionResult {
+    if (!this.store.dataset(request.datasetId)) throw new CallError('not-found', `dataset ${request.datasetId} does not exist`);
+    const result = drawRegion(this.store, this.overview(request.datasetId), request);
+    this.cache.invalidate();
+    return result;
+  }
+
+  deleteDrawnRegion(ref: DrawnRegionRef): DeleteDrawnResult {
+    if (!this.store.dataset(ref.datasetId)) throw new CallError('not-found', `dataset ${ref.datasetId} does not exist`);
+    const result = deleteDrawnRegion(this.store, ref);
+    this.cache.invalidate();
+    return result;
+  }
+
+  /** Before the UI hears that an audit ended: the images it decoded (sizes now known) get their class's drawn regions. */
+  private afterAudit(state: AuditState): void {
+    if (state.status === 'running' || state.status === 'paused' || state.datasetId === null || this.closed) return;
+    try {
+      applyDrawnRegions(this.store, state.datasetId);
+      this.cache.invalidate();
+    } catch (error) {
+      // The next open of the dataset applies them again; the audit's own outcome stands.
+      console.warn('biascope: could not apply drawn regions after the audit:', (error as Error).message);
+    }
+  }
+
+  /** Writes the report or the rebalancing lists of an audit into a folder. */
+  async exportFindings(request: ExportRequest): Promise<ExportResult> {
+    this.scope(request.key);
+    return exportFindings(this.store, request, this.options.printPdf ?? printPdf);
   }
 
   async close(): Promise<void> {

@@ -20,6 +20,7 @@ import {
   type GridIndex,
   type GridSort,
   type ModelView,
+  type StoredAudit,
   type TagCount,
 } from '../../../shared/views';
 import type { GridApi } from '../components/grid/grid-api';
@@ -73,6 +74,14 @@ export class AppState {
   detailId = $state<number | null>(null);
   showStart = $state(false);
   showSubgroups = $state(false);
+  showCompare = $state(false);
+  /** Audits stored for the open dataset, newest first: Compare needs two. */
+  storedAudits = $state.raw<StoredAudit[]>([]);
+  showReview = $state(false);
+  showExport = $state(false);
+  showClusters = $state(false);
+  /** Images the detail's Previous and Next step through when the cluster view opened it, instead of the grid's. */
+  detailPeers = $state.raw<readonly number[] | null>(null);
   busy = $state<string | null>(null);
   errors = $state<ShownError[]>([]);
   gridLoading = $state(false);
@@ -254,11 +263,35 @@ export class AppState {
       if (turn !== this.refreshTurn) return;
       this.classes = classes;
       this.tagCounts = tagCounts;
+      // Audits change only when one ends: not re-listed at every live refresh.
+      if (!this.running) void this.refreshAudits();
     } catch (error) {
       this.report('Loading the grid', error);
     } finally {
       if (turn === this.refreshTurn) this.gridLoading = false;
     }
+  }
+
+  private auditsListed = '';
+
+  /** Lists the dataset's audits again when the dataset changed or an audit ended since the last time. */
+  async refreshAudits(): Promise<void> {
+    const datasetId = this.dataset?.id;
+    const audit = this.audit;
+    const listed = JSON.stringify([datasetId, audit?.status, audit?.modelId, audit?.layer, audit?.settings.methods]);
+    if (datasetId === undefined || listed === this.auditsListed) return;
+    this.auditsListed = listed;
+    try {
+      const audits = await this.client.api.storedAudits({ datasetId });
+      if (this.dataset?.id === datasetId) this.storedAudits = audits;
+    } catch (error) {
+      this.auditsListed = '';
+      this.report('Listing stored audits', error);
+    }
+  }
+
+  get canCompare(): boolean {
+    return this.key !== null && this.storedAudits.filter((a) => a.datasetId === this.dataset?.id).length >= 2;
   }
 
   setFilter(patch: Partial<GridFilter>): void {

@@ -47,8 +47,18 @@ export async function toggleTag(app: AppState, grid: GridApi, tag: string): Prom
 
 export function handleKey(event: KeyboardEvent, app: AppState, grid: GridApi): void {
   if (typing(event.target) || event.altKey || event.metaKey || event.ctrlKey) return;
-  if (app.showStart || app.showSubgroups) {
-    if (event.key === 'Escape') app.showStart = app.showSubgroups = false;
+  // The cluster view may have opened an image over itself: Escape closes the image first.
+  if (app.showClusters) {
+    if (event.key === 'Escape') {
+      if (app.detailId !== null) app.detailId = null;
+      else app.showClusters = false;
+    }
+    return;
+  }
+  // The review queue handles its own keys.
+  if (app.showReview) return;
+  if (app.showStart || app.showSubgroups || app.showCompare || app.showExport) {
+    if (event.key === 'Escape') app.showStart = app.showSubgroups = app.showCompare = app.showExport = false;
     return;
   }
   const columns = app.detailId === null ? grid.columns() : 1;

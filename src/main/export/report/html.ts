@@ -1,0 +1,49 @@
+/**
+ * Small HTML helpers for the report. Every string that comes from a dataset, a model
+ * or a user (paths, class names, attribute values, tags) goes through `esc`: a
+ * report is opened by people who did not make the dataset.
+ */
+import type { Thumb } from './types';
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function esc(value: string | number): string {
+  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+}
+
+/** A path escaped, allowed to wrap after each slash rather than mid-name. */
+export const breakable = (p: string): string => esc(p).replaceAll('/', '/<wbr>');
+
+export const pct = (share: number | null, digits = 0): string => (share === null ? '–' : `${(share * 100).toFixed(digits)}%`);
+
+export const fixed = (value: number | null, digits = 2): string => (value === null ? '–' : value.toFixed(digits));
+
+/** A table; cells are HTML already (escape them when building), `numeric` columns align right. */
+export function table(head: readonly string[], rows: readonly (readonly string[])[], options: { numeric?: readonly number[]; rowClass?: (i: number) => string } = {}): string {
+  const numeric = new Set(options.numeric ?? []);
+  const cell = (tag: 'th' | 'td', html: string, i: number) => `<${tag}${numeric.has(i) ? ' class="num"' : ''}>${html}</${tag}>`;
+  const body = rows.map((row, r) => {
+    const cls = options.rowClass?.(r) ?? '';
+    return `<tr${cls ? ` class="${cls}"` : ''}>${row.map((html, i) => cell('td', html, i)).join('')}</tr>`;
+  });
+  return `<table><thead><tr>${head.map((h, i) => cell('th', esc(h), i)).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+/** A definition list of label -> HTML. */
+export function facts(entries: readonly (readonly [string, string])[]): string {
+  return `<dl class="facts">${entries.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
+}
+
+/** One picture with its path and what the model said; `note` is the score it was picked by, as HTML. */
+export function thumbFigure(t: Thumb, note = ''): string {
+  const said = t.predicted === null ? 'not audited' : `→ ${esc(t.predicted)} ${pct(t.prob)}`;
+  const wrong = t.predicted !== null && t.predicted !== t.label;
+  return (
+    `<figure class="thumb${wrong ? ' wrong' : ''}"><img src="${esc(t.src)}" alt="${esc(t.path)}" title="${esc(t.path)}">` +
+    `<figcaption><span class="path">${breakable(t.path)}</span><span>${said}${note ? ` · ${note}` : ''}</span></figcaption></figure>`
+  );
+}
+
+export function section(id: string, title: string, body: string, extraClass = ''): string {
+  return `<section id="${esc(id)}" class="${['block', extraClass].filter(Boolean).join(' ')}"><h2>${esc(title)}</h2>${body}</section>`;
+}

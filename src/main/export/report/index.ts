@@ -1,0 +1,82 @@
+/**
+ * The audit report: built from a store (report-data), rendered to one self-contained
+ * HTML file (report-html) and, on request, printed to PDF with Chromium (pdf).
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Store } from '../../store';
+import type { AuditKey } from '../../../shared/views';
+import { printPdf } from './pdf';
+import { buildReportData, storedSpurious } from './report-data';
+import { renderReportHtml } from './report-html';
+import type { ReportData, ReportOptions } from './types';
+
+export { buildReportData, datasetHash, storedSpurious } from './report-data';
+export { renderReportHtml, REPORT_CSP } from './report-html';
+export { ChromiumMissingError, chromiumPath, pdfPageCount, printPdf } from './pdf';
+export type * from './types';
+
+export const REPORT_FILES = { html: 'report.html', pdf: 'report.pdf' } as const;
+
+/** Prints an HTML file to a PDF file; returns its page count and size. */
+export type PdfPrinter = (htmlFile: string, pdfFile: string) => Promise<{ pages: number; bytes: number }>;
+
+export interface WrittenReport {
+  data: ReportData;
+  html: string;
+  htmlBytes: number;
+  pdf?: { file: string; pages: number; bytes: number };
+}
+
+/**
+ * Builds the report of an audit and writes report.html into `dir`, and report.pdf when
+ * `pdf` is true (printed by Chromium through Playwright) or a printer of its own.
+ */
+export async function writeReport(
+  store: Store,
+  key: AuditKey,
+  options: ReportOptions,
+  dir: string,
+  pdf: boolean | PdfPrinter = false,
+): Promise<WrittenReport> {
+  const data = await buildReportData(store, key, options);
+  const html = path.join(dir, REPORT_FILES.html);
+  const text = renderReportHtml(data);
+  await writeFile(html, text);
+  const written: WrittenReport = { data, html, htmlBytes: Buffer.byteLength(text) };
+  if (pdf) {
+    const file = path.join(dir, REPORT_FILES.pdf);
+    const print = pdf === true ? printPdf : pdf;
+    written.pdf = { file, ...(await print(html, file)) };
+  }
+  return written;
+}
+
+export interface AuditReportRequest {
+  groupBy?: string;
+  spuriousRegion?: string;
+  spuriousThreshold: number;
+  /** The backend the audit ran on, or undefined when it computed nothing (every result was cached). */
+  backend?: string;
+}
+
+/**
+ * The report `biascope audit` writes at its end: no trust checks, no PDF. Returns the
+ * line to print; a report that cannot be written is a warning, the audit stays done.
+ */
+export async function writeAuditReport(store: Store, key: AuditKey, request: AuditReportRequest, dir: string): Promise<string> {
+  try {
+    // A group-by attribute no image has was warned about already: group by cluster then.
+    const known = request.groupBy !== undefined && store.datasetOverview(key.datasetId).attributes.some((a) => a.name === request.groupBy);
+    const options: ReportOptions = {
+      ...(known ? { groupBy: request.groupBy } : {}),
+      // The region named on the command line, else the roles marked in the app.
+      spurious: request.spuriousRegion ? { regions: [request.spuriousRegion], evidence: [], threshold: request.spuriousThreshold } : storedSpurious(store, key.datasetId),
+      ...(request.backend ? { backend: request.backend } : {}),
+    };
+    const report = await writeReport(store, key, options, dir);
+    return `wrote ${report.html} (${Math.round(report.htmlBytes / 1024)} KiB)`;
+  } catch (error) {
+    return `warning: could not write the report: ${(error as Error).message}`;
+  }
+}

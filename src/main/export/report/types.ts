@@ -1,0 +1,140 @@
+/**
+ * The audit report as data: everything the HTML shows, plain and JSON-able (images
+ * are data: URIs), so the app and the command line build it the same way and a test
+ * can check facts without parsing HTML.
+ */
+import type { CellSummary, RebalanceAction, RebalancePolicy } from '../../analysis/rebalance';
+import type { SubgroupRow } from '../../analysis/subgroups';
+import type { TrustReport } from '../../jobs/trust-check';
+
+/** Regions that should not decide a class, regions that should, and the share of a map that counts as focus. */
+export interface SpuriousRules {
+  regions: string[];
+  evidence: string[];
+  threshold: number;
+}
+
+export interface ReportOptions {
+  /** Manifest attribute whose groups the subgroup tables and the rebalancing summary use; clusters when absent. */
+  groupBy?: string;
+  policy?: RebalancePolicy;
+  /** null: no spurious region named, the examples shown are each class's most unusual maps. */
+  spurious: SpuriousRules | null;
+  /** The trust checks, when the caller ran them (they run the model: seconds). */
+  trust?: TrustReport | null;
+  /** The backend that computed the audit, when the caller knows it (the database does not record it). */
+  backend?: string;
+  /** Examples shown per class (default 12) and thumbnails per tag (default 12). */
+  examples?: number;
+  tagImages?: number;
+  /** Long side of the embedded thumbnails, in pixels (default 96). */
+  thumbnail?: number;
+}
+
+/** One embedded picture: the image with a heatmap over it. */
+export interface Thumb {
+  path: string;
+  /** data:image/webp;base64,... */
+  src: string;
+  label: string;
+  predicted: string | null;
+  prob: number | null;
+  /** The number the picture was chosen by (spurious mass or unusualness), when any. */
+  score?: number;
+}
+
+export interface ClusterCard {
+  cluster: number;
+  size: number;
+  accuracy: number;
+  /** The cluster's mean map over the mean of its exemplars (the pictures alone when the map is flat). */
+  meanMap: string;
+  /** The mean map is (nearly) uniform: its maps are empty, nothing in the images speaks for the class. */
+  flat: boolean;
+  exemplars: Thumb[];
+}
+
+export interface ClassSection {
+  label: string;
+  images: number;
+  audited: number;
+  correct: number;
+  /** Share of audited images predicted as their label; null when none is audited. */
+  accuracy: number | null;
+  clusters: ClusterCard[];
+  eigenvalues: number[];
+  suggested: number;
+  /** Maps the clustering saw (the class's images with a stored map of their own class). */
+  clustered: number;
+  /** How `examples` were chosen. */
+  examplesBy: 'spurious' | 'unusual';
+  examples: Thumb[];
+  /** Audited images whose spurious mass is at least the threshold; null without spurious regions. */
+  spuriousImages: number | null;
+  subgroupsBy: string;
+  subgroups: SubgroupRow[];
+}
+
+export interface TagSection {
+  tag: string;
+  images: number;
+  shown: Thumb[];
+}
+
+export interface SpuriousFinding {
+  label: string;
+  images: number;
+  audited: number;
+  share: number;
+}
+
+export interface ClusterFinding {
+  label: string;
+  cluster: number;
+  size: number;
+  accuracy: number;
+}
+
+export interface ReportData {
+  generatedAt: string;
+  version: string;
+  dataset: {
+    root: string;
+    name: string;
+    images: number;
+    classes: { name: string; images: number }[];
+    /** sha256 over the sorted content hashes of the present images, one per line. */
+    hash: string;
+    attributes: string[];
+    regions: string[];
+    problems: number;
+  };
+  model: {
+    path: string;
+    hash: string;
+    classes: string[];
+    layer: string;
+    method: string;
+    backend: string | null;
+    /** Which targets the audit explained, and when, from its job; null when no job of this audit is recorded. */
+    job: { targets: string; status: string; startedAt: string; finishedAt: string | null } | null;
+  };
+  settings: {
+    groupBy: string | null;
+    policy: RebalancePolicy;
+    spurious: SpuriousRules | null;
+    /** Regions shown as columns in the subgroup tables. */
+    massRegions: string[];
+    clusterGrid: number;
+  };
+  findings: {
+    shortCells: CellSummary[];
+    spurious: SpuriousFinding[];
+    /** Clusters the model gets mostly wrong: where SpRAy points. */
+    weakClusters: ClusterFinding[];
+  };
+  classes: ClassSection[];
+  tags: TagSection[];
+  rebalance: { groupBy: string; policy: RebalancePolicy; summary: CellSummary[]; actions: { label: string; counts: Record<RebalanceAction, number> }[] } | null;
+  trust: TrustReport | null;
+}

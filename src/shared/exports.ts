@@ -1,0 +1,32 @@
+/**
+ * What the app's Export dialog writes: the audit report (HTML, and PDF when the
+ * platform can print) or the rebalancing lists, into a folder the user names.
+ * Pure: no Node, no DOM.
+ */
+import { z } from 'zod';
+import { AuditKeySchema } from './views';
+
+export const EXPORT_KINDS = ['report', 'rebalance'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+export const EXPORT_POLICIES = ['equal', 'overall'] as const;
+
+export const ExportRequestSchema = z.object({
+  key: AuditKeySchema,
+  kind: z.enum(EXPORT_KINDS),
+  /** An absolute folder; created when missing. */
+  dir: z.string().min(1),
+  /** The manifest attribute whose groups are balanced (rebalance) or tabled (report); null: SpRAy clusters in the report. */
+  groupBy: z.string().min(1).nullable(),
+  policy: z.enum(EXPORT_POLICIES),
+  /** Also print the report to PDF. */
+  pdf: z.boolean(),
+});
+export type ExportRequest = z.infer<typeof ExportRequestSchema>;
+
+export const ExportResultSchema = z.object({
+  files: z.array(z.object({ path: z.string(), bytes: z.number().int().nonnegative() })),
+  /** Pages of the PDF, when one was printed. */
+  pages: z.number().int().positive().nullable(),
+});
+export type ExportResult = z.infer<typeof ExportResultSchema>;

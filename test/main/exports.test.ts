@@ -1,0 +1,84 @@
+/**
+ * The app's Export: the audit report (HTML and a PDF printed by real Chromium) and the
+ * rebalancing lists, written through the back end from a real audit of the demo.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src/main/api';
+import { createBackend, type Backend } from '../../src/main/backend';
+import type { AuditState } from '../../src/shared/api';
+import type { ExportRequest } from '../../src/shared/exports';
+import type { AuditKey } from '../../src/shared/views';
+import { tempDir } from '../fixtures/models';
+import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
+import { CHROMIUM } from '../e2e/browser';
+
+let backend: Backend;
+let key: AuditKey;
+
+beforeAll(async () => {
+  const root = demoSubset(10);
+  backend = createBackend({ name: 'biascope', version: '0.0.0', dataDir: tempDir('biascope-exports-'), demo: null, workers: 1 });
+  const dataset = await backend.api.openDataset({ root });
+  const model = await backend.api.openModel({ path: DEMO_MODEL });
+  const ended = new Promise<void>((resolve) => {
+    backend.events.connect((event, payload) => {
+      const state = payload as AuditState;
+      if (event === 'audit' && state.status !== 'running' && state.status !== 'paused') resolve();
+    });
+  });
+  await backend.api.startAudit({ dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label', workers: 1 });
+  await ended;
+  key = { datasetId: dataset.id, modelId: model.id, layer: model.defaultLayer!, method: 'gradcam' };
+  await backend.api.setSpuriousRules({ datasetId: dataset.id, rules: { spurious: ['cue'], evidence: ['object'], threshold: 0.5 } });
+});
+
+afterAll(async () => {
+  await backend?.close();
+});
+
+const request = (patch: Partial<ExportRequest>): ExportRequest => ({
+  key,
+  kind: 'report',
+  dir: tempDir('biascope-export-out-'),
+  groupBy: 'cue',
+  policy: 'equal',
+  pdf: false,
+  ...patch,
+});
+
+describe('exportFindings', () => {
+  it('writes the rebalancing lists that name the short cells', async () => {
+    const out = path.join(tempDir('biascope-export-out-'), 'new', 'folder');
+    const result = await backend.api.exportFindings(request({ kind: 'rebalance', dir: out }));
+    expect(result.files.map((f) => path.basename(f.path))).toEqual(['rebalance-summary.csv', 'rebalance.csv', 'rebalance.json']);
+    expect(result.files.every((f) => f.bytes > 0 && existsSync(f.path))).toBe(true);
+    const summary = readFileSync(result.files[0]!.path, 'utf8');
+    expect(summary).toMatch(/^doctor,cue,pink,\d+,/m);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))('writes the report with the stored region roles, and its PDF', async () => {
+    const result = await backend.api.exportFindings(request({ pdf: true }));
+    expect(result.files.map((f) => path.basename(f.path))).toEqual(['report.html', 'report.pdf']);
+    expect(result.pages).toBeGreaterThanOrEqual(2);
+    const html = readFileSync(result.files[0]!.path, 'utf8');
+    expect(html).toContain('Most spurious-focused');
+    expect(readFileSync(result.files[1]!.path).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('refuses a relative folder and an attribute the dataset lacks, with the reason', async () => {
+    expect(await dispatch(backend.api, 'exportFindings', [request({ dir: 'out' })])).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-input', message: expect.stringContaining('absolute') },
+    });
+    expect(await dispatch(backend.api, 'exportFindings', [request({ groupBy: 'gender' })])).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-input', message: expect.stringContaining('"gender"') },
+    });
+    expect(await dispatch(backend.api, 'exportFindings', [request({ kind: 'rebalance', groupBy: null })])).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-input', message: expect.stringContaining('group by') },
+    });
+  });
+});
