@@ -21,6 +21,8 @@ export const ExportRequestSchema = z.object({
   policy: z.enum(EXPORT_POLICIES),
   /** Also print the report to PDF. */
   pdf: z.boolean(),
+  /** Run the trust checks for the report (the model runs on a sample: seconds). */
+  trust: z.boolean(),
 });
 export type ExportRequest = z.infer<typeof ExportRequestSchema>;
 

@@ -45,6 +45,7 @@ const request = (patch: Partial<ExportRequest>): ExportRequest => ({
   groupBy: 'cue',
   policy: 'equal',
   pdf: false,
+  trust: false,
   ...patch,
 });
 
@@ -59,11 +60,13 @@ describe('exportFindings', () => {
   });
 
   it.skipIf(!existsSync(CHROMIUM))('writes the report with the stored region roles, and its PDF', async () => {
-    const result = await backend.api.exportFindings(request({ pdf: true }));
+    const result = await backend.api.exportFindings(request({ pdf: true, trust: true }));
     expect(result.files.map((f) => path.basename(f.path))).toEqual(['report.html', 'report.pdf']);
     expect(result.pages).toBeGreaterThanOrEqual(2);
     const html = readFileSync(result.files[0]!.path, 'utf8');
     expect(html).toContain('Most spurious-focused');
+    // The trust checks ran on the worker thread and made it into the report.
+    expect(html).toContain('Model-randomisation sanity check');
     expect(readFileSync(result.files[1]!.path).subarray(0, 5).toString()).toBe('%PDF-');
   });
 

@@ -50,7 +50,16 @@ export interface TrustOptions {
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-export async function checkTrust(store: Store, options: TrustOptions): Promise<TrustReport> {
+/** The images checked: an even sample of the dataset's usable images, as absolute files. */
+export interface TrustSample {
+  model: string;
+  root: string;
+  /** Paths relative to the root. */
+  images: string[];
+}
+
+/** Chooses the sample from the store; the checks themselves need no store (they run on a worker in the app). */
+export function trustSample(store: Store, options: Pick<TrustOptions, 'datasetId' | 'modelId' | 'sample'>): TrustSample {
   const modelRow = store.model(options.modelId);
   const dataset = store.dataset(options.datasetId);
   if (!modelRow || !dataset) throw new Error(`no model ${options.modelId} or dataset ${options.datasetId} in the database`);
@@ -60,10 +69,19 @@ export async function checkTrust(store: Store, options: TrustOptions): Promise<T
   const size = Math.min(options.sample ?? 8, usable.length);
   const step = usable.length / size;
   const chosen = Array.from({ length: size }, (_, i) => usable[Math.floor(i * step)]!);
+  return { model: modelRow.path, root: dataset.root, images: chosen.map((image) => image.path) };
+}
+
+export async function checkTrust(store: Store, options: TrustOptions): Promise<TrustReport> {
+  return trustOfSample(trustSample(store, options), options);
+}
+
+/** Runs both checks on a sample with a model of its own (the sanity check overwrites its weights). */
+export async function trustOfSample(sample: TrustSample, options: Pick<TrustOptions, 'layer' | 'method' | 'backend'>): Promise<TrustReport> {
   await initBackend(options.backend);
-  const model = await loadModel(modelRow.path);
+  const model = await loadModel(sample.model);
   try {
-    const images = await Promise.all(chosen.map((image) => decodeRgb(path.join(dataset.root, image.path), model.config.inputSize)));
+    const images = await Promise.all(sample.images.map((image) => decodeRgb(path.join(sample.root, image), model.config.inputSize)));
     const sanity = randomizationSanityCheck(model, images, { method: options.method, layer: options.layer });
     const steps = sanity.steps.map((s) => ({ layer: s.layer, mean: s.mean }));
     const fell = steps.find((s) => s.mean < SANITY_THRESHOLD);
@@ -82,10 +100,10 @@ export async function checkTrust(store: Store, options: TrustOptions): Promise<T
       randomInsertionArea: mean(curves.map((c) => c.byChance.insertionArea)),
     };
     return {
-      model: modelRow.path,
+      model: sample.model,
       layer: options.layer,
       method: options.method,
-      images: chosen.map((image) => image.path),
+      images: sample.images,
       sanity: { steps, fellAt: fell?.layer ?? null, passed: (steps.at(-1)?.mean ?? 1) < SANITY_THRESHOLD },
       faithfulness: {
         ...faithfulness,

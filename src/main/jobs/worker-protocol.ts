@@ -73,5 +73,17 @@ export interface ExplainOneReply {
   map: EncodedMap;
 }
 
+/** The trust checks of an audit on a sample of its images, for the app's report. */
+export interface TrustTask {
+  kind: 'trust';
+  modelPath: string;
+  modelHash: string;
+  backend?: BackendName;
+  root: string;
+  images: string[];
+  layer: string;
+  method: MethodName;
+}
+
 /** Every task a worker thread takes; a batch has no kind (the audit's own). */
-export type WorkerTask = ExplainTask | InspectTask | ExplainOneTask;
+export type WorkerTask = ExplainTask | InspectTask | ExplainOneTask | TrustTask;

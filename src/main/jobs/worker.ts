@@ -8,6 +8,7 @@ import { describeBackend, initBackend } from '../engine/backend';
 import { explainBatch, type ImageExplanation } from '../engine/explain';
 import { loadModel, type LoadedModel } from '../engine/model/load';
 import type { ImageResult, MapToStore } from '../store/types';
+import { trustOfSample, type TrustReport } from './trust-check';
 import type {
   ExplainOneReply,
   ExplainOneTask,
@@ -107,7 +108,11 @@ async function explainOneTask(task: ExplainOneTask): Promise<ExplainOneReply> {
 }
 
 /** The one entry Piscina calls: a batch of an audit, or a request of the app. */
-export default function runTask(task: WorkerTask): Promise<ExplainReply | InspectReply | ExplainOneReply> {
+export default function runTask(task: WorkerTask): Promise<ExplainReply | InspectReply | ExplainOneReply | TrustReport> {
   if (!('kind' in task)) return explainTask(task);
+  if (task.kind === 'trust') {
+    const { modelPath, root, images, layer, method, backend } = task;
+    return trustOfSample({ model: modelPath, root, images }, { layer, method, ...(backend ? { backend } : {}) });
+  }
   return task.kind === 'inspect' ? inspectTask(task) : explainOneTask(task);
 }

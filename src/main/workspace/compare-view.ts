@@ -1,7 +1,7 @@
 /**
  * Two stored audits of one dataset compared, as the compare dialog and `biascope
- * export compare` read it: the keys checked against the database, each audit's rows
- * read once, and analysis/compare doing the arithmetic.
+ * export compare` read it: the keys checked against the database, the images listed
+ * once and each audit's findings read once, and analysis/compare doing the arithmetic.
  */
 import { CallError } from '../../shared/api';
 import type { AuditDescription, CompareRequest, CompareView } from '../../shared/compare';
@@ -67,12 +67,12 @@ export function compareView(store: Store, request: CompareRequest, options: Comp
   const imagesB = auditedImages(store, modelB.scope, images, regions);
   const rules = options.rules ?? store.spuriousRules(a.datasetId);
   const comparison = compareAudits(imagesA, imagesB, { groupBy, rules, regions });
-  const describe = (key: AuditKey, modelPath: string, images: readonly AuditedImage[]): AuditDescription => ({
+  const describe = (key: AuditKey, modelPath: string, seen: readonly AuditedImage[]): AuditDescription => ({
     key,
     modelPath,
     layer: key.layer,
     method: key.method,
-    audited: images.filter((image) => image.predicted !== null).length,
+    audited: seen.filter((image) => image.predicted !== null).length,
   });
   return {
     a: describe(a, modelA.modelPath, imagesA),

@@ -10,13 +10,20 @@ import type { ExportRequest, ExportResult } from '../../shared/exports';
 import { NO_GROUP } from '../analysis/rebalance';
 import { ChromiumMissingError, storedSpurious, writeReport, type PdfPrinter } from '../export/report';
 import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
+import type { TrustReport } from '../jobs/trust-check';
 import type { Store } from '../store';
 
 async function sized(files: readonly string[]): Promise<ExportResult['files']> {
   return Promise.all(files.map(async (file) => ({ path: file, bytes: (await stat(file)).size })));
 }
 
-export async function exportFindings(store: Store, request: ExportRequest, printer: PdfPrinter): Promise<ExportResult> {
+/** @param trust runs the trust checks, asked for only when the request wants them in the report */
+export async function exportFindings(
+  store: Store,
+  request: ExportRequest,
+  printer: PdfPrinter,
+  trust: () => Promise<TrustReport>,
+): Promise<ExportResult> {
   if (!path.isAbsolute(request.dir)) throw new CallError('invalid-input', `the folder must be an absolute path, got ${JSON.stringify(request.dir)}`);
   const { key } = request;
   const attributes = store.datasetOverview(key.datasetId).attributes.map((a) => a.name);
@@ -36,6 +43,7 @@ export async function exportFindings(store: Store, request: ExportRequest, print
     spurious: storedSpurious(store, key.datasetId),
     policy: request.policy,
     ...(request.groupBy === null ? {} : { groupBy: request.groupBy }),
+    trust: request.trust ? await trust() : null,
   };
   try {
     const report = await writeReport(store, key, options, request.dir, request.pdf ? printer : false);

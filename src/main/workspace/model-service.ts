@@ -11,6 +11,7 @@ import type { EncodedMap } from '../../shared/map-codec';
 import type { LayerInfo } from '../engine/model/network';
 import { defaultWorkerFile } from '../jobs/pool';
 import type { ExplainOneReply, InspectReply, WorkerTask } from '../jobs/worker-protocol';
+import type { TrustReport, TrustSample } from '../jobs/trust-check';
 
 export interface ModelRef {
   path: string;
@@ -44,6 +45,16 @@ export class ModelService {
       return (await this.worker().run({ kind: 'explain-one', modelPath: model.path, modelHash: model.hash, ...request })) as ExplainOneReply;
     } catch (error) {
       throw new CallError('internal', `${request.method} failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** The sanity and faithfulness checks on a sample; seconds of model work, off the main thread. */
+  async checkTrust(model: ModelRef, sample: TrustSample, request: { layer: string; method: MethodName }): Promise<TrustReport> {
+    try {
+      const task: WorkerTask = { kind: 'trust', modelPath: model.path, modelHash: model.hash, root: sample.root, images: sample.images, ...request };
+      return (await this.worker().run(task)) as TrustReport;
+    } catch (error) {
+      throw new CallError('internal', `the trust checks failed: ${(error as Error).message}`);
     }
   }
 

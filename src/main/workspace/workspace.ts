@@ -44,6 +44,7 @@ import { clusterClasses } from '../analysis/spray/audit-clusters';
 import { subgroupTable } from '../analysis/subgroups';
 import type { Settings } from './settings';
 import { exportFindings } from './exports';
+import { trustSample } from '../jobs/trust-check';
 import type { ExportRequest, ExportResult } from '../../shared/exports';
 import { printPdf, type PdfPrinter } from '../export/report';
 import { clusterLayout } from './cluster-view';
@@ -414,8 +415,11 @@ export class Workspace {
 
   /** Writes the report or the rebalancing lists of an audit into a folder. */
   async exportFindings(request: ExportRequest): Promise<ExportResult> {
-    this.scope(request.key);
-    return exportFindings(this.store, request, this.options.printPdf ?? printPdf);
+    const { datasetId, modelId, layer, method } = request.key;
+    this.scope(request.key); // refuses an unknown dataset or model
+    const model = this.store.model(modelId)!;
+    const trust = () => this.models.checkTrust(model, trustSample(this.store, { datasetId, modelId }), { layer, method });
+    return exportFindings(this.store, request, this.options.printPdf ?? printPdf, trust);
   }
 
   async close(): Promise<void> {
