@@ -136,7 +136,7 @@ async function audit(modelPath: string, root: string, out: string, workers: numb
       layer: summary.layer,
       method: 'gradcam',
       classes: store.modelClasses(summary.modelId),
-      spuriousThreshold: 0.5,
+      rules: store.spuriousRules(summary.datasetId),
     });
     await writeErrorsCsv(store, path.join(out, 'errors.csv'), summary.datasetId);
     const wallSeconds = (performance.now() - started) / 1000;

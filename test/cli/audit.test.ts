@@ -6,6 +6,7 @@ import { tempDir } from '../fixtures/models';
 import { writeImageCorpus } from '../fixtures/bad-images';
 import { demoSubset, DEMO_MODEL } from '../jobs/demo-subset';
 import { runBiascope } from './run-cli';
+import { openStore } from '../../src/main/store';
 
 function readCsv(file: string): Record<string, string>[] {
   return parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
@@ -15,7 +16,7 @@ describe('biascope audit', () => {
   it('writes audit.db, images.csv and errors.csv, and a second run reuses every result', async () => {
     const dataset = demoSubset(5);
     const out = tempDir('biascope-out-');
-    const args = ['audit', dataset, '--model', DEMO_MODEL, '--out', out, '--spurious-region', 'cue', '--spurious-threshold', '0.3'];
+    const args = ['audit', dataset, '--model', DEMO_MODEL, '--out', out, '--spurious-region', 'cue', '--evidence-region', 'object', '--spurious-threshold', '0.3'];
     const first = await runBiascope(args);
     expect(first.stderr).toMatch(/audit done: 10 images, 10 computed, 0 reused from cache, 0 failed/);
     expect(first.stderr).toMatch(/images\/s/);
@@ -37,7 +38,10 @@ describe('biascope audit', () => {
       expect(['doctor', 'nurse']).toContain(row['predicted']);
       expect(Number(row['correct'])).toBe(row['predicted'] === row['label'] ? 1 : 0);
       expect(row['spurious_score']).toBe(row['mass_cue']);
-      expect(row['spurious']).toBe(Number(row['mass_cue']) >= 0.3 ? '1' : '0');
+      // The suggestions' rule: the threshold on cue, or on cue and object together with more on cue.
+      const cue = Number(row['mass_cue']);
+      const object = Number(row['mass_object']);
+      expect(row['spurious']).toBe(cue >= 0.3 || (cue > object && cue + object >= 0.3) ? '1' : '0');
       const entropy = Number(row['entropy']);
       expect(entropy).toBeGreaterThan(0);
       expect(entropy).toBeLessThanOrEqual(1);
@@ -57,6 +61,14 @@ describe('biascope audit', () => {
       ['nurse', 'blue', '2', '3', '1'],
     ]);
     expect(readCsv(path.join(out, 'rebalance.csv'))).toHaveLength(10);
+
+    // The roles named on the command line are the dataset's now: the app and later reports use them.
+    const store = openStore(path.join(out, 'audit.db'), { readonly: true });
+    expect(store.spuriousRules(1)).toEqual({ spurious: ['cue'], evidence: ['object'], threshold: 0.3 });
+    store.close();
+    const typo = await runBiascope(['audit', dataset, '--model', DEMO_MODEL, '--out', out, '--spurious-region', 'beard']);
+    expect(typo.code).toBe(0);
+    expect(typo.stderr).toContain('no image has a region named "beard"');
   });
 
   it('skips every bad file with a specific reason and still completes', async () => {

@@ -51,7 +51,7 @@ beforeAll(async () => {
   store.addTag(summary.datasetId, [odd.contentId], ODD_TAG);
   store.addTag(summary.datasetId, images.slice(0, 3).map((image) => image.contentId), 'flagged');
   const trust = await checkTrust(store, { ...key, sample: 3 });
-  const spurious = { regions: ['cue'], evidence: ['object'], threshold: 0.5 };
+  const spurious = { spurious: ['cue'], evidence: ['object'], threshold: 0.5 };
   data = await buildReportData(store, key, { groupBy: 'cue', spurious, backend: summary.backend, trust });
   html = renderReportHtml(data);
   writeFileSync(path.join(dir, 'report.html'), html);
@@ -126,9 +126,9 @@ describe('the audit report', () => {
   it('ranks by the region roles marked in the app when the audit names none', async () => {
     store.setSpuriousRules(key.datasetId, { spurious: ['cue'], evidence: ['object'], threshold: 0.3 });
     const out = tempDir('biascope-report-roles-');
-    expect(await writeAuditReport(store, key, { spuriousThreshold: 0.5 }, out)).toMatch(/^wrote .*report\.html \(\d+ KiB\)$/);
+    expect(await writeAuditReport(store, key, { spurious: store.spuriousRules(key.datasetId) }, out)).toMatch(/^wrote .*report\.html \(\d+ KiB\)$/);
     const written = readFileSync(path.join(out, 'report.html'), 'utf8');
-    expect(written).toContain('put at least 30% of their mass on cue');
+    expect(written).toContain('are spurious focus: at least 30% of their mass on cue, or that much on the marked regions with more on cue than on object');
     expect(written).toMatch(/<dt>evidence regions<\/dt><dd>object<\/dd>/);
   });
 });

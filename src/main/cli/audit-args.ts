@@ -28,8 +28,12 @@ Options:
   --workers <n>               worker threads     (default: the number of cores)
   --batch <n>                 images per worker task              (default: 8)
   --backend <b>               ${BACKENDS.join(', ')}   (default: best available)
-  --spurious-region <name>    region whose share of the map is the spurious score
-  --spurious-threshold <x>    score from which an image is spurious (default: 0.5)
+  --spurious-region <name>    a region that should not decide the class (repeat for
+                              several); kept as the dataset's region roles, which the
+                              app's suggestions and the report use too
+  --evidence-region <name>    a region that should decide it (repeat for several)
+  --spurious-threshold <x>    share of the map on spurious regions from which an
+                              image is spurious focus (default: the stored one, or 0.5)
   --group-by <attribute>      also write the rebalancing plan for the groups of this
                               manifest attribute: rebalance-summary.csv, rebalance.csv,
                               rebalance.json (see biascope export rebalance --help)
@@ -49,8 +53,11 @@ export interface AuditRequest {
   workers?: number;
   batch?: number;
   backend?: BackendName;
-  spuriousRegion?: string;
-  spuriousThreshold: number;
+  /** Region roles named on the command line; empty: the ones stored for the dataset. */
+  spuriousRegions: string[];
+  evidenceRegions: string[];
+  /** Undefined: the stored threshold. */
+  spuriousThreshold?: number;
   /** Manifest attribute whose groups the rebalancing plan balances. */
   groupBy?: string;
 }
@@ -66,7 +73,8 @@ const OPTIONS = {
   workers: { type: 'string' },
   batch: { type: 'string' },
   backend: { type: 'string' },
-  'spurious-region': { type: 'string' },
+  'spurious-region': { type: 'string', multiple: true },
+  'evidence-region': { type: 'string', multiple: true },
   'spurious-threshold': { type: 'string' },
   'group-by': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -86,6 +94,8 @@ export function parseAuditArgs(argv: readonly string[]): ParsedAudit {
   if (values.model === undefined) throw new UsageError('--model <model.json> is required');
   if (values.out === undefined) throw new UsageError('--out <dir> is required');
   if (values.layer !== undefined && values.layer.trim() === '') throw new UsageError('--layer needs a layer name');
+  const both = (values['spurious-region'] ?? []).filter((name) => (values['evidence-region'] ?? []).includes(name));
+  if (both.length > 0) throw new UsageError(`a region cannot be both spurious and evidence: ${both.join(', ')}`);
   const methods = [...new Set((values.method ?? ['gradcam']).map((m) => parseChoice(m, '--method', AUDIT_METHODS)))];
   return {
     help: false,
@@ -98,8 +108,9 @@ export function parseAuditArgs(argv: readonly string[]): ParsedAudit {
     workers: values.workers === undefined ? undefined : parseInteger(values.workers, '--workers', 1, 64),
     batch: values.batch === undefined ? undefined : parseInteger(values.batch, '--batch', 1, 256),
     backend: values.backend === undefined ? undefined : parseChoice(values.backend, '--backend', BACKENDS),
-    spuriousRegion: values['spurious-region'],
-    spuriousThreshold: values['spurious-threshold'] === undefined ? 0.5 : parseShare(values['spurious-threshold'], '--spurious-threshold'),
+    spuriousRegions: [...new Set(values['spurious-region'] ?? [])],
+    evidenceRegions: [...new Set(values['evidence-region'] ?? [])],
+    spuriousThreshold: values['spurious-threshold'] === undefined ? undefined : parseShare(values['spurious-threshold'], '--spurious-threshold'),
     groupBy: values['group-by'],
   };
 }

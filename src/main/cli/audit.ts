@@ -17,6 +17,7 @@ import { AUDIT_USAGE, parseAuditArgs, type AuditRequest } from './audit-args';
 import { CliError, EXIT_FAILURE, EXIT_OK } from './errors';
 import type { CliIO } from './io';
 import { resolveModelPath } from './model-path';
+import { regionRoles } from './region-roles';
 import { formatDuration, formatProgress, PlainProgress } from './progress-line';
 
 export const AUDIT_DB = 'audit.db';
@@ -75,6 +76,7 @@ async function runAudit(request: AuditRequest, io: CliIO): Promise<number> {
       process.off('SIGINT', cancel);
     }
     const method = request.methods[0]!;
+    const rules = regionRoles(store, summary.datasetId, request, io);
     const classes = store.modelClasses(summary.modelId);
     const rows = await writeImagesCsv(store, path.join(request.out, 'images.csv'), {
       datasetId: summary.datasetId,
@@ -82,8 +84,7 @@ async function runAudit(request: AuditRequest, io: CliIO): Promise<number> {
       layer: summary.layer,
       method,
       classes,
-      ...(request.spuriousRegion ? { spuriousRegion: request.spuriousRegion } : {}),
-      spuriousThreshold: request.spuriousThreshold,
+      rules,
     });
     const errors = await writeErrorsCsv(store, path.join(request.out, 'errors.csv'), summary.datasetId);
     for (const line of summaryLines(summary, request.out, rows, errors)) io.err(line);
@@ -98,7 +99,8 @@ async function runAudit(request: AuditRequest, io: CliIO): Promise<number> {
     }
     const key = { datasetId: summary.datasetId, modelId: summary.modelId, layer: summary.layer, method };
     const backend = summary.computed > 0 ? { backend: summary.backend } : {};
-    io.err(await writeAuditReport(store, key, { ...request, ...backend }, request.out));
+    const spurious = rules.spurious.length + rules.evidence.length > 0 ? rules : null;
+    io.err(await writeAuditReport(store, key, { ...request, spurious, ...backend }, request.out));
     return summary.outcome === 'done' ? EXIT_OK : EXIT_FAILURE;
   } finally {
     store.close();

@@ -105,7 +105,7 @@ export interface ReportRequest {
 /** The report's spurious rules from the command line: null when no region is named. */
 export function spuriousRules(regions: readonly string[] = [], evidence: readonly string[] = [], threshold = 0.5): SpuriousRules | null {
   if (regions.some((name) => evidence.includes(name))) throw new UsageError('a region cannot be both --spurious-region and --evidence-region');
-  return regions.length + evidence.length === 0 ? null : { regions: [...new Set(regions)], evidence: [...new Set(evidence)], threshold };
+  return regions.length + evidence.length === 0 ? null : { spurious: [...new Set(regions)], evidence: [...new Set(evidence)], threshold };
 }
 
 export async function exportReport({ store, dataset, out, io }: ExportContext, request: ReportRequest): Promise<string[]> {

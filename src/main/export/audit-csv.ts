@@ -8,6 +8,8 @@ import { stringify } from 'csv-stringify/sync';
 import { clusterClasses } from '../analysis/spray/audit-clusters';
 import type { Store } from '../store';
 import type { MapStats } from '../store/types';
+import type { SpuriousRules } from '../../shared/suggestions';
+import { judgeFocus } from '../analysis/suggestions';
 
 export interface ImagesCsvOptions {
   datasetId: number;
@@ -16,10 +18,8 @@ export interface ImagesCsvOptions {
   /** The method whose statistics fill the row (gradcam in a default audit). */
   method: string;
   classes: readonly string[];
-  /** Region whose mass is the spurious score; no score without one. */
-  spuriousRegion?: string;
-  /** A row is spurious when its score is at least this. */
-  spuriousThreshold: number;
+  /** The dataset's region roles: the score is the mass on the spurious regions, none without one. */
+  rules: SpuriousRules;
 }
 
 const fixed = (value: number, digits = 6) => Number(value.toFixed(digits));
@@ -70,7 +70,8 @@ export function imagesTable(store: Store, options: ImagesCsvOptions): (string | 
   for (const row of rows) {
     const { prediction, stats } = row;
     const predicted = prediction ? (options.classes[prediction.predicted] ?? String(prediction.predicted)) : '';
-    const score = options.spuriousRegion && stats ? regionStat(stats, options.spuriousRegion, 'mass') : '';
+    // The same rule as the app's suggestions (analysis/suggestions.ts).
+    const judged = options.rules.spurious.length > 0 && stats ? judgeFocus(new Map(stats.regions.map((r) => [r.name, r.mass])), options.rules) : null;
     table.push([
       row.path,
       row.label,
@@ -86,8 +87,8 @@ export function imagesTable(store: Store, options: ImagesCsvOptions): (string | 
       stats ? fixed(stats.max, 8) : '',
       ...regions.map((r) => regionStat(stats, r, 'boxIou')),
       ...(['x0', 'y0', 'x1', 'y1'] as const).map((k) => (stats?.box ? fixed(stats.box[k]) : '')),
-      score,
-      score === '' ? '' : score >= options.spuriousThreshold ? 1 : 0,
+      judged ? fixed(judged.spurious) : '',
+      judged ? (judged.reason === null ? 0 : 1) : '',
       clustered.get(row.path)?.cluster ?? '',
       clustered.has(row.path) ? fixed(clustered.get(row.path)!.unusual) : '',
     ]);

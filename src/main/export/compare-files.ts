@@ -52,7 +52,11 @@ function movement(row: CompareRow): number {
 }
 
 const pct = (value: number | null) => (value === null ? '–' : `${Math.round(value * 100)}%`);
-const points = (delta: number | null) => (delta === null ? '' : ` (${delta >= 0 ? '+' : '−'}${Math.abs(Math.round(delta * 100))} pts)`);
+function points(delta: number | null): string {
+  if (delta === null) return '';
+  const rounded = Math.round(delta * 100);
+  return ` (${rounded > 0 ? '+' : rounded < 0 ? '−' : ''}${Math.abs(rounded)} pts)`;
+}
 
 /** One line per class, the classes that moved most first: accuracy, spurious share, flips. */
 export function movedMost(view: CompareView, limit = 10): string[] {

@@ -8,6 +8,7 @@ import type { ClassClusters } from '../../analysis/spray/audit-clusters';
 import type { SubgroupRow } from '../../analysis/subgroups';
 import type { AuditRow, ClassMapRow } from '../../store';
 import { decodeMap, type EncodedMap } from '../../../shared/map-codec';
+import { judgeFocus } from '../../analysis/suggestions';
 import { heatmapThumb, meanMapThumb } from './heatmap-images';
 import type { ClassSection, SpuriousRules, Thumb } from './types';
 
@@ -77,9 +78,9 @@ async function clusterCards(inputs: ClassInputs, byPath: ReadonlyMap<string, Aud
 
 async function examples(inputs: ClassInputs, byPath: ReadonlyMap<string, AuditRow>): Promise<Pick<ClassSection, 'examplesBy' | 'examples' | 'spuriousImages'>> {
   const rules = inputs.spurious;
-  if (rules && rules.regions.length > 0) {
+  if (rules && rules.spurious.length > 0) {
     const scored = inputs.rows.flatMap((row) => {
-      const score = spuriousMass(row, rules.regions);
+      const score = spuriousMass(row, rules.spurious);
       return score === null ? [] : [{ row, score }];
     });
     scored.sort((a, b) => b.score - a.score || a.row.path.localeCompare(b.row.path));
@@ -87,7 +88,7 @@ async function examples(inputs: ClassInputs, byPath: ReadonlyMap<string, AuditRo
     return {
       examplesBy: 'spurious',
       examples: await Promise.all(shown.map(({ row, score }) => thumb(inputs, row, row.path, row.map, score))),
-      spuriousImages: scored.filter((s) => s.score >= rules.threshold).length,
+      spuriousImages: inputs.rows.filter((row) => row.stats && judgeFocus(new Map(row.stats.regions.map((r) => [r.name, r.mass])), rules).reason !== null).length,
     };
   }
   const unusual = [...(inputs.clusters?.images ?? [])].sort((a, b) => b.unusual - a.unusual).slice(0, inputs.examples);

@@ -9,7 +9,7 @@ import type { AuditKey } from '../../../shared/views';
 import { printPdf } from './pdf';
 import { buildReportData, storedSpurious } from './report-data';
 import { renderReportHtml } from './report-html';
-import type { ReportData, ReportOptions } from './types';
+import type { ReportData, ReportOptions, SpuriousRules } from './types';
 
 export { buildReportData, datasetHash, storedSpurious } from './report-data';
 export { renderReportHtml, REPORT_CSP } from './report-html';
@@ -54,8 +54,8 @@ export async function writeReport(
 
 export interface AuditReportRequest {
   groupBy?: string;
-  spuriousRegion?: string;
-  spuriousThreshold: number;
+  /** The dataset's region roles; null when none is marked. */
+  spurious: SpuriousRules | null;
   /** The backend the audit ran on, or undefined when it computed nothing (every result was cached). */
   backend?: string;
 }
@@ -71,7 +71,7 @@ export async function writeAuditReport(store: Store, key: AuditKey, request: Aud
     const options: ReportOptions = {
       ...(known ? { groupBy: request.groupBy } : {}),
       // The region named on the command line, else the roles marked in the app.
-      spurious: request.spuriousRegion ? { regions: [request.spuriousRegion], evidence: [], threshold: request.spuriousThreshold } : storedSpurious(store, key.datasetId),
+      spurious: request.spurious,
       ...(request.backend ? { backend: request.backend } : {}),
     };
     const report = await writeReport(store, key, options, dir);

@@ -33,7 +33,7 @@ function version(): string {
 export function storedSpurious(store: Store, datasetId: number): SpuriousRules | null {
   const rules = store.spuriousRules(datasetId);
   if (rules.spurious.length + rules.evidence.length === 0) return null;
-  return { regions: rules.spurious, evidence: rules.evidence, threshold: rules.threshold };
+  return rules;
 }
 
 /** sha256 over the sorted content hashes, one per line: equal for the same pictures under any names. */
@@ -82,7 +82,7 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
   const groupBy = options.groupBy ?? null;
   if (groupBy !== null && !rows.some((row) => groupBy in row.attributes)) throw new Error(`no image has the attribute "${groupBy}"`);
   const spurious = options.spurious;
-  const massRegions = spurious && spurious.regions.length + spurious.evidence.length > 0 ? [...spurious.regions, ...spurious.evidence] : overview.regions;
+  const massRegions = spurious && spurious.spurious.length + spurious.evidence.length > 0 ? [...spurious.spurious, ...spurious.evidence] : overview.regions;
   const tags = store.tags(key.datasetId);
   const clusterOf = new Map(clusters.flatMap((c) => c.images.map((i) => [i.path, `cluster ${i.cluster}`] as const)));
   const subgroups = subgroupTable(

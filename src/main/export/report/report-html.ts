@@ -39,7 +39,7 @@ function settings(data: ReportData): string {
   const s = data.settings;
   const rules = s.spurious;
   return facts([
-    ['spurious regions', rules && rules.regions.length > 0 ? rules.regions.map(esc).join(', ') : 'none named'],
+    ['spurious regions', rules && rules.spurious.length > 0 ? rules.spurious.map(esc).join(', ') : 'none named'],
     ['evidence regions', rules && rules.evidence.length > 0 ? rules.evidence.map(esc).join(', ') : 'none named'],
     ['focus threshold', rules ? `a map is on a region when at least ${pct(rules.threshold)} of its mass is` : '–'],
     ['groups', s.groupBy === null ? 'SpRAy clusters (no group-by attribute given)' : `attribute ${esc(s.groupBy)}, policy ${esc(s.policy)}`],
@@ -56,9 +56,9 @@ function findings(data: ReportData): string {
   }
   const rules = data.settings.spurious;
   for (const s of f.spurious) {
-    items.push(`<b>${esc(s.label)}</b>: ${s.images} of ${s.audited} maps (${pct(s.share)}) sit on ${rules!.regions.map(esc).join(' + ')}.`);
+    items.push(`<b>${esc(s.label)}</b>: ${s.images} of ${s.audited} maps (${pct(s.share)}) sit on ${rules!.spurious.map(esc).join(' + ')}.`);
   }
-  if (rules && rules.regions.length > 0 && f.spurious.length === 0) items.push(`No class has many maps on ${rules.regions.map(esc).join(' + ')}.`);
+  if (rules && rules.spurious.length > 0 && f.spurious.length === 0) items.push(`No class has many maps on ${rules.spurious.map(esc).join(' + ')}.`);
   for (const k of f.weakClusters) {
     items.push(`<b>${esc(k.label)}</b>, cluster ${k.cluster + 1}: ${k.size} images the model gets ${pct(k.accuracy)} right: a strategy of its own.`);
   }

@@ -37,8 +37,8 @@ function clusterCards(c: ClassSection, grid: number): string {
 function examples(c: ClassSection, data: ReportData): string {
   const rules = data.settings.spurious;
   if (c.examplesBy === 'spurious' && rules) {
-    const on = rules.regions.map(esc).join(' + ');
-    const count = `${c.spuriousImages} of ${c.audited} audited maps (${pct(c.audited ? c.spuriousImages! / c.audited : null)}) put at least ${pct(rules.threshold)} of their mass on ${on}.`;
+    const on = rules.spurious.map(esc).join(' + ');
+    const count = `${c.spuriousImages} of ${c.audited} audited maps (${pct(c.audited ? c.spuriousImages! / c.audited : null)}) are spurious focus: at least ${pct(rules.threshold)} of their mass on ${on}${rules.evidence.length > 0 ? `, or that much on the marked regions with more on ${on} than on ${rules.evidence.map(esc).join(' + ')}` : ''}.`;
     const grid = c.examples.map((t) => thumbFigure(t, `${on} ${fixed(t.score ?? 0)}`)).join('');
     return keep(`<h3>Most spurious-focused maps</h3><p>${count}</p><p class="note">Ranked by the mass of the predicted class's map on ${on}; under each, what the model predicted and that mass.</p><div class="grid">${grid}</div>`);
   }

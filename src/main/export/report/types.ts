@@ -8,11 +8,8 @@ import type { SubgroupRow } from '../../analysis/subgroups';
 import type { TrustReport } from '../../jobs/trust-check';
 
 /** Regions that should not decide a class, regions that should, and the share of a map that counts as focus. */
-export interface SpuriousRules {
-  regions: string[];
-  evidence: string[];
-  threshold: number;
-}
+export type { SpuriousRules } from '../../../shared/suggestions';
+import type { SpuriousRules } from '../../../shared/suggestions';
 
 export interface ReportOptions {
   /** Manifest attribute whose groups the subgroup tables and the rebalancing summary use; clusters when absent. */
