@@ -48,12 +48,14 @@ describe('biascope export report', () => {
     expect(html).toMatch(/The maps (can|cannot) be trusted/);
   });
 
-  it('without --pdf writes the HTML alone, and names no spurious region when none is given', async () => {
+  it('without --pdf writes the HTML alone, with the region roles the audit kept for the dataset', async () => {
     const dir = tempDir('biascope-report-out-');
     const run = await runBiascope(['export', 'report', '--db', db, '--out', dir]);
     expect(run.code).toBe(0);
     expect(existsSync(path.join(dir, 'report.pdf'))).toBe(false);
-    expect(readFileSync(path.join(dir, 'report.html'), 'utf8')).toContain('No spurious region was named');
+    const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<h3>Most spurious-focused maps</h3>');
+    expect(html).toMatch(/<dt>spurious regions<\/dt><dd>cue<\/dd>/);
   });
 
   it('says how to get Chromium when it is missing, and refuses wrong options', async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Store } from '../../store';
 import type { AuditKey } from '../../../shared/views';
 import { printPdf } from './pdf';
-import { buildReportData, storedSpurious } from './report-data';
+import { buildReportData } from './report-data';
 import { renderReportHtml } from './report-html';
 import type { ReportData, ReportOptions, SpuriousRules } from './types';
 

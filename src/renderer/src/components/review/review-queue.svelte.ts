@@ -12,6 +12,8 @@ export class ReviewQueue {
   error = $state<string | null>(null);
   /** Decisions taken here, newest last: [content id, decision before]. */
   private readonly taken: [number, Decision | null][] = [];
+  /** Keys typed faster than the saves: each action waits for the one before, so it acts on the image it was typed for. */
+  private pending: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly app: AppState,
@@ -36,6 +38,12 @@ export class ReviewQueue {
       this.app.client.api.setSpuriousRules({ datasetId: this.key.datasetId, rules }),
     );
     if (saved) await this.load();
+  }
+
+  /** Runs actions one after another, in the order they were asked for. */
+  queue(action: () => unknown): Promise<unknown> {
+    this.pending = this.pending.then(action, action);
+    return this.pending;
   }
 
   step(delta: number): void {
