@@ -52,6 +52,7 @@ function statements(db: Database.Database) {
        ${JOINS}
        LEFT JOIN suggestion_decisions d ON d.dataset_id = i.dataset_id AND d.set_id = @setId AND d.content_id = i.content_id
        WHERE i.dataset_id = @datasetId AND i.present = 1 AND r.id IS NOT NULL
+         AND (@contents IS NULL OR i.content_id IN (SELECT value FROM json_each(@contents)))
        ORDER BY i.path`,
     ),
   };
@@ -81,9 +82,10 @@ export class Findings {
     this.sql.setThreshold.run(datasetId, rules.threshold);
   }
 
-  /** Every audited image of a scope with its mass on the given regions and its decision. */
-  focusRows(scope: GridScope, regions: readonly string[]): FocusRow[] {
-    const rows = this.sql.focus.all({ ...scopeParams(scope, true), regions: JSON.stringify(regions) });
+  /** Every audited image of a scope (or of these contents) with its mass on the given regions and its decision. */
+  focusRows(scope: GridScope, regions: readonly string[], contentIds?: readonly number[]): FocusRow[] {
+    const contents = contentIds ? JSON.stringify(contentIds) : null;
+    const rows = this.sql.focus.all({ ...scopeParams(scope, true), regions: JSON.stringify(regions), contents });
     return rows.map((row) => ({
       ...row,
       masses: new Map(Object.entries(JSON.parse(row.masses ?? '{}') as Record<string, number>)),

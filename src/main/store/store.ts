@@ -282,9 +282,9 @@ export class Store {
     this.write.setRules(datasetId, rules);
   }
 
-  /** Every audited image of a scope with its predicted class's mass on these regions, and its decision. */
-  focusRows(scope: GridScope, regions: readonly string[]): FocusRow[] {
-    return this.findings.focusRows(scope, regions);
+  /** Every audited image of a scope (or of these contents) with its predicted class's mass on these regions, and its decision. */
+  focusRows(scope: GridScope, regions: readonly string[], contentIds?: readonly number[]): FocusRow[] {
+    return this.findings.focusRows(scope, regions, contentIds);
   }
 
   /**

@@ -31,9 +31,10 @@ export function suggestionList(rows: readonly FocusRow[], rules: SpuriousRules):
   return { rules, items, audited: rows.length, pending: count(null), accepted: count('accepted'), rejected: count('rejected') };
 }
 
-export function suggestionsOf(store: Store, scope: GridScope): SuggestionList {
+/** The suggestions of an audit; of some contents only when given (a decision reads just its images). */
+export function suggestionsOf(store: Store, scope: GridScope, contentIds?: readonly number[]): SuggestionList {
   const rules = store.spuriousRules(scope.datasetId);
-  const rows = scope.setId < 0 ? [] : store.focusRows(scope, [...rules.spurious, ...rules.evidence]);
+  const rows = scope.setId < 0 ? [] : store.focusRows(scope, [...rules.spurious, ...rules.evidence], contentIds);
   return suggestionList(rows, rules);
 }
 

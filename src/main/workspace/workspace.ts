@@ -366,7 +366,7 @@ export class Workspace {
     const scope = this.scope(change.key);
     if (scope.setId < 0) throw new CallError('not-found', 'this audit has no results yet');
     const wanted = new Set(change.contentIds);
-    const items = suggestionsOf(this.store, scope).items.filter((item) => wanted.has(item.contentId));
+    const items = suggestionsOf(this.store, scope, [...wanted]).items;
     const missing = [...wanted].filter((id) => !items.some((item) => item.contentId === id));
     if (missing.length > 0) throw new CallError('invalid-input', `not suggested under the current rules: content ${missing.slice(0, 5).join(', ')}`);
     this.store.decide(scope.datasetId, scope.setId, items, change.decision);
