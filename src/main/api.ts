@@ -54,6 +54,8 @@ export function createApi(options: ApiOptions, workspace: Workspace): BiascopeAp
     suggestions: async (key) => workspace.suggestions(key),
     decideSuggestions: async (change) => workspace.decideSuggestions(change),
     exportFindings: (request) => workspace.exportFindings(request),
+    notes: async ({ datasetId }) => workspace.notes(datasetId),
+    setNotes: async ({ datasetId, text }) => workspace.setNotes(datasetId, text),
     drawnRegions: async ({ datasetId }) => workspace.drawnRegions(datasetId),
     drawRegion: async (request) => workspace.drawRegion(request),
     deleteDrawnRegion: async (ref) => workspace.deleteDrawnRegion(ref),

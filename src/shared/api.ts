@@ -21,7 +21,7 @@ import {
   type DrawRegionResult,
 } from './drawn-regions';
 import type { MethodName } from './explain';
-import { ExportRequestSchema, ExportResultSchema, type ExportRequest, type ExportResult } from './exports';
+import { ExportRequestSchema, ExportResultSchema, NotesSchema, type ExportRequest, type ExportResult } from './exports';
 import {
   DecisionChangeSchema,
   SpuriousRulesSchema,
@@ -266,6 +266,9 @@ export interface BiascopeApi {
   decideSuggestions(change: DecisionChange): Promise<TagsOf>;
   /** Writes the audit report (HTML, PDF) or the rebalancing lists into a folder. */
   exportFindings(request: ExportRequest): Promise<ExportResult>;
+  /** The user's notes on a dataset's audit (printed in the report); empty when none. */
+  notes(request: { datasetId: number }): Promise<string>;
+  setNotes(request: { datasetId: number; text: string }): Promise<string>;
   /** Regions drawn on a class and applied to all its images, by label then name. */
   drawnRegions(request: { datasetId: number }): Promise<DrawnRegion[]>;
   /** Draws (or redraws) a region on every image of a class; it counts in the statistics like an annotated one. */
@@ -324,6 +327,8 @@ export const API_SCHEMAS: { readonly [M in ApiMethod]: MethodSchema<ApiArgs<M>, 
   suggestions: { args: z.tuple([AuditKeySchema]), value: SuggestionListSchema },
   decideSuggestions: { args: z.tuple([DecisionChangeSchema]), value: TagsOfSchema },
   exportFindings: { args: z.tuple([ExportRequestSchema]), value: ExportResultSchema },
+  notes: { args: z.tuple([DatasetRef]), value: NotesSchema },
+  setNotes: { args: z.tuple([z.object({ datasetId: z.number().int().nonnegative(), text: NotesSchema })]), value: NotesSchema },
   drawnRegions: { args: z.tuple([DatasetRef]), value: z.array(DrawnRegionSchema) },
   drawRegion: { args: z.tuple([DrawRegionRequestSchema]), value: DrawRegionResultSchema },
   deleteDrawnRegion: { args: z.tuple([DrawnRegionRefSchema]), value: DeleteDrawnResultSchema },

@@ -26,6 +26,10 @@ export const ExportRequestSchema = z.object({
 });
 export type ExportRequest = z.infer<typeof ExportRequestSchema>;
 
+/** The user's notes on a dataset's audit, printed in the report: plain text. */
+export const NOTES_MAX = 20_000;
+export const NotesSchema = z.string().max(NOTES_MAX);
+
 export const ExportResultSchema = z.object({
   files: z.array(z.object({ path: z.string(), bytes: z.number().int().nonnegative() })),
   /** Pages of the PDF, when one was printed. */

@@ -94,6 +94,7 @@ describe('the spurious-focus review queue', () => {
     await page.getByTestId('export').waitFor();
     await page.getByTestId('export-group-by').selectOption('cue');
     await page.getByTestId('export-dir').fill(out);
+    await page.getByTestId('export-notes').fill('Ask for more pictures of doctors in pink.');
     await page.getByTestId('export-run').click();
     const written = page.getByTestId('export-written');
     await written.waitFor({ timeout: 60_000 });
@@ -101,6 +102,8 @@ describe('the spurious-focus review queue', () => {
     const html = readFileSync(path.join(out, 'report.html'), 'utf8');
     // The accepted suggestions are the user's tags in the report.
     expect(html).toContain('spurious:cue');
+    expect(html).toContain('<p>Ask for more pictures of doctors in pink.</p>');
+    expect(await app.backend.api.notes({ datasetId: 1 })).toBe('Ask for more pictures of doctors in pink.');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'export.png') });
 
     await page.getByTestId('export-kind-rebalance').check();

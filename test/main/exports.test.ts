@@ -59,12 +59,16 @@ describe('exportFindings', () => {
     expect(summary).toMatch(/^doctor,cue,pink,\d+,/m);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('writes the report with the stored region roles, and its PDF', async () => {
+  it.skipIf(!existsSync(CHROMIUM))('writes the report with the stored region roles, the notes and its PDF', async () => {
+    expect(await backend.api.notes({ datasetId: key.datasetId })).toBe('');
+    const notes = 'Retrain with <b>more</b> doctors in pink.\n\nAsk the clinic for photos.';
+    expect(await backend.api.setNotes({ datasetId: key.datasetId, text: notes })).toBe(notes);
     const result = await backend.api.exportFindings(request({ pdf: true, trust: true }));
     expect(result.files.map((f) => path.basename(f.path))).toEqual(['report.html', 'report.pdf']);
     expect(result.pages).toBeGreaterThanOrEqual(2);
     const html = readFileSync(result.files[0]!.path, 'utf8');
     expect(html).toContain('Most spurious-focused');
+    expect(html).toContain('<div class="notes"><p>Retrain with &lt;b&gt;more&lt;/b&gt; doctors in pink.</p><p>Ask the clinic for photos.</p></div>');
     // The trust checks ran on the worker thread and made it into the report.
     expect(html).toContain('Model-randomisation sanity check');
     expect(readFileSync(result.files[1]!.path).subarray(0, 5).toString()).toBe('%PDF-');

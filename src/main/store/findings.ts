@@ -1,6 +1,6 @@
 /**
  * The user's findings besides tags: which regions are spurious or evidence, the focus
- * threshold, and the decisions on spurious-focus suggestions.
+ * threshold, the decisions on spurious-focus suggestions, and notes on the dataset.
  */
 import type Database from 'better-sqlite3';
 import { DEFAULT_RULES, type Decision, type SpuriousRules } from '../../shared/suggestions';
@@ -39,6 +39,11 @@ function statements(db: Database.Database) {
     ),
     decisionOf: db.prepare<[number, number, number], { decision: Decision; region: string }>(
       'SELECT decision, region FROM suggestion_decisions WHERE dataset_id = ? AND set_id = ? AND content_id = ?',
+    ),
+    notes: db.prepare<[number], string>('SELECT text FROM dataset_notes WHERE dataset_id = ?').pluck(),
+    setNotes: db.prepare<[number, string, string]>(
+      `INSERT INTO dataset_notes (dataset_id, text, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (dataset_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
     ),
     forget: db.prepare<[number, number, number]>('DELETE FROM suggestion_decisions WHERE dataset_id = ? AND set_id = ? AND content_id = ?'),
     // Masses of the named regions only, as one JSON object per image: one pass over the
@@ -94,6 +99,14 @@ export class Findings {
 
   decisionOf(datasetId: number, setId: number, contentId: number): { decision: Decision; region: string } | undefined {
     return this.sql.decisionOf.get(datasetId, setId, contentId);
+  }
+
+  notes(datasetId: number): string {
+    return this.sql.notes.get(datasetId) ?? '';
+  }
+
+  setNotes(datasetId: number, text: string): void {
+    this.sql.setNotes.run(datasetId, text, now());
   }
 
   /** The body of Store.decide; the caller runs it in a transaction. */

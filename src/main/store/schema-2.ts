@@ -1,5 +1,5 @@
 /**
- * The second schema: the user's findings beside their tags. Region roles and the
+ * The second schema: the user's findings beside their tags, and their notes. Region roles and the
  * threshold are per dataset (the face is spurious whatever the model); decisions on
  * suggestions are per result set, since a retrained model earns its own review.
  * Regions drawn by the user are kept as fractions of the image, per class, so they
@@ -28,6 +28,13 @@ CREATE TABLE suggestion_decisions (
   decided_at TEXT NOT NULL,
   PRIMARY KEY (dataset_id, set_id, content_id)
 ) STRICT, WITHOUT ROWID;
+
+-- The user's notes on a dataset's audit, printed in the report.
+CREATE TABLE dataset_notes (
+  dataset_id INTEGER PRIMARY KEY REFERENCES datasets(id),
+  text TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
 
 CREATE TABLE drawn_regions (
   dataset_id INTEGER NOT NULL REFERENCES datasets(id),

@@ -282,6 +282,16 @@ export class Store {
     this.write.setRules(datasetId, rules);
   }
 
+  /** The user's notes on a dataset, empty when none. */
+  notes(datasetId: number): string {
+    return this.findings.notes(datasetId);
+  }
+
+  /** One statement: atomic on its own. */
+  setNotes(datasetId: number, text: string): void {
+    this.findings.setNotes(datasetId, text);
+  }
+
   /** Every audited image of a scope (or of these contents) with its predicted class's mass on these regions, and its decision. */
   focusRows(scope: GridScope, regions: readonly string[], contentIds?: readonly number[]): FocusRow[] {
     return this.findings.focusRows(scope, regions, contentIds);

@@ -413,6 +413,17 @@ export class Workspace {
     }
   }
 
+  notes(datasetId: number): string {
+    if (!this.store.dataset(datasetId)) throw new CallError('not-found', `dataset ${datasetId} does not exist`);
+    return this.store.notes(datasetId);
+  }
+
+  setNotes(datasetId: number, text: string): string {
+    if (!this.store.dataset(datasetId)) throw new CallError('not-found', `dataset ${datasetId} does not exist`);
+    this.store.setNotes(datasetId, text);
+    return this.store.notes(datasetId);
+  }
+
   /** Writes the report or the rebalancing lists of an audit into a folder. */
   async exportFindings(request: ExportRequest): Promise<ExportResult> {
     const { datasetId, modelId, layer, method } = request.key;

@@ -14,6 +14,8 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 p { margin: 6px 0; }
 .sub, .note { color: var(--muted); }
 .note { font-size: 12px; }
+.notes { margin: 0 0 14px; padding: 8px 12px; border-left: 3px solid var(--muted); background: #f8fafc; }
+.notes p { margin: 4px 0; }
 section.block { margin-top: 28px; }
 .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 0; }

@@ -154,6 +154,7 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
       ),
     },
     classes: sections,
+    notes: store.notes(key.datasetId),
     tags: await tagSections(store, key, tags, rows, { root: dataset.root, classes, size }, options),
     rebalance: plan && { groupBy: plan.groupBy, policy: plan.policy, summary: plan.summary, actions: actionCounts(plan) },
     trust: options.trust ?? null,

@@ -95,7 +95,7 @@ export function renderReportHtml(data: ReportData): string {
     section('settings', 'Settings and thresholds', settings(data)),
     section('findings', 'Summary of findings', findings(data) + accuracyTable(data)),
     ...data.classes.map((c, i) => classHtml(c, i, data)),
-    tagsHtml(data.tags),
+    tagsHtml(data.tags, data.notes),
     rebalanceHtml(data),
     trustHtml(data.trust),
     `<footer>Written by biascope ${esc(data.version)}. Heatmaps: ${esc(data.model.method)} at ${esc(data.model.layer)}, turbo colormap; the dataset hash is sha256 over the sorted content hashes of its images.</footer>`,

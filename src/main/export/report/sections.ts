@@ -68,14 +68,22 @@ export function classHtml(c: ClassSection, index: number, data: ReportData): str
   return section(classId(index), `Class ${c.label}`, body, 'class');
 }
 
-export function tagsHtml(tags: readonly TagSection[]): string {
-  if (tags.length === 0) return section('tags', 'Tags and notes', '<p class="note">No image is tagged yet: tags added in the app show here with their images.</p>', 'page');
+/** The user's notes, escaped, paragraphs kept. */
+function notesHtml(notes: string): string {
+  if (notes.trim() === '') return '';
+  return `<div class="notes">${notes.trim().split(/\n\s*\n/).map((paragraph) => `<p>${esc(paragraph).replaceAll('\n', '<br>')}</p>`).join('')}</div>`;
+}
+
+export function tagsHtml(tags: readonly TagSection[], notes = ''): string {
+  if (tags.length === 0) {
+    return section('tags', 'Tags and notes', `${notesHtml(notes)}<p class="note">No image is tagged yet: tags added in the app show here with their images.</p>`, 'page');
+  }
   const counts = table(['tag', 'images'], tags.map((t) => [esc(t.tag), String(t.images)]), { numeric: [1] });
   const lists = tags.map((t) => {
     const more = t.images > t.shown.length ? `<p class="note">and ${t.images - t.shown.length} more</p>` : '';
     return keep(`<h3>${esc(t.tag)}</h3><div class="grid">${t.shown.map((s) => thumbFigure(s)).join('')}</div>${more}`);
   });
-  return section('tags', 'Tags and notes', counts + lists.join(''), 'page');
+  return section('tags', 'Tags and notes', notesHtml(notes) + counts + lists.join(''), 'page');
 }
 
 export function rebalanceHtml(data: ReportData): string {

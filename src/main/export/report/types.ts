@@ -132,6 +132,8 @@ export interface ReportData {
   };
   classes: ClassSection[];
   tags: TagSection[];
+  /** The user's notes on the dataset, plain text; empty when none. */
+  notes: string;
   rebalance: { groupBy: string; policy: RebalancePolicy; summary: CellSummary[]; actions: { label: string; counts: Record<RebalanceAction, number> }[] } | null;
   trust: TrustReport | null;
 }
