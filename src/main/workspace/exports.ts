@@ -18,7 +18,7 @@ async function sized(files: readonly string[]): Promise<ExportResult['files']> {
 }
 
 /** @param trust runs the trust checks, asked for only when the request wants them in the report */
-export async function exportFindings(
+export async function writeFindings(
   store: Store,
   request: ExportRequest,
   printer: PdfPrinter,

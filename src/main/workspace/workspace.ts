@@ -10,7 +10,7 @@ import type { AuditSettings } from '../../shared/audit';
 import { GUIDED_METHODS, type MethodName } from '../../shared/explain';
 import type { EventSink } from '../../shared/events';
 import { ModelConfigSchema } from '../../shared/model-config';
-import { CLUSTER_GROUP, defaultView, FIRST_SCREEN, type SubgroupRow } from '../../shared/views';
+import { defaultView, FIRST_SCREEN } from '../../shared/views';
 import type {
   AuditKey,
   ClassSummary,
@@ -39,22 +39,11 @@ import { openStore, type DatasetOverview, type GridScope, type ModelRow, type St
 import { AuditControl } from './audit-control';
 import { ModelService } from './model-service';
 import { ResultCache } from './result-cache';
-import { NO_GROUP } from '../analysis/rebalance';
-import { clusterClasses } from '../analysis/spray/audit-clusters';
-import { subgroupTable } from '../analysis/subgroups';
 import type { Settings } from './settings';
-import { exportFindings } from './exports';
-import { trustSample } from '../jobs/trust-check';
-import type { ExportRequest, ExportResult } from '../../shared/exports';
 import { printPdf, type PdfPrinter } from '../export/report';
-import { clusterLayout } from './cluster-view';
-import type { ClassClusters } from '../../shared/clusters';
-import { checkRules, suggestionsOf } from './suggestions-view';
+import { Findings } from './findings';
 import { applyDrawnRegions, deleteDrawnRegion, drawnRegionsOf, drawRegion } from './drawn-regions-view';
 import type { DeleteDrawnResult, DrawnRegion, DrawnRegionRef, DrawRegionRequest, DrawRegionResult } from '../../shared/drawn-regions';
-import { compareView } from './compare-view';
-import type { CompareRequest, CompareView } from '../../shared/compare';
-import type { DecisionChange, SpuriousRules, SuggestionList } from '../../shared/suggestions';
 import { datasetView, imageDetailView, modelView, tileView } from './views';
 
 export interface Dialogs {
@@ -84,10 +73,21 @@ export class Workspace {
   private readonly cache = new ResultCache();
   private closed = false;
   private readonly explanations = new ByteLru<Explanation>(32 * 1024 * 1024, (e) => e.map.data.length);
+  /** Subgroups, clusters, suggestions, comparisons, notes and exports of the audits here. */
+  readonly findings: Findings;
 
   constructor(private readonly options: WorkspaceOptions) {
     mkdirSync(path.dirname(options.dbFile), { recursive: true });
     this.store = openStore(options.dbFile);
+    this.findings = new Findings({
+      store: this.store,
+      cache: this.cache,
+      models: this.models,
+      printPdf: options.printPdf ?? printPdf,
+      scope: (key) => this.scope(key),
+      overview: (datasetId) => this.overview(datasetId),
+      requireDataset: (datasetId) => this.requireDataset(datasetId),
+    });
     this.audits = new AuditControl(
       this.store,
       (event, payload) => {
@@ -302,7 +302,7 @@ export class Workspace {
 
   setTags(change: TagChange): TagsOf {
     const clean = (tags: readonly string[]) => [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))];
-    if (!this.store.dataset(change.datasetId)) throw new CallError('not-found', `dataset ${change.datasetId} does not exist`);
+    this.requireDataset(change.datasetId);
     this.store.changeTags(change.datasetId, change.contentIds, clean(change.add), clean(change.remove));
     const all = this.store.tagsOf(change.datasetId, change.contentIds);
     return [...new Set(change.contentIds)].map((contentId) => ({ contentId, tags: all.get(contentId) ?? [] }));
@@ -312,90 +312,20 @@ export class Workspace {
     return this.store.tagCounts(datasetId);
   }
 
-  subgroups(key: AuditKey, groupBy: string): SubgroupRow[] {
-    const scope = this.scope(key);
-    const rows = this.store.auditRows(key.datasetId, key.modelId, key.layer, key.method);
-    const tags = this.store.tagsOf(key.datasetId, rows.map((r) => r.contentId));
-    let groupOf = (row: (typeof rows)[number]): string => row.attributes[groupBy] ?? NO_GROUP;
-    if (groupBy === CLUSTER_GROUP) {
-      const maps = scope.setId < 0 ? [] : this.store.ownClassMaps(key.datasetId, key.modelId, scope.setId, scope.classes);
-      const clusters = new Map(clusterClasses(maps).flatMap((c) => c.images.map((i) => [i.path, `cluster ${i.cluster}`] as const)));
-      groupOf = (row) => clusters.get(row.path) ?? NO_GROUP;
-    } else if (!rows.some((row) => groupBy in row.attributes)) {
-      throw new CallError('invalid-input', `no image has the attribute ${JSON.stringify(groupBy)}`);
-    }
-    const inputs = rows.map((row) => ({
-      label: row.label,
-      group: groupOf(row),
-      predicted: row.prediction ? (scope.classes[row.prediction.predicted] ?? null) : null,
-      confidence: row.prediction?.prob ?? null,
-      tags: tags.get(row.contentId) ?? [],
-      mass: new Map(row.stats?.regions.map((r) => [r.name, r.mass]) ?? []),
-    }));
-    return subgroupTable(inputs, this.overview(key.datasetId).regions);
-  }
-
-  /** One class's cluster view: the clustering is kept until results change; tags are read at each call. */
-  clusters(key: AuditKey, label: string, k?: number): ClassClusters {
-    const scope = this.scope(key);
-    const layout = this.cache.get(`clusters\n${JSON.stringify(key)}\n${label}\n${k ?? ''}`, () =>
-      clusterLayout({ store: this.store, scope, classes: this.overview(key.datasetId).classes, label, k }),
-    );
-    const tags = this.store.tagsOf(key.datasetId, layout.clusters.flatMap((c) => c.contentIds));
-    return { ...layout, tagged: [...tags].map(([contentId, names]) => ({ contentId, tags: names })) };
-  }
-
-  spuriousRules(datasetId: number): SpuriousRules {
-    if (!this.store.dataset(datasetId)) throw new CallError('not-found', `dataset ${datasetId} does not exist`);
-    return this.store.spuriousRules(datasetId);
-  }
-
-  setSpuriousRules(datasetId: number, rules: SpuriousRules): SpuriousRules {
-    if (!this.store.dataset(datasetId)) throw new CallError('not-found', `dataset ${datasetId} does not exist`);
-    checkRules(rules, this.overview(datasetId).regions);
-    this.store.setSpuriousRules(datasetId, { ...rules, spurious: [...new Set(rules.spurious)], evidence: [...new Set(rules.evidence)] });
-    return this.store.spuriousRules(datasetId);
-  }
-
-  suggestions(key: AuditKey): SuggestionList {
-    return suggestionsOf(this.store, this.scope(key));
-  }
-
-  /** Accepts, rejects or forgets suggestions; returns the images' tags now (accepting tags them). */
-  decideSuggestions(change: DecisionChange): TagsOf {
-    const scope = this.scope(change.key);
-    if (scope.setId < 0) throw new CallError('not-found', 'this audit has no results yet');
-    const wanted = new Set(change.contentIds);
-    const items = suggestionsOf(this.store, scope, [...wanted]).items;
-    const missing = [...wanted].filter((id) => !items.some((item) => item.contentId === id));
-    if (missing.length > 0) throw new CallError('invalid-input', `not suggested under the current rules: content ${missing.slice(0, 5).join(', ')}`);
-    this.store.decide(scope.datasetId, scope.setId, items, change.decision);
-    const all = this.store.tagsOf(scope.datasetId, [...wanted]);
-    return [...wanted].map((contentId) => ({ contentId, tags: all.get(contentId) ?? [] }));
-  }
-
-  /** Kept until results change: a pass over both audits' rows; the rules are part of the key. */
-  compareAudits(request: CompareRequest): CompareView {
-    const rules = this.store.dataset(request.a.datasetId) ? this.store.spuriousRules(request.a.datasetId) : undefined;
-    return this.cache.get(`compare\n${JSON.stringify(request)}\n${JSON.stringify(rules)}`, () =>
-      compareView(this.store, request, { overview: this.overview(request.a.datasetId), ...(rules ? { rules } : {}) }),
-    );
-  }
-
   drawnRegions(datasetId: number): DrawnRegion[] {
-    if (!this.store.dataset(datasetId)) throw new CallError('not-found', `dataset ${datasetId} does not exist`);
+    this.requireDataset(datasetId);
     return drawnRegionsOf(this.store, datasetId);
   }
 
   drawRegion(request: DrawRegionRequest): DrawRegionResult {
-    if (!this.store.dataset(request.datasetId)) throw new CallError('not-found', `dataset ${request.datasetId} does not exist`);
+    this.requireDataset(request.datasetId);
     const result = drawRegion(this.store, this.overview(request.datasetId), request);
     this.cache.invalidate();
     return result;
   }
 
   deleteDrawnRegion(ref: DrawnRegionRef): DeleteDrawnResult {
-    if (!this.store.dataset(ref.datasetId)) throw new CallError('not-found', `dataset ${ref.datasetId} does not exist`);
+    this.requireDataset(ref.datasetId);
     const result = deleteDrawnRegion(this.store, ref);
     this.cache.invalidate();
     return result;
@@ -413,26 +343,6 @@ export class Workspace {
     }
   }
 
-  notes(datasetId: number): string {
-    if (!this.store.dataset(datasetId)) throw new CallError('not-found', `dataset ${datasetId} does not exist`);
-    return this.store.notes(datasetId);
-  }
-
-  setNotes(datasetId: number, text: string): string {
-    if (!this.store.dataset(datasetId)) throw new CallError('not-found', `dataset ${datasetId} does not exist`);
-    this.store.setNotes(datasetId, text);
-    return this.store.notes(datasetId);
-  }
-
-  /** Writes the report or the rebalancing lists of an audit into a folder. */
-  async exportFindings(request: ExportRequest): Promise<ExportResult> {
-    const { datasetId, modelId, layer, method } = request.key;
-    this.scope(request.key); // refuses an unknown dataset or model
-    const model = this.store.model(modelId)!;
-    const trust = () => this.models.checkTrust(model, trustSample(this.store, { datasetId, modelId }), { layer, method });
-    return exportFindings(this.store, request, this.options.printPdf ?? printPdf, trust);
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     await this.audits.close();
@@ -440,9 +350,13 @@ export class Workspace {
     this.store.close();
   }
 
+  private requireDataset(datasetId: number): void {
+    if (!this.store.dataset(datasetId)) throw new CallError('not-found', `dataset ${datasetId} does not exist`);
+  }
+
   /** Checks an audit key against the database and resolves its result set and class names. */
   private scope(key: AuditKey): GridScope {
-    if (!this.store.dataset(key.datasetId)) throw new CallError('not-found', `dataset ${key.datasetId} does not exist`);
+    this.requireDataset(key.datasetId);
     const model = this.store.model(key.modelId);
     if (!model) throw new CallError('not-found', `model ${key.modelId} does not exist`);
     const setId = this.store.findResultSet(key.modelId, key.layer, key.method) ?? -1;
