@@ -11,6 +11,8 @@ export const MENU_COMMANDS = [
   'open-dataset',
   'open-model',
   'start-audit',
+  'export',
+  'review-spurious',
   'toggle-overlay',
   'next-colormap',
   'focus-search',

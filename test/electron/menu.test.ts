@@ -75,6 +75,8 @@ describe('menuTemplate', () => {
       [item(file, 'Open Dataset…'), 'open-dataset', ACCELERATORS.openDataset],
       [item(file, 'Open Model…'), 'open-model', ACCELERATORS.openModel],
       [item(file, 'Start Audit'), 'start-audit', ACCELERATORS.startAudit],
+      [item(file, 'Review Spurious Focus…'), 'review-spurious', ACCELERATORS.reviewSpurious],
+      [item(file, 'Export Report or Lists…'), 'export', ACCELERATORS.export],
       [item(menu(template, 'Edit'), 'Find…'), 'focus-search', ACCELERATORS.find],
       [item(menu(template, 'View'), 'Toggle Heatmap Overlay'), 'toggle-overlay', ACCELERATORS.toggleOverlay],
       [item(menu(template, 'View'), 'Next Colormap'), 'next-colormap', ACCELERATORS.nextColormap],
