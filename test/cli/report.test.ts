@@ -56,6 +56,8 @@ describe('biascope export report', () => {
     const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
     expect(html).toContain('<h3>Most spurious-focused maps</h3>');
     expect(html).toMatch(/<dt>spurious regions<\/dt><dd>cue<\/dd>/);
+    // Built later than the audit: the backend comes from the audit's job.
+    expect(html).toMatch(/<dt>backend<\/dt><dd>(tensorflow|wasm|cpu)/);
   });
 
   it('says how to get Chromium when it is missing, and refuses wrong options', async () => {

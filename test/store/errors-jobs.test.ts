@@ -59,18 +59,27 @@ describe('jobs', () => {
       failed: 0,
       error: null,
       finishedAt: null,
+      backend: null,
     });
+    expect(store.auditBackend(dataset, model.id, 'conv')).toBeUndefined();
     store.updateJob(id, { done: 4, failed: 1 });
     store.updateJob(id, { status: 'paused', error: 'worker crashed' });
     expect(store.job(id)).toMatchObject({ status: 'paused', done: 4, failed: 1, total: 10, error: 'worker crashed', finishedAt: null });
     store.updateJob(id, { status: 'running', total: 12, error: null });
     expect(store.job(id)).toMatchObject({ status: 'running', total: 12, error: null, finishedAt: null });
-    store.updateJob(id, { status: 'done', done: 12 });
+    store.updateJob(id, { status: 'done', done: 12, backend: 'wasm (SIMD)' });
     const finished = store.job(id)!;
     expect(finished.status).toBe('done');
+    expect(finished.backend).toBe('wasm (SIMD)');
+    // A later job that computed nothing (all cached) leaves the audit's backend known.
+    const cached = store.createJob({ datasetId: dataset, modelId: model.id, layer: 'conv', methods: ['gradcam'], targets: 'predicted', total: 0 });
+    store.updateJob(cached, { status: 'done' });
+    expect(store.job(cached)!.backend).toBeNull();
+    expect(store.auditBackend(dataset, model.id, 'conv')).toBe('wasm (SIMD)');
+    expect(store.auditBackend(dataset, model.id, 'other')).toBeUndefined();
     expect(finished.finishedAt! >= finished.startedAt).toBe(true);
-    expect(store.job(id + 1)).toBeUndefined();
-    expect(() => store.updateJob(id + 1, { done: 1 })).toThrow(StoreError);
+    expect(store.job(cached + 1)).toBeUndefined();
+    expect(() => store.updateJob(cached + 1, { done: 1 })).toThrow(StoreError);
     store.close();
   });
 

@@ -199,7 +199,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
       }
       const outcome = this.cancelled ? 'cancelled' : 'done';
       const failed = store.errors(datasetId).length;
-      store.updateJob(jobId, { status: outcome, done: this.progress.done, failed });
+      store.updateJob(jobId, { status: outcome, done: this.progress.done, failed, ...(computed > 0 ? { backend } : {}) });
       this.emitProgress({ phase: 'finished', failed });
       return {
         outcome,

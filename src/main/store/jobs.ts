@@ -21,6 +21,7 @@ interface UpdateParams {
   setError: 0 | 1;
   error: string | null;
   finishedAt: string | null;
+  backend: string | null;
 }
 
 function statements(db: Database.Database) {
@@ -37,6 +38,7 @@ function statements(db: Database.Database) {
          done = coalesce(@done, done),
          failed = coalesce(@failed, failed),
          total = coalesce(@total, total),
+         backend = coalesce(@backend, backend),
          error = CASE WHEN @setError THEN @error ELSE error END,
          finished_at = CASE
            WHEN @finishedAt IS NOT NULL THEN @finishedAt
@@ -46,9 +48,13 @@ function statements(db: Database.Database) {
     ),
     byId: db.prepare<[number], StoredJob>(
       `SELECT id, dataset_id AS datasetId, model_id AS modelId, layer, methods, targets, status, total, done, failed, error,
-              started_at AS startedAt, finished_at AS finishedAt
+              started_at AS startedAt, finished_at AS finishedAt, backend
        FROM jobs WHERE id = ?`,
     ),
+    backendOf: db.prepare<[number, number, string], string>(
+      `SELECT backend FROM jobs WHERE dataset_id = ? AND model_id = ? AND layer = ? AND backend IS NOT NULL
+       ORDER BY id DESC LIMIT 1`,
+    ).pluck(),
     latest: db.prepare<[], { id: number }>('SELECT id FROM jobs ORDER BY id DESC LIMIT 1'),
     interruptStale: db.prepare("UPDATE jobs SET status = 'interrupted' WHERE status IN ('running', 'paused')"),
   };
@@ -80,6 +86,7 @@ export class Jobs {
       setError: patch.error === undefined ? 0 : 1,
       error: patch.error ?? null,
       finishedAt: status !== null && FINAL.includes(status) ? now() : null,
+      backend: patch.backend ?? null,
     });
     if (result.changes === 0) throw new StoreError('invalid', `job ${id} does not exist`);
   }
@@ -95,6 +102,11 @@ export class Jobs {
   latest(): JobRow | undefined {
     const row = this.sql.latest.get();
     return row && this.get(row.id);
+  }
+
+  /** The backend of the latest job of an audit that computed maps, if any did. */
+  backendOf(datasetId: number, modelId: number, layer: string): string | undefined {
+    return this.sql.backendOf.get(datasetId, modelId, layer);
   }
 
   interruptStale(): number {

@@ -28,6 +28,8 @@ export interface JobPatch {
   total?: number;
   /** null clears a previous error; absent leaves it. */
   error?: string | null;
+  /** The backend that computed maps; absent leaves it. */
+  backend?: string;
 }
 
 export interface JobRow {
@@ -44,6 +46,8 @@ export interface JobRow {
   error: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** The backend that computed its maps; null when it computed none. */
+  backend: string | null;
 }
 
 export type StoredError = ImageError & { at: string };

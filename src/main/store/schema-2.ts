@@ -6,6 +6,10 @@
  * apply to pictures of any size and to images added later.
  */
 export const SCHEMA_2 = `
+-- The backend that computed a job's maps ("wasm (SIMD)"), so a report made later can
+-- say it; null for a job that computed nothing (everything was cached).
+ALTER TABLE jobs ADD COLUMN backend TEXT;
+
 CREATE TABLE region_roles (
   dataset_id INTEGER NOT NULL REFERENCES datasets(id),
   region TEXT NOT NULL,

@@ -242,6 +242,11 @@ export class Store {
     return this.jobs.get(id);
   }
 
+  /** The backend that last computed maps for this dataset, model and layer, if any job did. */
+  auditBackend(datasetId: number, modelId: number, layer: string): string | undefined {
+    return this.jobs.backendOf(datasetId, modelId, layer);
+  }
+
   /** Jobs a killed process left running or paused become interrupted; the runner calls this at start. */
   interruptStaleJobs(): number {
     return this.write.interruptStaleJobs();

@@ -142,7 +142,7 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
       classes,
       layer: key.layer,
       method: key.method,
-      backend: options.backend ?? null,
+      backend: options.backend ?? store.auditBackend(key.datasetId, key.modelId, key.layer) ?? null,
       job: ownJob ? { targets: ownJob.targets, status: ownJob.status, startedAt: ownJob.startedAt, finishedAt: ownJob.finishedAt } : null,
     },
     settings: { groupBy, policy: options.policy ?? 'equal', spurious, massRegions, clusterGrid: CLUSTER_GRID },

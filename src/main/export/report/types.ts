@@ -19,7 +19,7 @@ export interface ReportOptions {
   spurious: SpuriousRules | null;
   /** The trust checks, when the caller ran them (they run the model: seconds). */
   trust?: TrustReport | null;
-  /** The backend that computed the audit, when the caller knows it (the database does not record it). */
+  /** The backend that computed the audit, when the caller knows it; else the one its jobs recorded. */
   backend?: string;
   /** Examples shown per class (default 12) and thumbnails per tag (default 12). */
   examples?: number;
