@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../fixtures/models';
 import { writeImageCorpus } from '../fixtures/bad-images';
-import { demoSubset, DEMO_MODEL } from '../jobs/demo-subset';
+import { DEMO_DATASET, demoSubset, DEMO_MODEL } from '../jobs/demo-subset';
+import { measureStoredRegion } from '../../src/main/analysis/drawn-regions';
 import { runBiascope } from './run-cli';
 import { openStore } from '../../src/main/store';
 
@@ -69,6 +70,27 @@ describe('biascope audit', () => {
     const typo = await runBiascope(['audit', dataset, '--model', DEMO_MODEL, '--out', out, '--spurious-region', 'beard']);
     expect(typo.code).toBe(0);
     expect(typo.stderr).toContain('no image has a region named "beard"');
+  });
+
+  it('gives images new to a class the regions drawn on it, with their statistics', async () => {
+    const dataset = demoSubset(3);
+    const out = tempDir('biascope-out-');
+    expect((await runBiascope(['audit', dataset, '--model', DEMO_MODEL, '--out', out, '--workers', '1'])).code).toBe(0);
+    const store = openStore(path.join(out, 'audit.db'));
+    const applied = store.putDrawnRegion(1, 'doctor', 'scrubs', { x0: 0.3, y0: 0.45, x1: 0.68, y1: 1 }, measureStoredRegion);
+    store.close();
+    expect(applied.images).toBe(3);
+    // A fourth doctor joins the dataset: the next audit decodes it and gives it the drawn region.
+    const manifest = readFileSync(path.join(DEMO_DATASET, 'manifest.csv'), 'utf8').split('\n');
+    const added = manifest.find((line) => line.startsWith('doctor/test_0004.png'))!;
+    copyFileSync(path.join(DEMO_DATASET, 'doctor/test_0004.png'), path.join(dataset, 'doctor/test_0004.png'));
+    appendFileSync(path.join(dataset, 'manifest.csv'), `${added}\n`);
+    expect((await runBiascope(['audit', dataset, '--model', DEMO_MODEL, '--out', out, '--workers', '1'])).code).toBe(0);
+    const rows = readCsv(path.join(out, 'images.csv'));
+    const doctors = rows.filter((row) => row['label'] === 'doctor');
+    expect(doctors).toHaveLength(4);
+    for (const row of doctors) expect(Number(row['mass_scrubs'])).toBeGreaterThan(0.1);
+    expect(rows.filter((row) => row['label'] === 'nurse').every((row) => row['mass_scrubs'] === '')).toBe(true);
   });
 
   it('skips every bad file with a specific reason and still completes', async () => {

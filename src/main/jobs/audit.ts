@@ -13,6 +13,7 @@ import type { ImageError } from '../store/types';
 import { decodeBatch, type DecodedBatch } from './decode-batch';
 import { identifyModel } from './model-identity';
 import { openDataset } from './open-dataset';
+import { applyDrawnRegions } from '../analysis/drawn-regions';
 import { planAudit, type PlanItem } from './plan';
 import { createExplainPool, defaultWorkerCount, type ExplainPool } from './pool';
 import { ProgressMeter } from './progress';
@@ -196,6 +197,15 @@ export class AuditRun extends EventEmitter<AuditEvents> {
         }, (errors) => store.recordErrors(datasetId, jobId, errors), (paths) => store.clearErrors(datasetId, paths));
         computed = ran.computed;
         backend = ran.backend ?? backend;
+      }
+      // Images decoded for the first time have a size now: they get their class's drawn regions.
+      // A failure here leaves the audit's results standing; the next scan applies them again.
+      if (computed > 0) {
+        try {
+          applyDrawnRegions(store, datasetId);
+        } catch (error) {
+          console.warn('biascope: could not apply drawn regions after the audit:', messageOf(error));
+        }
       }
       const outcome = this.cancelled ? 'cancelled' : 'done';
       const failed = store.errors(datasetId).length;

@@ -1,12 +1,13 @@
 /**
  * Brings the store up to date with a dataset folder: list, hash what changed (an
  * unchanged file is only stat'ed), sync images, labels, attributes and regions, and
- * record the files that could not be used.
+ * record the files that could not be used. Images new to a class get its drawn regions.
  */
 import path from 'node:path';
 import { hashFiles } from '../library/hash';
 import { listDataset } from '../library/scan';
 import type { DatasetListing } from '../library/types';
+import { applyDrawnRegions } from '../analysis/drawn-regions';
 import type { Store } from '../store';
 import type { DatasetRow } from '../store/types';
 
@@ -34,6 +35,7 @@ export async function openDataset(
     onProgress: (done, total) => onPhase('hashing', done, total),
   });
   store.syncImages(dataset.id, hashed.files, listing.regions);
+  applyDrawnRegions(store, dataset.id);
   const problems = [...listing.problems, ...hashed.problems];
   // A scan error lasts only while the file is still a problem.
   store.replaceScanErrors(

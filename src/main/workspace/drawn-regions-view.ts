@@ -1,19 +1,11 @@
 /**
  * Drawn regions as the contract speaks of them: the checks a request must pass before
- * the store applies it, and the measure that gives stored maps their statistics on a
- * new region, the same computation an audit runs on a fresh map.
+ * the store applies it (stored maps are measured by analysis/drawn-regions).
  */
 import { CallError } from '../../shared/api';
 import type { DeleteDrawnResult, DrawnRegion, DrawnRegionRef, DrawRegionRequest, DrawRegionResult } from '../../shared/drawn-regions';
-import { decodeMap } from '../../shared/map-codec';
-import { attentionStats } from '../analysis/attention';
-import type { DatasetOverview, RegionMeasure, Store } from '../store';
-
-/** Statistics of a stored map on one region: attentionStats on the decoded map, as the audit's worker computes them. */
-export const measureRegion: RegionMeasure = (map, image, boxes) => {
-  const [stat] = attentionStats(decodeMap(map), image, boxes).regions;
-  return { mass: stat?.mass ?? 0, boxIou: stat?.boxIou ?? 0 };
-};
+import { measureStoredRegion } from '../analysis/drawn-regions';
+import type { DatasetOverview, Store } from '../store';
 
 export function drawnRegionsOf(store: Store, datasetId: number): DrawnRegion[] {
   return store.drawnRegions(datasetId);
@@ -28,18 +20,13 @@ export function drawRegion(store: Store, overview: DatasetOverview, request: Dra
   if (store.annotatedRegionNames(datasetId).includes(name)) {
     throw new CallError('invalid-input', `${JSON.stringify(name)} is already a region of the dataset's annotations: draw it under another name`);
   }
-  const applied = store.putDrawnRegion(datasetId, label, name, box, measureRegion);
+  const applied = store.putDrawnRegion(datasetId, label, name, box, measureStoredRegion);
   const region = store.drawnRegions(datasetId).find((r) => r.label === label && r.name === name)!;
   return { region, ...applied };
 }
 
 export function deleteDrawnRegion(store: Store, ref: DrawnRegionRef): DeleteDrawnResult {
-  const images = store.deleteDrawnRegion(ref.datasetId, ref.label, ref.name, measureRegion);
+  const images = store.deleteDrawnRegion(ref.datasetId, ref.label, ref.name, measureStoredRegion);
   if (images === undefined) throw new CallError('not-found', `no region ${JSON.stringify(ref.name)} is drawn on ${JSON.stringify(ref.label)} images`);
   return { images };
-}
-
-/** After a scan or an audit: images added to a class, or decoded for the first time, get its drawn regions. */
-export function applyDrawnRegions(store: Store, datasetId: number): void {
-  if (store.drawnRegions(datasetId).length > 0) store.applyDrawnRegions(datasetId, measureRegion);
 }

@@ -42,7 +42,7 @@ import { ResultCache } from './result-cache';
 import type { Settings } from './settings';
 import { printPdf, type PdfPrinter } from '../export/report';
 import { Findings } from './findings';
-import { applyDrawnRegions, deleteDrawnRegion, drawnRegionsOf, drawRegion } from './drawn-regions-view';
+import { deleteDrawnRegion, drawnRegionsOf, drawRegion } from './drawn-regions-view';
 import type { DeleteDrawnResult, DrawnRegion, DrawnRegionRef, DrawRegionRequest, DrawRegionResult } from '../../shared/drawn-regions';
 import { datasetView, imageDetailView, modelView, tileView } from './views';
 
@@ -157,7 +157,6 @@ export class Workspace {
       throw error;
     }
     const { dataset } = opened;
-    applyDrawnRegions(this.store, dataset.id);
     this.cache.invalidate();
     this.options.images.allow(dataset.id, dataset.root);
     this.options.settings.addRecent(dataset.root, dataset.name);
@@ -331,16 +330,10 @@ export class Workspace {
     return result;
   }
 
-  /** Before the UI hears that an audit ended: the images it decoded (sizes now known) get their class's drawn regions. */
+  /** Before the UI hears that an audit ended: its last writes (drawn regions on newly decoded images included) invalidate what is cached. */
   private afterAudit(state: AuditState): void {
-    if (state.status === 'running' || state.status === 'paused' || state.datasetId === null || this.closed) return;
-    try {
-      applyDrawnRegions(this.store, state.datasetId);
-      this.cache.invalidate();
-    } catch (error) {
-      // The next open of the dataset applies them again; the audit's own outcome stands.
-      console.warn('biascope: could not apply drawn regions after the audit:', (error as Error).message);
-    }
+    if (state.status === 'running' || state.status === 'paused' || this.closed) return;
+    this.cache.invalidate();
   }
 
   async close(): Promise<void> {
