@@ -66,9 +66,9 @@ try {
   const rules = { spurious: ['cue'], evidence: ['object'], threshold: 0.5 };
   await backend.api.setSpuriousRules({ datasetId: dataset.id, rules });
   const blue = await idsWith('cue', 'blue');
-  const list = await backend.api.suggestions(key);
+  const list = await backend.api.suggestions({ key, limit: 1_000_000 });
   const hits = list.items.filter((item) => blue.has(item.imageId)).length;
-  const suggestionsMs = await medianMs(5, () => backend.api.suggestions(key));
+  const suggestionsMs = await medianMs(5, () => backend.api.suggestions({ key, limit: 1_000_000 }));
   // The naive rule (spurious mass above evidence mass, no threshold on the pair), for contrast.
   const store = openStore(path.join(tmp, 'library.db'), { readonly: true });
   const rows = store.focusRows({ datasetId: dataset.id, modelId: model.id, setId: store.findResultSet(model.id, key.layer, 'gradcam')!, classes: model.classes }, ['cue', 'object']);

@@ -51,7 +51,7 @@ export function createApi(options: ApiOptions, workspace: Workspace): BiascopeAp
     clusters: async ({ key, label, k }) => workspace.findings.clusters(key, label, k),
     spuriousRules: async ({ datasetId }) => workspace.findings.spuriousRules(datasetId),
     setSpuriousRules: async ({ datasetId, rules }) => workspace.findings.setSpuriousRules(datasetId, rules),
-    suggestions: async (key) => workspace.findings.suggestions(key),
+    suggestions: async (request) => workspace.findings.suggestions(request),
     decideSuggestions: async (change) => workspace.findings.decideSuggestions(change),
     exportFindings: (request) => workspace.findings.exportFindings(request),
     notes: async ({ datasetId }) => workspace.findings.notes(datasetId),

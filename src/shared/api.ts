@@ -26,9 +26,11 @@ import {
   DecisionChangeSchema,
   SpuriousRulesSchema,
   SuggestionListSchema,
+  SuggestionsRequestSchema,
   type DecisionChange,
   type SpuriousRules,
   type SuggestionList,
+  type SuggestionsRequest,
 } from './suggestions';
 import {
   AuditKeySchema,
@@ -261,7 +263,7 @@ export interface BiascopeApi {
   spuriousRules(request: { datasetId: number }): Promise<SpuriousRules>;
   setSpuriousRules(request: { datasetId: number; rules: SpuriousRules }): Promise<SpuriousRules>;
   /** Images of an audit whose maps the rules suggest as spurious focus, with the decisions taken. */
-  suggestions(key: AuditKey): Promise<SuggestionList>;
+  suggestions(request: SuggestionsRequest): Promise<SuggestionList>;
   /** Accepts, rejects or forgets suggestions (accepting tags spurious:<region>); returns their tags now. */
   decideSuggestions(change: DecisionChange): Promise<TagsOf>;
   /** Writes the audit report (HTML, PDF) or the rebalancing lists into a folder. */
@@ -324,7 +326,7 @@ export const API_SCHEMAS: { readonly [M in ApiMethod]: MethodSchema<ApiArgs<M>, 
     args: z.tuple([z.object({ datasetId: z.number().int().nonnegative(), rules: SpuriousRulesSchema })]),
     value: SpuriousRulesSchema,
   },
-  suggestions: { args: z.tuple([AuditKeySchema]), value: SuggestionListSchema },
+  suggestions: { args: z.tuple([SuggestionsRequestSchema]), value: SuggestionListSchema },
   decideSuggestions: { args: z.tuple([DecisionChangeSchema]), value: TagsOfSchema },
   exportFindings: { args: z.tuple([ExportRequestSchema]), value: ExportResultSchema },
   notes: { args: z.tuple([DatasetRef]), value: NotesSchema },

@@ -66,10 +66,22 @@ export const SuggestionSchema = z.object({
 });
 export type Suggestion = z.infer<typeof SuggestionSchema>;
 
+/** Suggestions sent at once: a large dataset can have tens of thousands. */
+export const SUGGESTION_PAGE = 500;
+
+export const SuggestionsRequestSchema = z.object({
+  key: AuditKeySchema,
+  /** How many of the first suggestions to send (default SUGGESTION_PAGE). */
+  limit: z.number().int().positive().max(1_000_000).optional(),
+});
+export type SuggestionsRequest = z.infer<typeof SuggestionsRequestSchema>;
+
 export const SuggestionListSchema = z.object({
   rules: SpuriousRulesSchema,
-  /** Undecided first, then by spurious mass, highest first. */
+  /** The first `limit` suggestions: undecided first, then by spurious mass, highest first. */
   items: z.array(SuggestionSchema),
+  /** Suggestions in all; the counts below are over all of them. */
+  total: Count,
   /** Audited images the rules were applied to. */
   audited: Count,
   pending: Count,

@@ -53,7 +53,7 @@ describe('the spurious-focus review queue', () => {
     await page.getByTestId('role-object-evidence').click();
     await page.getByTestId('rules-save').click();
     await page.getByTestId('suggestion').waitFor();
-    const list = await app.backend.api.suggestions({ datasetId: 1, modelId: 1, layer: 'conv_last', method: 'gradcam' });
+    const list = await app.backend.api.suggestions({ key: { datasetId: 1, modelId: 1, layer: 'conv_last', method: 'gradcam' } });
     expect(list.items.length).toBeGreaterThan(3);
     expect(list.rules).toEqual({ spurious: ['cue'], evidence: ['object'], threshold: 0.5 });
     expect(await counts()).toContain(`${list.items.length} to review`);

@@ -89,7 +89,7 @@ describe('compareAudits', () => {
     await backend.api.setSpuriousRules({ datasetId: dataset.id, rules: { spurious: ['cue'], evidence: ['object'], threshold: 0.5 } });
     const view = await backend.api.compareAudits({ a, b: shallow, groupBy: null });
     expect(view.rules.spurious).toEqual(['cue']);
-    const [listA, listB] = await Promise.all([backend.api.suggestions(a), backend.api.suggestions(shallow)]);
+    const [listA, listB] = await Promise.all([backend.api.suggestions({ key: a }), backend.api.suggestions({ key: shallow })]);
     let seen = 0;
     for (const row of view.rows.filter((r) => r.group === null)) {
       const expectedA = listA.items.filter((item) => item.label === row.label).length / row.a.audited;

@@ -50,7 +50,7 @@ afterAll(async () => {
 describe('spurious-focus suggestions', () => {
   it('suggest nothing until a region is marked spurious, and refuse a region the dataset lacks', async () => {
     expect(await backend.api.spuriousRules({ datasetId: dataset.id })).toEqual({ spurious: [], evidence: [], threshold: 0.5 });
-    expect((await backend.api.suggestions(key)).items).toEqual([]);
+    expect((await backend.api.suggestions({ key })).items).toEqual([]);
     const wrong = await dispatch(backend.api, 'setSpuriousRules', [{ datasetId: dataset.id, rules: { spurious: ['beard'], evidence: [], threshold: 0.5 } }]);
     expect(wrong).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringContaining('"beard"') } });
     const both = await dispatch(backend.api, 'setSpuriousRules', [{ datasetId: dataset.id, rules: { spurious: ['cue'], evidence: ['cue'], threshold: 0.5 } }]);
@@ -59,7 +59,7 @@ describe('spurious-focus suggestions', () => {
 
   it('find the pictures whose scrubs the model reads, with precision and recall of at least 0.8', async () => {
     await backend.api.setSpuriousRules({ datasetId: dataset.id, rules: { spurious: ['cue'], evidence: ['object'], threshold: 0.5 } });
-    const list = await backend.api.suggestions(key);
+    const list = await backend.api.suggestions({ key });
     expect(list.audited).toBe(2 * PER_CLASS);
     const truth = new Set(
       (await backend.api.gridTiles({ key, ids: (await backend.api.gridIndex({ key, filter: { attribute: { name: 'cue', value: 'blue' } }, sort: { by: 'path', dir: 'asc' } })).ids })).map((t) => t.contentId),
@@ -73,10 +73,14 @@ describe('spurious-focus suggestions', () => {
     // Strongest first.
     const masses = list.items.map((item) => item.spuriousMass);
     expect(masses).toEqual([...masses].sort((a, b) => b - a));
+    // A page: the first suggestions, with the total and the counts over all of them.
+    const page = await backend.api.suggestions({ key, limit: 3 });
+    expect(page.items).toEqual(list.items.slice(0, 3));
+    expect(page).toMatchObject({ total: list.items.length, pending: list.items.length, audited: 2 * PER_CLASS });
   });
 
   it('remember accept and reject, tag accepted images, and keep decisions across a reopen', async () => {
-    const [first, second, third] = (await backend.api.suggestions(key)).items;
+    const [first, second, third] = (await backend.api.suggestions({ key })).items;
     await backend.api.decideSuggestions({ key, contentIds: [first!.contentId, second!.contentId], decision: 'accepted' });
     const tags = await backend.api.decideSuggestions({ key, contentIds: [third!.contentId], decision: 'rejected' });
     expect(tags).toEqual([{ contentId: third!.contentId, tags: [] }]);
@@ -90,7 +94,7 @@ describe('spurious-focus suggestions', () => {
     await backend.close();
     backend = createBackend({ name: 'biascope', version: '0.0.0', dataDir, demo: null, workers: 1 });
     await backend.api.openDataset({ root });
-    const again = await backend.api.suggestions(key);
+    const again = await backend.api.suggestions({ key });
     expect(again.accepted).toBe(1);
     expect(again.rejected).toBe(2);
     expect(again.pending).toBe(again.items.length - 3);
@@ -99,12 +103,12 @@ describe('spurious-focus suggestions', () => {
     expect(again.items.find((item) => item.contentId === first!.contentId)!.decision).toBe('accepted');
 
     await backend.api.decideSuggestions({ key, contentIds: [first!.contentId], decision: null });
-    expect((await backend.api.suggestions(key)).accepted).toBe(0);
+    expect((await backend.api.suggestions({ key })).accepted).toBe(0);
     expect((await backend.api.gridTiles({ key, ids: [first!.imageId] }))[0]!.tags).not.toContain('spurious:cue');
   });
 
   it('refuse a decision on an image the rules do not suggest', async () => {
-    const suggested = new Set((await backend.api.suggestions(key)).items.map((item) => item.contentId));
+    const suggested = new Set((await backend.api.suggestions({ key })).items.map((item) => item.contentId));
     const tiles = await backend.api.gridTiles({ key, ids: (await backend.api.gridIndex({ key, filter: {}, sort: { by: 'path', dir: 'asc' } })).ids });
     const other = tiles.find((tile) => !suggested.has(tile.contentId))!;
     const result = await dispatch(backend.api, 'decideSuggestions', [{ key, contentIds: [other.contentId], decision: 'accepted' }]);

@@ -223,7 +223,7 @@ describe('regions drawn on a class', () => {
     expect(nurse.images).toBe(PER_CLASS);
     const rules = await backend.api.setSpuriousRules({ datasetId: dataset.id, rules: { spurious: ['scrubs'], evidence: ['object'], threshold: 0.5 } });
     expect(rules.spurious).toEqual(['scrubs']);
-    const list = await backend.api.suggestions(key);
+    const list = await backend.api.suggestions({ key });
     expect(list.items.length).toBeGreaterThan(0);
     expect(list.items.every((item) => item.region === 'scrubs')).toBe(true);
     expect(new Set(list.items.map((item) => item.label))).toEqual(new Set(['doctor', 'nurse']));
@@ -239,7 +239,7 @@ describe('regions drawn on a class', () => {
     for (const image of imagesOf('nurse')) {
       for (const map of storedMaps(image.contentId)) expect(statOf(map.resultId, 'scrubs')).toBeDefined();
     }
-    expect((await backend.api.suggestions(key)).items.every((item) => item.label === 'nurse')).toBe(true);
+    expect((await backend.api.suggestions({ key })).items.every((item) => item.label === 'nurse')).toBe(true);
     expect(await dispatch(backend.api, 'deleteDrawnRegion', [{ datasetId: dataset.id, label: 'doctor', name: 'scrubs' }])).toMatchObject({
       ok: false,
       error: { kind: 'not-found' },

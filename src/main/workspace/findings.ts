@@ -7,7 +7,7 @@ import { CallError } from '../../shared/api';
 import type { ClassClusters } from '../../shared/clusters';
 import type { CompareRequest, CompareView } from '../../shared/compare';
 import type { ExportRequest, ExportResult } from '../../shared/exports';
-import type { DecisionChange, SpuriousRules, SuggestionList } from '../../shared/suggestions';
+import { SUGGESTION_PAGE, type DecisionChange, type SpuriousRules, type SuggestionList, type SuggestionsRequest } from '../../shared/suggestions';
 import { CLUSTER_GROUP, type AuditKey, type SubgroupRow, type TagsOf } from '../../shared/views';
 import { NO_GROUP } from '../analysis/rebalance';
 import { clusterClasses } from '../analysis/spray/audit-clusters';
@@ -83,8 +83,8 @@ export class Findings {
     return this.context.store.spuriousRules(datasetId);
   }
 
-  suggestions(key: AuditKey): SuggestionList {
-    return suggestionsOf(this.context.store, this.context.scope(key));
+  suggestions({ key, limit }: SuggestionsRequest): SuggestionList {
+    return suggestionsOf(this.context.store, this.context.scope(key), { limit: limit ?? SUGGESTION_PAGE });
   }
 
   /** Accepts, rejects or forgets suggestions; returns the images' tags now (accepting tags them). */
@@ -92,7 +92,7 @@ export class Findings {
     const scope = this.context.scope(change.key);
     if (scope.setId < 0) throw new CallError('not-found', 'this audit has no results yet');
     const wanted = new Set(change.contentIds);
-    const items = suggestionsOf(this.context.store, scope, [...wanted]).items;
+    const items = suggestionsOf(this.context.store, scope, { contentIds: [...wanted] }).items;
     const missing = [...wanted].filter((id) => !items.some((item) => item.contentId === id));
     if (missing.length > 0) throw new CallError('invalid-input', `not suggested under the current rules: content ${missing.slice(0, 5).join(', ')}`);
     this.context.store.decide(scope.datasetId, scope.setId, items, change.decision);

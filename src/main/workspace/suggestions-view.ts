@@ -7,8 +7,8 @@ import type { SpuriousRules, Suggestion, SuggestionList } from '../../shared/sug
 import { judgeFocus } from '../analysis/suggestions';
 import type { FocusRow, GridScope, Store } from '../store';
 
-/** Every audited image the rules suggest, undecided first, then by spurious mass. */
-export function suggestionList(rows: readonly FocusRow[], rules: SpuriousRules): SuggestionList {
+/** The audited images the rules suggest, undecided first, then by spurious mass; the first `limit` of them. */
+export function suggestionList(rows: readonly FocusRow[], rules: SpuriousRules, limit = Infinity): SuggestionList {
   const items: Suggestion[] = [];
   for (const row of rows) {
     const judged = judgeFocus(row.masses, rules);
@@ -28,14 +28,22 @@ export function suggestionList(rows: readonly FocusRow[], rules: SpuriousRules):
   }
   items.sort((a, b) => Number(a.decision !== null) - Number(b.decision !== null) || b.spuriousMass - a.spuriousMass || a.path.localeCompare(b.path));
   const count = (decision: Suggestion['decision']) => items.filter((item) => item.decision === decision).length;
-  return { rules, items, audited: rows.length, pending: count(null), accepted: count('accepted'), rejected: count('rejected') };
+  return {
+    rules,
+    items: items.slice(0, limit),
+    total: items.length,
+    audited: rows.length,
+    pending: count(null),
+    accepted: count('accepted'),
+    rejected: count('rejected'),
+  };
 }
 
 /** The suggestions of an audit; of some contents only when given (a decision reads just its images). */
-export function suggestionsOf(store: Store, scope: GridScope, contentIds?: readonly number[]): SuggestionList {
+export function suggestionsOf(store: Store, scope: GridScope, options: { contentIds?: readonly number[]; limit?: number } = {}): SuggestionList {
   const rules = store.spuriousRules(scope.datasetId);
-  const rows = scope.setId < 0 ? [] : store.focusRows(scope, [...rules.spurious, ...rules.evidence], contentIds);
-  return suggestionList(rows, rules);
+  const rows = scope.setId < 0 ? [] : store.focusRows(scope, [...rules.spurious, ...rules.evidence], options.contentIds);
+  return suggestionList(rows, rules, options.limit);
 }
 
 /** Rules may only name regions the dataset has: a typo would silently suggest nothing. */

@@ -26,7 +26,7 @@ export class ReviewQueue {
 
   async load(): Promise<void> {
     try {
-      this.list = await this.app.client.api.suggestions(this.key);
+      this.list = await this.app.client.api.suggestions({ key: this.key });
       this.at = 0;
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
@@ -51,6 +51,11 @@ export class ReviewQueue {
     if (count > 0) this.at = Math.min(Math.max(this.at + delta, 0), count - 1);
   }
 
+  /** Whether suggestions beyond those loaded exist (the queue loads them as it gets there). */
+  get more(): boolean {
+    return this.list !== null && this.list.total > this.list.items.length;
+  }
+
   /** Decides the suggestion on screen and moves to the next undecided one. */
   async decide(decision: Decision | null, record = true): Promise<void> {
     const item = this.current;
@@ -63,10 +68,10 @@ export class ReviewQueue {
     if (!tags) return;
     if (record) this.taken.push([item.contentId, before]);
     item.decision = decision;
-    this.recount();
+    this.shift(before, decision);
     this.app.onTagsSaved(tags);
     void this.app.refreshCounts();
-    if (decision !== null) this.next();
+    if (decision !== null) await this.next();
   }
 
   /** Takes back the last decision and shows its image again. */
@@ -79,8 +84,11 @@ export class ReviewQueue {
     this.at = index;
   }
 
-  /** The next undecided suggestion after the current one, wrapping round; stays when none is left. */
-  private next(): void {
+  /**
+   * The next undecided suggestion after the current one, wrapping round. When none of
+   * those loaded is left but more are undecided, the next page comes (undecided first).
+   */
+  private async next(): Promise<void> {
     const items = this.list?.items ?? [];
     for (let step = 1; step <= items.length; step++) {
       const index = (this.at + step) % items.length;
@@ -89,13 +97,14 @@ export class ReviewQueue {
         return;
       }
     }
+    if (this.list && this.list.pending > 0 && this.list.total > items.length) await this.load();
   }
 
-  private recount(): void {
+  /** Counts are over every suggestion, loaded or not: moved by each decision rather than recounted. */
+  private shift(before: Decision | null, after: Decision | null): void {
     if (!this.list) return;
-    const items = this.list.items;
-    this.list.pending = items.filter((i) => i.decision === null).length;
-    this.list.accepted = items.filter((i) => i.decision === 'accepted').length;
-    this.list.rejected = items.filter((i) => i.decision === 'rejected').length;
+    const field = { accepted: 'accepted', rejected: 'rejected', null: 'pending' } as const;
+    this.list[field[`${before}`]]--;
+    this.list[field[`${after}`]]++;
   }
 }
