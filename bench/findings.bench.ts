@@ -14,9 +14,9 @@ import { adjustedRandIndex } from '../src/main/analysis/spray';
 import { judgeFocus } from '../src/main/analysis/suggestions';
 import { createBackend } from '../src/main/backend';
 import { openStore } from '../src/main/store';
-import type { AuditState } from '../src/shared/api';
 import type { AuditKey } from '../src/shared/views';
 import { median } from './timing';
+import { auditThroughApi } from '../test/fixtures/backend-audit';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATASET = path.join(ROOT, 'resources/demo/dataset');
@@ -43,18 +43,8 @@ try {
   const dataset = await backend.api.openDataset({ root: DATASET });
   const model = await backend.api.openModel({ path: MODEL });
   const audit = async (layer: string): Promise<number> => {
-    const ended = new Promise<void>((resolve) => {
-      const stop = backend.events.connect((event, payload) => {
-        const state = payload as AuditState;
-        if (event === 'audit' && state.status !== 'running' && state.status !== 'paused') {
-          stop();
-          resolve();
-        }
-      });
-    });
     const start = performance.now();
-    await backend.api.startAudit({ dataset: DATASET, model: MODEL, methods: ['gradcam'], targets: 'label', layer });
-    await ended;
+    await auditThroughApi(backend, { dataset: DATASET, model: MODEL, methods: ['gradcam'], targets: 'label', layer });
     return (performance.now() - start) / 1000;
   };
   const auditSeconds = await audit(model.defaultLayer!);

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../fixtures/models';
 import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
-import { launchChromium, SCREENSHOTS, serveApp, type ServedApp } from './browser';
+import { launchChromium, SCREENSHOTS, serveApp, type ServedApp, watchedPage } from './browser';
 
 const PER_CLASS = 24;
 const TAG = 'spurious:face';
@@ -34,11 +34,7 @@ beforeAll(async () => {
   const dataset = demoSubset(PER_CLASS);
   app = await serveApp({ dataDir: tempDir('biascope-e2e-clusters-'), demo: { dataset, model: DEMO_MODEL }, workers: 2 });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  page = await watchedPage(browser, consoleErrors);
 });
 
 afterAll(async () => {

@@ -10,11 +10,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditState } from '../../src/shared/api';
 import { tempDir } from '../fixtures/models';
 import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
 import { flippedDemoModel } from '../main/flipped-model';
-import { launchChromium, SCREENSHOTS, serveApp, type ServedApp } from './browser';
+import { launchChromium, SCREENSHOTS, serveApp, type ServedApp, watchedPage } from './browser';
+import { auditThroughApi } from '../fixtures/backend-audit';
 
 // 20 per class: accuracies are tenths, so their changes round to whole points without a tie.
 const PER_CLASS = 20;
@@ -36,11 +36,7 @@ beforeAll(async () => {
   dataset = demoSubset(PER_CLASS);
   app = await serveApp({ dataDir: tempDir('biascope-e2e-compare-'), demo: { dataset, model: DEMO_MODEL }, workers: 2 });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  page = await watchedPage(browser, consoleErrors);
 });
 
 afterAll(async () => {
@@ -62,17 +58,7 @@ describe('comparing two audits in Chromium', () => {
   it('enables Compare once a second audit of the dataset ends', async () => {
     const { backend } = app;
     await backend.api.setSpuriousRules({ datasetId: 1, rules: { spurious: ['cue'], evidence: ['object'], threshold: 0.5 } });
-    const ended = new Promise<void>((resolve) => {
-      const stop = backend.events.connect((event, payload) => {
-        const state = payload as AuditState;
-        if (event === 'audit' && state.status !== 'running' && state.status !== 'paused') {
-          stop();
-          resolve();
-        }
-      });
-    });
-    await backend.api.startAudit({ dataset, model: flippedDemoModel(), methods: ['gradcam'], targets: 'predicted', workers: 2 });
-    await ended;
+    await auditThroughApi(backend, { dataset, model: flippedDemoModel(), methods: ['gradcam'], targets: 'predicted', workers: 2 });
     await expect.poll(() => page.getByTestId('open-compare').isEnabled(), { timeout: 30_000 }).toBe(true);
   });
 

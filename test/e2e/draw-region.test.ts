@@ -9,10 +9,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditState } from '../../src/shared/api';
 import { tempDir } from '../fixtures/models';
 import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
-import { launchChromium, SCREENSHOTS, serveApp, type ServedApp } from './browser';
+import { launchChromium, SCREENSHOTS, serveApp, type ServedApp, watchedPage } from './browser';
+import { auditThroughApi } from '../fixtures/backend-audit';
 
 const PER_CLASS = 8;
 let browser: Browser;
@@ -20,18 +20,8 @@ let app: ServedApp;
 let page: Page;
 const consoleErrors: string[] = [];
 
-async function auditThroughApi(root: string): Promise<void> {
-  const ended = new Promise<void>((resolve) => {
-    const stop = app.backend.events.connect((event, payload) => {
-      const state = payload as AuditState;
-      if (event === 'audit' && state.status !== 'running' && state.status !== 'paused') {
-        stop();
-        resolve();
-      }
-    });
-  });
-  await app.backend.api.startAudit({ dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'predicted', workers: 1 });
-  await ended;
+async function auditDemo(root: string): Promise<void> {
+  await auditThroughApi(app.backend, { dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'predicted', workers: 1 });
 }
 
 beforeAll(async () => {
@@ -39,13 +29,9 @@ beforeAll(async () => {
   const root = demoSubset(PER_CLASS);
   app = await serveApp({ dataDir: tempDir('biascope-e2e-draw-'), demo: null, workers: 1 });
   await app.backend.api.openDataset({ root });
-  await auditThroughApi(root);
+  await auditDemo(root);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  page = await watchedPage(browser, consoleErrors, { width: 1280, height: 860 });
 }, 120_000);
 
 afterAll(async () => {

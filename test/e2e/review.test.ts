@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../fixtures/models';
 import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
-import { launchChromium, SCREENSHOTS, serveApp, type ServedApp } from './browser';
+import { launchChromium, SCREENSHOTS, serveApp, type ServedApp, watchedPage } from './browser';
 
 const PER_CLASS = 16;
 let browser: Browser;
@@ -25,11 +25,7 @@ beforeAll(async () => {
   const dataset = demoSubset(PER_CLASS);
   app = await serveApp({ dataDir: tempDir('biascope-e2e-review-'), demo: { dataset, model: DEMO_MODEL }, workers: 1 });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  page = await watchedPage(browser, consoleErrors, { width: 1280, height: 860 });
 });
 
 afterAll(async () => {

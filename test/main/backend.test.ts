@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src/main/api';
 import { createBackend, type Backend } from '../../src/main/backend';
 import type { AuditState } from '../../src/shared/api';
-import type { EventName, EventPayload } from '../../src/shared/events';
 import { CLUSTER_GROUP, type AuditKey, type DatasetView, type ModelView, type Tile } from '../../src/shared/views';
 import { fromWireMap } from '../../src/shared/wire-map';
 import { tempDir } from '../fixtures/models';
 import { DEMO_DATASET, DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
+import { auditEnd, auditThroughApi } from '../fixtures/backend-audit';
 
 const PER_CLASS = 10;
 let dataDir: string;
@@ -24,18 +24,7 @@ let model: ModelView;
 let key: AuditKey;
 const audits: AuditState[] = [];
 
-function waitForEnd(): Promise<AuditState> {
-  return new Promise((resolve) => {
-    const stop = backend.events.connect(<E extends EventName>(event: E, payload: EventPayload<E>) => {
-      if (event !== 'audit') return;
-      const state = payload as AuditState;
-      if (state.status !== 'running' && state.status !== 'paused') {
-        stop();
-        resolve(state);
-      }
-    });
-  });
-}
+const waitForEnd = (): Promise<AuditState> => auditEnd(backend);
 
 async function allTiles(ids: readonly number[]): Promise<Tile[]> {
   return backend.api.gridTiles({ key, ids: [...ids] });
@@ -81,14 +70,7 @@ describe('a file that cannot be used', () => {
     try {
       await own.api.openDataset({ root: folder });
       const opened = await own.api.openModel({ path: DEMO_MODEL });
-      const done = new Promise<AuditState>((resolve) =>
-        own.events.connect((event, payload) => {
-          const state = payload as AuditState;
-          if (event === 'audit' && state.status !== 'running' && state.status !== 'paused') resolve(state);
-        }),
-      );
-      await own.api.startAudit({ dataset: folder, model: DEMO_MODEL, methods: ['gradcam'], targets: 'predicted', workers: 1 });
-      const end = await done;
+      const end = await auditThroughApi(own, { dataset: folder, model: DEMO_MODEL, methods: ['gradcam'], targets: 'predicted', workers: 1 });
       expect(end.summary).toMatchObject({ computed: 2, failed: 1 });
       const ownKey = { datasetId: end.datasetId!, modelId: opened.id, layer: end.layer!, method: 'gradcam' as const };
       const { ids } = await own.api.gridIndex({ key: ownKey, filter: {}, sort: { by: 'path', dir: 'asc' } });

@@ -11,23 +11,14 @@ import { EXEMPLARS, MAX_CLUSTERS, MOST_UNUSUAL } from '../../src/shared/clusters
 import type { AuditKey, DatasetView } from '../../src/shared/views';
 import { tempDir } from '../fixtures/models';
 import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
+import { auditEnd } from '../fixtures/backend-audit';
 
 const PER_CLASS = 20;
 let backend: Backend;
 let dataset: DatasetView;
 let key: AuditKey;
 
-function waitForEnd(): Promise<AuditState> {
-  return new Promise((resolve) => {
-    const stop = backend.events.connect((event, payload) => {
-      const state = payload as AuditState;
-      if (event === 'audit' && state.status !== 'running' && state.status !== 'paused') {
-        stop();
-        resolve(state);
-      }
-    });
-  });
-}
+const waitForEnd = (): Promise<AuditState> => auditEnd(backend);
 
 /** Content ids of a class's images, from the grid. */
 async function classContentIds(label: string): Promise<number[]> {

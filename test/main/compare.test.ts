@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src/main/api';
 import { createBackend, type Backend } from '../../src/main/backend';
-import type { AuditState } from '../../src/shared/api';
 import type { AuditSettings } from '../../src/shared/audit';
 import type { CompareRow } from '../../src/shared/compare';
 import { CLUSTER_GROUP, type AuditKey, type DatasetView } from '../../src/shared/views';
 import { tempDir } from '../fixtures/models';
 import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
 import { flippedDemoModel } from './flipped-model';
+import { auditThroughApi } from '../fixtures/backend-audit';
 
 const PER_CLASS = 20;
 let root: string;
@@ -25,17 +25,7 @@ let shallow: AuditKey;
 let flippedPath: string;
 
 async function audit(settings: Omit<AuditSettings, 'dataset' | 'methods' | 'targets' | 'workers'>): Promise<void> {
-  const ended = new Promise<void>((resolve) => {
-    const stop = backend.events.connect((event, payload) => {
-      const state = payload as AuditState;
-      if (event === 'audit' && state.status !== 'running' && state.status !== 'paused') {
-        stop();
-        resolve();
-      }
-    });
-  });
-  await backend.api.startAudit({ dataset: root, methods: ['gradcam'], targets: 'predicted', workers: 1, ...settings });
-  await ended;
+  await auditThroughApi(backend, { dataset: root, methods: ['gradcam'], targets: 'predicted', workers: 1, ...settings });
 }
 
 beforeAll(async () => {

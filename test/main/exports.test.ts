@@ -7,12 +7,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src/main/api';
 import { createBackend, type Backend } from '../../src/main/backend';
-import type { AuditState } from '../../src/shared/api';
 import type { ExportRequest } from '../../src/shared/exports';
 import type { AuditKey } from '../../src/shared/views';
 import { tempDir } from '../fixtures/models';
 import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
 import { CHROMIUM } from '../e2e/browser';
+import { auditThroughApi } from '../fixtures/backend-audit';
 
 let backend: Backend;
 let key: AuditKey;
@@ -22,14 +22,7 @@ beforeAll(async () => {
   backend = createBackend({ name: 'biascope', version: '0.0.0', dataDir: tempDir('biascope-exports-'), demo: null, workers: 1 });
   const dataset = await backend.api.openDataset({ root });
   const model = await backend.api.openModel({ path: DEMO_MODEL });
-  const ended = new Promise<void>((resolve) => {
-    backend.events.connect((event, payload) => {
-      const state = payload as AuditState;
-      if (event === 'audit' && state.status !== 'running' && state.status !== 'paused') resolve();
-    });
-  });
-  await backend.api.startAudit({ dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label', workers: 1 });
-  await ended;
+  await auditThroughApi(backend, { dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label', workers: 1 });
   key = { datasetId: dataset.id, modelId: model.id, layer: model.defaultLayer!, method: 'gradcam' };
   await backend.api.setSpuriousRules({ datasetId: dataset.id, rules: { spurious: ['cue'], evidence: ['object'], threshold: 0.5 } });
 });

@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src/main/api';
 import { createBackend, type Backend } from '../../src/main/backend';
-import type { AuditState } from '../../src/shared/api';
 import type { AuditKey, DatasetView } from '../../src/shared/views';
 import { tempDir } from '../fixtures/models';
 import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
+import { auditThroughApi } from '../fixtures/backend-audit';
 
 const PER_CLASS = 30;
 let dataDir: string;
@@ -20,17 +20,7 @@ let dataset: DatasetView;
 let key: AuditKey;
 
 async function audit(): Promise<void> {
-  const ended = new Promise<void>((resolve) => {
-    const stop = backend.events.connect((event, payload) => {
-      const state = payload as AuditState;
-      if (event === 'audit' && state.status !== 'running' && state.status !== 'paused') {
-        stop();
-        resolve();
-      }
-    });
-  });
-  await backend.api.startAudit({ dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'predicted', workers: 1 });
-  await ended;
+  await auditThroughApi(backend, { dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'predicted', workers: 1 });
 }
 
 beforeAll(async () => {

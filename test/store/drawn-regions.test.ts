@@ -14,13 +14,13 @@ import { dispatch } from '../../src/main/api';
 import { createBackend, type Backend } from '../../src/main/backend';
 import { DRAWN_ORD_BASE, pixelBox } from '../../src/main/store';
 import type { RegionBox } from '../../src/main/library/types';
-import type { AuditState } from '../../src/shared/api';
 import type { MethodName } from '../../src/shared/explain';
 import { decodeMap } from '../../src/shared/map-codec';
 import type { AuditKey, DatasetView } from '../../src/shared/views';
 import { tempDir } from '../fixtures/models';
 import { DEMO_DATASET, DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
 import { file, freshStore, mapFor, resultFor } from './helpers';
+import { auditThroughApi } from '../fixtures/backend-audit';
 
 const PER_CLASS = 12;
 /** The scrub top's usual place in the demo's 96x96 portraits (the mean of the annotated `cue` boxes). */
@@ -33,17 +33,7 @@ let key: AuditKey;
 let db: Database.Database;
 
 async function audit(methods: MethodName[]): Promise<void> {
-  const ended = new Promise<void>((resolve) => {
-    const stop = backend.events.connect((event, payload) => {
-      const state = payload as AuditState;
-      if (event === 'audit' && state.status !== 'running' && state.status !== 'paused') {
-        stop();
-        resolve();
-      }
-    });
-  });
-  await backend.api.startAudit({ dataset: root, model: DEMO_MODEL, methods, targets: 'predicted', workers: 1 });
-  await ended;
+  await auditThroughApi(backend, { dataset: root, model: DEMO_MODEL, methods, targets: 'predicted', workers: 1 });
 }
 
 interface StoredMap {

@@ -3,8 +3,9 @@
  * threshold, the decisions on spurious-focus suggestions, and notes on the dataset.
  */
 import type Database from 'better-sqlite3';
-import { DEFAULT_RULES, type Decision, type SpuriousRules } from '../../shared/suggestions';
+import { DEFAULT_RULES, spuriousTag, type Decision, type SpuriousRules } from '../../shared/suggestions';
 import { CLASSES_CTE, JOINS, scopeParams, type GridScope } from './review-grid';
+import type { Tags } from './tags';
 import { now } from './transaction';
 
 /** An audited image with its predicted class's mass on each named region. */
@@ -66,7 +67,11 @@ function statements(db: Database.Database) {
 export class Findings {
   private readonly sql: ReturnType<typeof statements>;
 
-  constructor(db: Database.Database) {
+  /** Accepting a suggestion tags the image: decisions and those tags are written together. */
+  constructor(
+    db: Database.Database,
+    private readonly tags: Tags,
+  ) {
     this.sql = statements(db);
   }
 
@@ -97,10 +102,6 @@ export class Findings {
     }));
   }
 
-  decisionOf(datasetId: number, setId: number, contentId: number): { decision: Decision; region: string } | undefined {
-    return this.sql.decisionOf.get(datasetId, setId, contentId);
-  }
-
   notes(datasetId: number): string {
     return this.sql.notes.get(datasetId) ?? '';
   }
@@ -110,8 +111,15 @@ export class Findings {
   }
 
   /** The body of Store.decide; the caller runs it in a transaction. */
-  decide(datasetId: number, setId: number, contentId: number, decision: Decision | null, region: string): void {
-    if (decision === null) this.sql.forget.run(datasetId, setId, contentId);
-    else this.sql.decide.run(datasetId, setId, contentId, decision, region, now());
+  decide(datasetId: number, setId: number, items: readonly { contentId: number; region: string }[], decision: Decision | null): void {
+    for (const { contentId, region } of items) {
+      const before = this.sql.decisionOf.get(datasetId, setId, contentId);
+      if (before?.decision === 'accepted' && (decision !== 'accepted' || before.region !== region)) {
+        this.tags.remove(datasetId, [contentId], spuriousTag(before.region));
+      }
+      if (decision === 'accepted') this.tags.add(datasetId, [contentId], spuriousTag(region));
+      if (decision === null) this.sql.forget.run(datasetId, setId, contentId);
+      else this.sql.decide.run(datasetId, setId, contentId, decision, region, now());
+    }
   }
 }

@@ -24,7 +24,7 @@ import type { AuditRow, JobPatch, JobRow, NewJob, SizeReport, StoredError, SyncC
 import { Findings, type FocusRow } from './findings';
 import { DrawnRegions, type DrawnApplied, type DrawnRegionRow, type Fractions, type RegionMeasure } from './drawn-regions';
 import { Tags } from './tags';
-import { spuriousTag, type Decision, type SpuriousRules } from '../../shared/suggestions';
+import type { Decision, SpuriousRules } from '../../shared/suggestions';
 import { writeTransaction } from './transaction';
 import type { DatasetRow, ErrorStage, ImageError, ImageResult, ImageRow, ModelRow } from './types';
 
@@ -65,7 +65,7 @@ export class Store {
     putDrawn: DrawnRegions['put'];
     removeDrawn: DrawnRegions['remove'];
     applyDrawn: DrawnRegions['apply'];
-    decide: (datasetId: number, setId: number, items: readonly { contentId: number; region: string }[], decision: Decision | null) => void;
+    decide: Findings['decide'];
   };
 
   /** Use openStore: it configures and migrates the file before this runs. */
@@ -87,7 +87,7 @@ export class Store {
     this.imageView = new ReviewImage(db);
     this.classMaps = new ClassMaps(db);
     this.boxRows = new BoxRows(db);
-    this.findings = new Findings(db);
+    this.findings = new Findings(db, this.tagList);
     this.drawn = new DrawnRegions(db);
     const tx = <A extends unknown[], R>(body: (...args: A) => R) => writeTransaction(db, body);
     this.write = {
@@ -110,7 +110,7 @@ export class Store {
       putDrawn: tx(this.drawn.put.bind(this.drawn)),
       removeDrawn: tx(this.drawn.remove.bind(this.drawn)),
       applyDrawn: tx(this.drawn.apply.bind(this.drawn)),
-      decide: tx(this.decideBody.bind(this)),
+      decide: tx(this.findings.decide.bind(this.findings)),
     };
   }
 
@@ -308,17 +308,6 @@ export class Store {
    */
   decide(datasetId: number, setId: number, items: readonly { contentId: number; region: string }[], decision: Decision | null): void {
     this.write.decide(datasetId, setId, items, decision);
-  }
-
-  private decideBody(datasetId: number, setId: number, items: readonly { contentId: number; region: string }[], decision: Decision | null): void {
-    for (const { contentId, region } of items) {
-      const before = this.findings.decisionOf(datasetId, setId, contentId);
-      if (before?.decision === 'accepted' && (decision !== 'accepted' || before.region !== region)) {
-        this.tagList.remove(datasetId, [contentId], spuriousTag(before.region));
-      }
-      if (decision === 'accepted') this.tagList.add(datasetId, [contentId], spuriousTag(region));
-      this.findings.decide(datasetId, setId, contentId, decision, region);
-    }
   }
 
   // Drawn regions: boxes the user draws on one image of a class, applied to all of it

@@ -8,7 +8,7 @@ import type { ClassClusters } from '../../analysis/spray/audit-clusters';
 import type { SubgroupRow } from '../../analysis/subgroups';
 import type { AuditRow, ClassMapRow } from '../../store';
 import { decodeMap, type EncodedMap } from '../../../shared/map-codec';
-import { judgeFocus } from '../../analysis/suggestions';
+import { judgeFocus, type FocusJudgement } from '../../analysis/suggestions';
 import { heatmapThumb, meanMapThumb } from './heatmap-images';
 import type { ClassSection, SpuriousRules, Thumb } from './types';
 
@@ -26,11 +26,9 @@ export interface ClassInputs extends ThumbContext {
   examples: number;
 }
 
-/** Mass of the predicted class's map on the spurious regions (their union can hold at most all of it). */
-export function spuriousMass(row: AuditRow, regions: readonly string[]): number | null {
-  if (!row.stats) return null;
-  const mass = row.stats.regions.filter((r) => regions.includes(r.name)).reduce((sum, r) => sum + r.mass, 0);
-  return Math.min(1, mass);
+/** The suggestions' judgement of the predicted class's map; null when the image has no map. */
+function judged(row: AuditRow, rules: SpuriousRules): FocusJudgement | null {
+  return row.stats ? judgeFocus(new Map(row.stats.regions.map((r) => [r.name, r.mass])), rules) : null;
 }
 
 /** A mean map whose smallest cell is at least this share of its largest is flat (empty maps average to uniform). */
@@ -80,15 +78,15 @@ async function examples(inputs: ClassInputs, byPath: ReadonlyMap<string, AuditRo
   const rules = inputs.spurious;
   if (rules && rules.spurious.length > 0) {
     const scored = inputs.rows.flatMap((row) => {
-      const score = spuriousMass(row, rules.spurious);
-      return score === null ? [] : [{ row, score }];
+      const judgement = judged(row, rules);
+      return judgement === null ? [] : [{ row, score: judgement.spurious, suggested: judgement.reason !== null }];
     });
     scored.sort((a, b) => b.score - a.score || a.row.path.localeCompare(b.row.path));
     const shown = scored.slice(0, inputs.examples);
     return {
       examplesBy: 'spurious',
       examples: await Promise.all(shown.map(({ row, score }) => thumb(inputs, row, row.path, row.map, score))),
-      spuriousImages: inputs.rows.filter((row) => row.stats && judgeFocus(new Map(row.stats.regions.map((r) => [r.name, r.mass])), rules).reason !== null).length,
+      spuriousImages: scored.filter((s) => s.suggested).length,
     };
   }
   const unusual = [...(inputs.clusters?.images ?? [])].sort((a, b) => b.unusual - a.unusual).slice(0, inputs.examples);
