@@ -38,6 +38,9 @@ From another machine, prefer an SSH tunnel to --host 0.0.0.0, which serves plain
 (unencrypted) HTTP to the network:
   ssh -L 8080:127.0.0.1:8080 <server>   then, there: biascope serve --port 8080`;
 
+/** What the line holding the URL starts with: `npm start` opens a browser on it. */
+export const SERVING_ON = 'biascope serving on ';
+
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
   if (env['BIASCOPE_DATA']) return path.resolve(env['BIASCOPE_DATA']);
   if (env['XDG_DATA_HOME']) return path.join(path.resolve(env['XDG_DATA_HOME']), 'biascope');
@@ -113,7 +116,7 @@ async function runServe(argv: readonly string[], io: CliIO): Promise<number> {
   }
   if (!existsSync(path.join(staticDir, 'index.html'))) io.err(`warning: ${NOT_BUILT}; the API answers meanwhile`);
   io.err(`data: ${dataDir}`);
-  await io.out(`biascope serving on ${server.url}`);
+  await io.out(`${SERVING_ON}${server.url}`);
 
   const signal = await untilStopped();
   io.err(`${signal}: stopping (again to stop at once)`);
