@@ -46,7 +46,7 @@ describe('the access token', () => {
     const wrong = [
       fetch(`${url}${path.includes('?') ? '&' : '?'}token=not-the-token`, { method, body: method === 'POST' ? '[]' : null }),
       fetch(url, { method, headers: { Authorization: 'Bearer not-the-token' }, body: method === 'POST' ? '[]' : null }),
-      fetch(url, { method, headers: { Cookie: 'biascope_token=not-the-token' }, body: method === 'POST' ? '[]' : null }),
+      fetch(url, { method, headers: { Cookie: `biascope_token_${fixture.server.port}=not-the-token` }, body: method === 'POST' ? '[]' : null }),
     ];
     for (const reply of await Promise.all(wrong)) {
       expect(reply.status).toBe(401);
@@ -58,7 +58,7 @@ describe('the access token', () => {
     const events = `ws://127.0.0.1:${fixture.server.port}/events`;
     expect(await handshake(events)).toBe(401);
     expect(await handshake(`${events}?token=not-the-token`)).toBe(401);
-    expect(await handshake(events, { headers: { Cookie: 'biascope_token=not-the-token' } })).toBe(401);
+    expect(await handshake(events, { headers: { Cookie: `biascope_token_${fixture.server.port}=not-the-token` } })).toBe(401);
     expect(await handshake(`${events}?token=${fixture.server.token}`)).toBe(101);
   });
 
@@ -66,10 +66,10 @@ describe('the access token', () => {
     const page = await fetch(fixture.server.url);
     expect(page.status).toBe(200);
     const cookie = page.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^biascope_token=[\w-]+; /);
+    expect(cookie).toMatch(new RegExp(`^biascope_token_${fixture.server.port}=[\\w-]+; `));
     expect(cookie.split('; ').slice(1).sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict']);
     const pair = cookie.split(';')[0]!;
-    expect(pair).toBe(`biascope_token=${fixture.server.token}`);
+    expect(pair).toBe(`biascope_token_${fixture.server.port}=${fixture.server.token}`);
 
     const headers = { Cookie: `theme=dark; ${pair}` };
     const asset = await fetch(`${fixture.server.origin}/assets/index-D2YuAKpa.js`, { headers });
@@ -88,7 +88,7 @@ describe('the access token', () => {
   });
 
   it('in the URL wins over a stale cookie from an earlier run', async () => {
-    const reply = await fetch(fixture.server.url, { headers: { Cookie: 'biascope_token=from-yesterday' } });
+    const reply = await fetch(fixture.server.url, { headers: { Cookie: `biascope_token_${fixture.server.port}=from-yesterday` } });
     expect(reply.status).toBe(200);
   });
 

@@ -49,7 +49,7 @@ describe('GET /image/<dataset>/<path>', () => {
     const client = createHttpClient({ protocol: 'http:', host: `127.0.0.1:${fixture.server.port}`, search: '' });
     const url = client.imageUrl(DATASET_ID, 'cats/one.png', 'full');
     expect(url).toBe(`/image/${DATASET_ID}/cats/one.png?size=full`);
-    const reply = await rawRequest(fixture.server.port, url, { headers: { Cookie: `biascope_token=${fixture.server.token}` } });
+    const reply = await rawRequest(fixture.server.port, url, { headers: { Cookie: `biascope_token_${fixture.server.port}=${fixture.server.token}` } });
     expect(reply.body.equals(fixture.png)).toBe(true);
   });
 

@@ -7,7 +7,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'biascope_token';
+/**
+ * The cookie's name, one per port: browsers scope cookies by host, not port, so two
+ * servers on one machine sharing a name would overwrite each other's token, and each
+ * page's <img> requests would then carry the other server's (401).
+ */
+export function tokenCookieName(port: number): string {
+  return `biascope_token_${port}`;
+}
 
 /** 32 random bytes, URL-safe: 256 bits cannot be guessed through a loopback port. */
 export function newToken(): string {
@@ -43,12 +50,12 @@ function cookieValue(header: string | undefined, name: string): string | undefin
  * The token a request presents, by precedence: the URL (a fresh link beats a stale
  * cookie from an earlier run), then the header, then the cookie.
  */
-export function presentedToken(request: IncomingMessage, url: URL): PresentedToken | null {
+export function presentedToken(request: IncomingMessage, url: URL, cookieName: string): PresentedToken | null {
   const query = url.searchParams.get('token');
   if (query) return { value: query, source: 'query' };
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
   if (bearer) return { value: bearer, source: 'bearer' };
-  const cookie = cookieValue(request.headers.cookie, TOKEN_COOKIE);
+  const cookie = cookieValue(request.headers.cookie, cookieName);
   if (cookie) return { value: cookie, source: 'cookie' };
   return null;
 }
@@ -57,10 +64,9 @@ export const NO_TOKEN = 'an access token is required: open the URL that biascope
 export const WRONG_TOKEN = 'the access token is wrong (was the server restarted?)';
 
 /**
- * Keeps the token for the page's later requests. Strict SameSite: another site cannot
- * make the browser send it. Cookies are not scoped by port, so two servers on one host
- * share it; the page also sends the token from its URL, which settles API calls and events.
+ * Keeps the token for the page's later requests, under this server's own name (see
+ * tokenCookieName). Strict SameSite: another site cannot make the browser send it.
  */
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+export function tokenCookie(token: string, cookieName: string): string {
+  return `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }

@@ -11,7 +11,7 @@ export type GateOutcome =
   | { allowed: true; token: PresentedToken }
   | { allowed: false; status: number; reason: string };
 
-export function passGate(request: IncomingMessage, url: URL, guard: HostGuard, token: string): GateOutcome {
+export function passGate(request: IncomingMessage, url: URL, guard: HostGuard, token: string, cookieName: string): GateOutcome {
   const host = request.headers.host;
   if (!guard.allowsHost(host)) {
     return { allowed: false, status: 403, reason: `host ${JSON.stringify(host ?? '')} is not this server's: open the URL it printed, or allow the name with --allow-host` };
@@ -19,7 +19,7 @@ export function passGate(request: IncomingMessage, url: URL, guard: HostGuard, t
   if (!guard.allowsOrigin(request.headers.origin, host)) {
     return { allowed: false, status: 403, reason: 'requests from other origins are refused' };
   }
-  const presented = presentedToken(request, url);
+  const presented = presentedToken(request, url, cookieName);
   if (!presented) return { allowed: false, status: 401, reason: NO_TOKEN };
   if (!sameToken(presented.value, token)) return { allowed: false, status: 401, reason: WRONG_TOKEN };
   return { allowed: true, token: presented };

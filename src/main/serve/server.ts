@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { BiascopeApi } from '../../shared/api';
 import type { ImageService } from '../images/image-service';
 import { API_PREFIX, handleApi } from './api-route';
-import { newToken, tokenCookie } from './auth';
+import { newToken, tokenCookie, tokenCookieName } from './auth';
 import { createEventsSocket, EVENTS_PATH, type EventSource } from './events-socket';
 import { passGate, requestUrl } from './gate';
 import { createHostGuard, isWildcardHost, urlHost } from './host-guard';
@@ -89,6 +89,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = await listen(server, options.port ?? 0, host);
   // Handlers are attached in the same tick as 'listening': no connection is accepted before.
   const guard = createHostGuard(host, port, options.allowedHosts);
+  const cookieName = tokenCookieName(port);
   const events = createEventsSocket(backend.events);
   let closed: Promise<void> | undefined;
 
@@ -103,10 +104,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     setSecurityHeaders(response);
     const url = requestUrl(request);
     if (!url) return sendText(response, 400, 'the request target must be a path');
-    const gate = passGate(request, url, guard, token);
+    const gate = passGate(request, url, guard, token, cookieName);
     if (!gate.allowed) return sendText(response, gate.status, gate.reason);
     // The page's later requests (<img>, the socket) cannot carry the URL's token: the cookie does.
-    if (gate.token.source === 'query') response.setHeader('Set-Cookie', tokenCookie(token));
+    if (gate.token.source === 'query') response.setHeader('Set-Cookie', tokenCookie(token, cookieName));
     if (closed) response.setHeader('Connection', 'close');
     await route(request, response, url);
   };
@@ -125,7 +126,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!url) return refuseUpgrade(socket, 400, 'the request target must be a path');
     if (closed) return refuseUpgrade(socket, 503, 'the server is stopping');
     if (url.pathname !== EVENTS_PATH) return refuseUpgrade(socket, 404, `only ${EVENTS_PATH} is a WebSocket`);
-    const gate = passGate(request, url, guard, token);
+    const gate = passGate(request, url, guard, token, cookieName);
     if (!gate.allowed) return refuseUpgrade(socket, gate.status, gate.reason);
     events.accept(request, socket, head);
   });
