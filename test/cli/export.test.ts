@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
@@ -10,6 +10,7 @@ import { openDataset } from '../../src/main/jobs/open-dataset';
 import { openStore } from '../../src/main/store';
 import { tempDir } from '../fixtures/models';
 import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
+import { runBiascope } from './run-cli';
 
 async function capture(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -189,5 +190,14 @@ describe('biascope export rebalance', () => {
     expect((await capture(['export', 'slides', '--db', db])).err[0]).toBe('biascope export: cannot export "slides"; can export: rebalance, clusters, boxes, trust, report, compare');
     expect((await capture(['export', 'clusters', '--db', db])).err[0]).toMatch(/has no audit in this database: run biascope audit first$/);
     expect((await capture(['export', 'rebalance', '--db', '/nope/audit.db', '--group-by', 'cue'])).err[0]).toBe('biascope export: no database at /nope/audit.db');
+  });
+});
+
+describe('biascope export and the database', () => {
+  it('leaves no -wal or -shm file beside audit.db', async () => {
+    const { db } = await database();
+    const run = await runBiascope(['export', 'rebalance', '--db', db, '--group-by', 'cue', '--out', tempDir('biascope-export-out-')]);
+    expect(run.code).toBe(0);
+    expect(readdirSync(path.dirname(db))).toEqual(['audit.db']);
   });
 });

@@ -2,7 +2,7 @@
  * `biascope export <what>`: findings written from an audit database for a team to act
  * on. `rebalance` writes the rebalancing plan (see analysis/rebalance.ts).
  */
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { REBALANCE_POLICIES } from '../analysis/rebalance';
@@ -144,7 +144,7 @@ async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
   const sample = values.sample === undefined ? undefined : parseInteger(values.sample, '--sample', 1, 200);
   const threshold = values.threshold === undefined ? 0.5 : parseShare(values.threshold, '--threshold');
   if (!existsSync(values.db)) throw new CliError(`no database at ${values.db}`);
-  const store = openStore(values.db, { readonly: true });
+  const store = openForExport(values.db);
   try {
     const dataset = pickDataset(store, values.dataset);
     const out = values.out ?? path.dirname(path.resolve(values.db));
@@ -178,6 +178,21 @@ async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+/**
+ * Read-write where the file may be written, though an export writes nothing: SQLite
+ * folds the write-ahead log back into the file and removes audit.db-wal and -shm only
+ * when the last connection able to write closes. A read-only one leaves them behind.
+ */
+function openForExport(file: string): Store {
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(path.dirname(path.resolve(file)), constants.W_OK);
+  } catch {
+    return openStore(file, { readonly: true });
+  }
+  return openStore(file);
 }
 
 export const exportCommand: Command = {
