@@ -15,6 +15,13 @@ import { METHODS } from './explain';
 export const AUDIT_TARGETS = ['predicted', 'label', 'all'] as const;
 export type AuditTargets = (typeof AUDIT_TARGETS)[number];
 
+/**
+ * The app's and the CLI's default: the true label's map too, so a misclassified image
+ * shows what the model saw of its real class, and the same dataset gives the same
+ * clusters from either (SpRAy clusters maps of the label's class).
+ */
+export const DEFAULT_AUDIT_TARGETS: AuditTargets = 'label';
+
 export const AuditSettingsSchema = z
   .object({
     /** Absolute dataset root. */

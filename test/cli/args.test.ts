@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseChoice, parseCommandArgs, parseInteger } from '../../src/main/cli/args';
 import { UsageError } from '../../src/main/cli/errors';
 import { DEFAULT_BATCH, DEFAULT_TOP, parseExplainArgs } from '../../src/main/cli/explain-args';
+import { parseAuditArgs } from '../../src/main/cli/audit-args';
 
 function usageErrorOf(fn: () => unknown): string {
   try {
@@ -83,6 +84,17 @@ describe('parseExplainArgs', () => {
     expect(usageErrorOf(() => parseExplainArgs(['a.png', '--model', 'm', '--batch', '2.5']))).toMatch(/--batch must be a whole number/);
     expect(usageErrorOf(() => parseExplainArgs(['a.png', '--model', 'm', '--top', '-1']))).toMatch(/needs a value|whole number/);
     expect(usageErrorOf(() => parseExplainArgs(['a.png', '--model', 'm', '--layer', ' ']))).toMatch(/--layer needs a layer name/);
+  });
+});
+
+describe('parseAuditArgs', () => {
+  // The app's start panel opens on the same constant: one dataset, the same maps and clusters from either.
+  it('explains the predicted class and the true label by default, as the app does', () => {
+    const parsed = parseAuditArgs(['data', '--model', 'm/model.json', '--out', 'out']);
+    expect(parsed.help).toBe(false);
+    expect(!parsed.help && parsed.targets).toBe('label');
+    const chosen = parseAuditArgs(['data', '--model', 'm/model.json', '--out', 'out', '--targets', 'predicted']);
+    expect(!chosen.help && chosen.targets).toBe('predicted');
   });
 });
 

@@ -1,4 +1,5 @@
-import { appendFileSync, copyFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -68,8 +69,26 @@ describe('biascope audit', () => {
     expect(store.spuriousRules(1)).toEqual({ spurious: ['cue'], evidence: ['object'], threshold: 0.3 });
     store.close();
     const typo = await runBiascope(['audit', dataset, '--model', DEMO_MODEL, '--out', out, '--spurious-region', 'beard']);
-    expect(typo.code).toBe(0);
-    expect(typo.stderr).toContain('no image has a region named "beard"');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('no region named "beard"');
+  });
+
+  it('refuses a region the dataset does not have before computing any map, naming the ones it has', async () => {
+    const dataset = demoSubset(2);
+    const out = tempDir('biascope-out-');
+    const typo = await runBiascope(['audit', dataset, '--model', DEMO_MODEL, '--out', out, '--workers', '1', '--spurious-region', 'cue', '--evidence-region', 'objetc']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('biascope audit: the dataset has no region named "objetc": its regions are cue, face, hair, object; nothing was computed');
+    expect(typo.stderr).not.toMatch(/audit done|audit cancelled/);
+    const db = new Database(path.join(out, 'audit.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT COUNT(*) AS n FROM results').get()).toEqual({ n: 0 });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM predictions').get()).toEqual({ n: 0 });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM images').get()).toEqual({ n: 4 });
+    } finally {
+      db.close();
+    }
+    expect(existsSync(path.join(out, 'images.csv'))).toBe(false);
   });
 
   it('gives images new to a class the regions drawn on it, with their statistics', async () => {

@@ -1,5 +1,5 @@
 /** The command line of `biascope audit`, parsed and checked before any work starts. */
-import { AUDIT_TARGETS, type AuditTargets } from '../../shared/audit';
+import { AUDIT_TARGETS, DEFAULT_AUDIT_TARGETS, type AuditTargets } from '../../shared/audit';
 import { GUIDED_METHODS, METHODS, type MethodName } from '../../shared/explain';
 import { BACKENDS, type BackendName } from '../engine/backend';
 import { parseChoice, parseCommandArgs, parseInteger } from './args';
@@ -24,7 +24,7 @@ Options:
                               several                      (default: gradcam)
   --layer <name>              target layer      (default: the model's default)
   --targets <t>               predicted, label (predicted and true label) or
-                              all (every class)           (default: predicted)
+                              all (every class)               (default: label)
   --workers <n>               worker threads     (default: the number of cores)
   --batch <n>                 images per worker task              (default: 8)
   --backend <b>               ${BACKENDS.join(', ')}   (default: best available)
@@ -104,7 +104,7 @@ export function parseAuditArgs(argv: readonly string[]): ParsedAudit {
     out: values.out,
     methods,
     layer: values.layer,
-    targets: values.targets === undefined ? 'predicted' : parseChoice(values.targets, '--targets', AUDIT_TARGETS),
+    targets: values.targets === undefined ? DEFAULT_AUDIT_TARGETS : parseChoice(values.targets, '--targets', AUDIT_TARGETS),
     workers: values.workers === undefined ? undefined : parseInteger(values.workers, '--workers', 1, 64),
     batch: values.batch === undefined ? undefined : parseInteger(values.batch, '--batch', 1, 256),
     backend: values.backend === undefined ? undefined : parseChoice(values.backend, '--backend', BACKENDS),

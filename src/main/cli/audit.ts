@@ -17,7 +17,7 @@ import { AUDIT_USAGE, parseAuditArgs, type AuditRequest } from './audit-args';
 import { CliError, EXIT_FAILURE, EXIT_OK } from './errors';
 import type { CliIO } from './io';
 import { resolveModelPath } from './model-path';
-import { regionRoles } from './region-roles';
+import { checkRegionNames, regionRoles } from './region-roles';
 import { formatDuration, formatProgress, PlainProgress } from './progress-line';
 
 export const AUDIT_DB = 'audit.db';
@@ -56,6 +56,15 @@ async function runAudit(request: AuditRequest, io: CliIO): Promise<number> {
       },
       request.backend ? { backend: request.backend } : {},
     );
+    let refused: unknown = null;
+    run.once('ready', (target) => {
+      try {
+        checkRegionNames(store, target.datasetId, request);
+      } catch (error) {
+        refused = error;
+        run.cancel();
+      }
+    });
     const plain = new PlainProgress();
     run.on('progress', (p) => {
       if (io.status) io.status(formatProgress(p));
@@ -75,8 +84,9 @@ async function runAudit(request: AuditRequest, io: CliIO): Promise<number> {
     } finally {
       process.off('SIGINT', cancel);
     }
+    if (refused) throw refused;
     const method = request.methods[0]!;
-    const rules = regionRoles(store, summary.datasetId, request, io);
+    const rules = regionRoles(store, summary.datasetId, request);
     const classes = store.modelClasses(summary.modelId);
     const rows = await writeImagesCsv(store, path.join(request.out, 'images.csv'), {
       datasetId: summary.datasetId,
