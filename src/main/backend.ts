@@ -3,6 +3,7 @@
  * service, the event hub and the settings. Electron and `biascope serve` each build
  * one and wire it to their own transport; tests build one on a temporary folder.
  */
+import { homedir } from 'node:os';
 import path from 'node:path';
 import type { BiascopeApi } from '../shared/api';
 import { createApi } from './api';
@@ -30,6 +31,8 @@ export interface BackendOptions {
   workers?: number;
   /** Prints reports to PDF (Electron's printToPDF in the desktop app); Chromium through Playwright when absent. */
   printPdf?: PdfPrinter;
+  /** Where the Export dialog suggests a folder per dataset; ~/biascope-exports when absent. */
+  exportsRoot?: string;
 }
 
 export interface Backend {
@@ -51,6 +54,8 @@ export function createBackend(options: BackendOptions): Backend {
     images,
     events,
     demo: options.demo === undefined ? demoPaths() : options.demo,
+    // In the home folder, not beside the dataset: the demo's sits in the app's own files.
+    exportsRoot: options.exportsRoot ?? path.join(homedir(), 'biascope-exports'),
     ...(options.dialogs ? { dialogs: options.dialogs } : {}),
     ...(options.workers ? { workers: options.workers } : {}),
     ...(options.printPdf ? { printPdf: options.printPdf } : {}),

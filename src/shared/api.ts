@@ -216,6 +216,8 @@ export const StartupSchema = z.object({
   audit: AuditStateSchema.nullable(),
   /** Whether native file pickers exist (the desktop app) or paths are typed (a browser). */
   dialogs: z.boolean(),
+  /** Absolute; the Export dialog suggests a folder per dataset in it (shared/exports defaultExportFolder). */
+  exportsRoot: z.string(),
 });
 export type Startup = z.infer<typeof StartupSchema>;
 

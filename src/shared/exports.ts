@@ -26,6 +26,24 @@ export const ExportRequestSchema = z.object({
 });
 export type ExportRequest = z.infer<typeof ExportRequestSchema>;
 
+/** Folder names that say nothing on their own: the export is named after the folder above too. */
+const GENERIC_NAMES = new Set(['data', 'dataset', 'datasets', 'images', 'imgs', 'test', 'train', 'val', 'valid', 'validation']);
+
+/**
+ * The Export dialog's folder until the user names one: `<exports root>/<dataset>`. Not
+ * beside or in the dataset, which may sit in a source checkout (the demo does) or on a
+ * read-only disk, and whose folder is the data, not the findings. Paths of either
+ * separator: the root comes from the machine the app runs on.
+ */
+export function defaultExportFolder(exportsRoot: string, datasetRoot: string): string {
+  const separator = exportsRoot.includes('\\') && !exportsRoot.includes('/') ? '\\' : '/';
+  const parts = datasetRoot.split(/[\\/]+/).filter((part) => part !== '' && !/^[A-Za-z]:$/.test(part));
+  const last = parts.at(-1) ?? 'dataset';
+  const parent = parts.at(-2);
+  const name = GENERIC_NAMES.has(last.toLowerCase()) && parent ? `${parent}-${last}` : last;
+  return `${exportsRoot.replace(/[\\/]+$/, '')}${separator}${name}`;
+}
+
 /** The user's notes on a dataset's audit, printed in the report: plain text. */
 export const NOTES_MAX = 20_000;
 export const NotesSchema = z.string().max(NOTES_MAX);

@@ -3,6 +3,7 @@
  * rebalancing lists, written through the back end from a real audit of the demo.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src/main/api';
@@ -43,6 +44,10 @@ const request = (patch: Partial<ExportRequest>): ExportRequest => ({
 });
 
 describe('exportFindings', () => {
+  it('suggests folders under ~/biascope-exports, outside every dataset and the app', async () => {
+    expect((await backend.api.startup()).exportsRoot).toBe(path.join(homedir(), 'biascope-exports'));
+  });
+
   it('writes the rebalancing lists that name the short cells', async () => {
     const out = path.join(tempDir('biascope-export-out-'), 'new', 'folder');
     const result = await backend.api.exportFindings(request({ kind: 'rebalance', dir: out }));

@@ -60,6 +60,8 @@ export interface WorkspaceOptions {
   workers?: number;
   /** Prints reports to PDF; Chromium through Playwright when absent. */
   printPdf?: PdfPrinter;
+  /** Where the Export dialog suggests a folder per dataset. */
+  exportsRoot: string;
 }
 
 const GUIDED_NOTE =
@@ -112,6 +114,7 @@ export class Workspace {
       last: this.lastAudit(),
       audit: this.audits.current(),
       dialogs: this.options.dialogs !== undefined,
+      exportsRoot: this.options.exportsRoot,
     };
   }
 
