@@ -50,10 +50,16 @@ function run(args: readonly string[], options: { env?: NodeJS.ProcessEnv; quiet?
   });
 }
 
+/** The command that opens a URL in the default browser, per platform; the freedesktop one elsewhere. */
+const OPENERS: Partial<Record<NodeJS.Platform, (url: string) => [string, string[]]>> = {
+  darwin: (url) => ['open', [url]],
+  // `start` takes its first quoted argument as a window title: an empty one comes first.
+  win32: (url) => ['cmd', ['/c', 'start', '', url]],
+};
+
 /** The default browser on `url`; failing is fine, the URL is printed anyway. */
 function openBrowser(url: string): void {
-  const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [command, args] = (OPENERS[process.platform] ?? ((u: string) => ['xdg-open', [u]]))(url);
   const child = spawn(command, args, { stdio: 'ignore', detached: true });
   child.on('error', () => {});
   child.unref();
