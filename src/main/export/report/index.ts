@@ -13,7 +13,10 @@ import type { ReportData, ReportOptions, SpuriousRules } from './types';
 
 export { buildReportData, datasetHash, storedSpurious } from './report-data';
 export { renderReportHtml, REPORT_CSP } from './report-html';
-export { ChromiumMissingError, chromiumPath, pdfPageCount, printPdf } from './pdf';
+export { ChromiumMissingError, chromiumPath, pdfIsTagged, pdfPageCount, printPdf } from './pdf';
+export { ModelCardError, readModelCard } from './model-card';
+export { defaultTitle } from './report-data';
+export { leadLines } from './headline-text';
 export type * from './types';
 
 export const REPORT_FILES = { html: 'report.html', pdf: 'report.pdf' } as const;

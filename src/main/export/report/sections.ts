@@ -61,9 +61,16 @@ function subgroups(c: ClassSection, regions: readonly string[]): string {
 }
 
 export function classHtml(c: ClassSection, index: number, data: ReportData): string {
-  const head =
-    `<div class="class-head"><span>${c.images} images · ${c.audited} audited · ` +
-    `accuracy <b>${pct(c.accuracy, 1)}</b> (${c.correct} of ${c.audited})</span>${LEGEND}</div>`;
+  const split = data.headline.split;
+  // With a split attribute, one accuracy per split: train and test are never pooled.
+  const accuracy =
+    split === null
+      ? `accuracy <b>${pct(c.accuracy, 1)}</b> (${c.correct} of ${c.audited})`
+      : data.headline.accuracy
+          .filter((a) => a.label === c.label)
+          .map((a) => `${esc(split)} ${esc(a.split ?? '')}: accuracy <b>${pct(a.accuracy.estimate, 1)}</b> (${a.correct} of ${a.accuracy.n})`)
+          .join(' · ');
+  const head = `<div class="class-head"><span>${c.images} images · ${c.audited} audited · ${accuracy}</span>${LEGEND}</div>`;
   const body = `${head}<h3>Clusters of its maps</h3>${clusterCards(c, data.settings.clusterGrid)}${examples(c, data)}${subgroups(c, data.settings.massRegions)}`;
   return section(classId(index), `Class ${c.label}`, body, 'class');
 }

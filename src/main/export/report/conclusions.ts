@@ -1,0 +1,115 @@
+/**
+ * Conclusions and recommendations drawn from the report's figures: what to rebalance
+ * (a group the model fails and the data under-represents), what to relabel (tagged
+ * mislabeled, or confidently wrong), what to collect (groups too small to judge,
+ * counterexamples to a spurious cue). Each sentence carries the numbers it rests on.
+ */
+import type { CellSummary } from '../../analysis/rebalance';
+import type { AccuracyGap, Headline, HeadlineInput } from '../../analysis/headline';
+import { percent, shareWithInterval, spuriousRuleText, subject } from './headline-text';
+import type { Conclusion, SpuriousRules } from './types';
+
+/** A mistake at this probability or more is worth a look at the label. */
+export const CONFIDENT_WRONG = 0.9;
+/** An interval wider than this (in share) says the group is too small to judge. */
+export const WIDE_INTERVAL = 0.3;
+
+export interface ConclusionInputs {
+  headline: Headline;
+  rows: readonly HeadlineInput[];
+  rules: SpuriousRules | null;
+  shortCells: readonly CellSummary[];
+  /** Images with a tag that asks for a new label (mislabeled, relabel, mislabeled:*). */
+  mislabeled: number;
+}
+
+const pct0 = (share: number) => `${Math.round(share * 100)} %`;
+
+/** Share of `label`'s images (in the gap's split) with the worst group, and of the other classes' images. */
+function composition(g: AccuracyGap, inputs: ConclusionInputs): { inClass: number; elsewhere: number | null } {
+  const split = inputs.headline.split;
+  const rows = inputs.rows.filter((row) => row.predicted !== null && (split === null || row.attributes[split] === g.split) && row.attributes[g.attribute] !== undefined);
+  const own = rows.filter((row) => row.label === g.label);
+  const other = rows.filter((row) => row.label !== g.label);
+  const share = (set: readonly HeadlineInput[]) => set.filter((row) => row.attributes[g.attribute] === g.worst.group).length / set.length;
+  return { inClass: share(own), elsewhere: other.length === 0 ? null : share(other) };
+}
+
+function rebalance(inputs: ConclusionInputs): Conclusion[] {
+  const clear = inputs.headline.gaps.filter((g) => g.gap.low > 0);
+  const fromGaps = clear.map((g): Conclusion => {
+    const { inClass, elsewhere } = composition(g, inputs);
+    const skew =
+      elsewhere !== null && Math.abs(elsewhere - inClass) >= 0.2
+        ? ` ${g.attribute} = ${g.worst.group} is ${pct0(inClass)} of ${g.label} images but ${pct0(elsewhere)} of the other classes': the attribute tells the classes apart, so the model can learn it instead of what defines ${g.label}.`
+        : '';
+    return {
+      kind: 'rebalance',
+      text:
+        `Rebalance ${subject(g.label, g.split)} over ${g.attribute}: accuracy ${shareWithInterval(g.worst.accuracy)} when ${g.attribute} = ${g.worst.group} ` +
+        `against ${percent(g.best.accuracy.estimate)} % when ${g.attribute} = ${g.best.group}, a gap clear of chance.${skew} ` +
+        `Add or up-weight ${g.label} images with ${g.attribute} = ${g.worst.group}, so the attribute no longer goes with the class.`,
+    };
+  });
+  const fromCells = inputs.shortCells.map(
+    (c): Conclusion => ({
+      kind: 'rebalance',
+      text: `Rebalance ${c.label} × ${c.groupBy} = ${c.group}: ${c.count} images (${pct0(c.share)} of the class), ${c.deficit} short of the ${c.targetCount} the policy asks for.`,
+    }),
+  );
+  return [...fromGaps, ...fromCells];
+}
+
+function relabel(inputs: ConclusionInputs): Conclusion[] {
+  const out: Conclusion[] = [];
+  if (inputs.mislabeled > 0) out.push({ kind: 'relabel', text: `Relabel the ${inputs.mislabeled} images tagged mislabeled (the rebalancing lists give them the action relabel).` });
+  const wrong = new Map<string, number>();
+  for (const row of inputs.rows) {
+    if (row.predicted !== null && row.predicted !== row.label && (row.confidence ?? 0) >= CONFIDENT_WRONG) wrong.set(row.label, (wrong.get(row.label) ?? 0) + 1);
+  }
+  const total = [...wrong.values()].reduce((a, b) => a + b, 0);
+  if (total > 0) {
+    const per = [...wrong].sort((a, b) => b[1] - a[1]).map(([label, n]) => `${n} labelled ${label}`).join(', ');
+    out.push({
+      kind: 'relabel',
+      text: `Check the labels of the ${total} images the model gets wrong with at least ${pct0(CONFIDENT_WRONG)} confidence (${per}): a confident mistake is often a wrong label, or a shortcut the image carries.`,
+    });
+  }
+  return out;
+}
+
+function collect(inputs: ConclusionInputs): Conclusion[] {
+  const out: Conclusion[] = [];
+  for (const g of inputs.headline.gaps) {
+    const i = g.worst.accuracy;
+    if (i.high - i.low > WIDE_INTERVAL) {
+      out.push({
+        kind: 'collect',
+        text: `Collect more ${g.label} images with ${g.attribute} = ${g.worst.group}${g.split === null ? '' : ` for the ${g.split} split`}: with n = ${i.n} its accuracy is known only to within ${percent(i.low)}–${percent(i.high)} %.`,
+      });
+    }
+  }
+  const rules = inputs.rules;
+  if (rules) {
+    for (const f of inputs.headline.focus.filter((f) => f.share.low > 0)) {
+      out.push({
+        kind: 'collect',
+        text:
+          `Collect ${f.label} images in which ${rules.spurious.join(' + ')} does not go with the class (or hide it): ${shareWithInterval(f.share)} of ${subject(f.label, f.split)} maps ` +
+          `are spurious focus (${spuriousRuleText(rules)}).`,
+      });
+    }
+  }
+  return out;
+}
+
+export function conclusions(inputs: ConclusionInputs): Conclusion[] {
+  const all = [...rebalance(inputs), ...relabel(inputs), ...collect(inputs)];
+  if (all.length > 0) return all;
+  return [
+    {
+      kind: 'check',
+      text: 'No accuracy gap and no spurious-focus share is clear of chance, no image is tagged mislabeled and no cell is short at these settings: nothing to rebalance, relabel or collect from these figures.',
+    },
+  ];
+}
