@@ -80,12 +80,15 @@ function relabel(inputs: ConclusionInputs): Conclusion[] {
 
 function collect(inputs: ConclusionInputs): Conclusion[] {
   const out: Conclusion[] = [];
-  for (const g of inputs.headline.gaps) {
+  // A gap that may be chance, measured on a group too small to tell: more images decide it.
+  for (const g of inputs.headline.gaps.filter((g) => g.gap.low <= 0)) {
     const i = g.worst.accuracy;
     if (i.high - i.low > WIDE_INTERVAL) {
       out.push({
         kind: 'collect',
-        text: `Collect more ${g.label} images with ${g.attribute} = ${g.worst.group}${g.split === null ? '' : ` for the ${g.split} split`}: with n = ${i.n} its accuracy is known only to within ${percent(i.low)}–${percent(i.high)} %.`,
+        text:
+          `Collect more ${g.label} images with ${g.attribute} = ${g.worst.group}${g.split === null ? '' : ` for the ${g.split} split`}: with n = ${i.n} its accuracy ` +
+          `is known only to within ${percent(i.low)}–${percent(i.high)} %, too wide to tell whether its gap to ${g.attribute} = ${g.best.group} is real.`,
       });
     }
   }

@@ -21,7 +21,8 @@ export function shareWithInterval(i: Interval, ci = true): string {
   return `${percent(i.estimate)} % (${ci ? '95 % CI ' : ''}${percent(i.low)}–${percent(i.high)} %, n = ${i.n})`;
 }
 
-const points = (x: number) => (x * 100).toFixed(1);
+/** Percentage points, with a true minus sign. */
+const points = (x: number) => (x * 100).toFixed(1).replace(/^-/, '−');
 
 /** Who a figure is about: the class, and the split when the dataset has one. */
 export function subject(label: string, split: string | null): string {

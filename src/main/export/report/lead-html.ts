@@ -10,7 +10,8 @@ import { leadBlocks } from './headline-text';
 import { breakable, esc, facts, section } from './html';
 import type { Conclusion, ReportData } from './types';
 
-const item = (text: string) => `<li>${esc(text)}</li>`;
+/** A sentence as a list item; a number keeps its unit on its line. */
+const item = (text: string) => `<li>${esc(text).replaceAll(' %', '\u00a0%')}</li>`;
 
 export function leadHtml(data: ReportData): string {
   const h = data.headline;
