@@ -14,6 +14,16 @@ export function esc(value: string | number): string {
 /** A path escaped, allowed to wrap after each slash rather than mid-name. */
 export const breakable = (p: string): string => esc(p).replaceAll('/', '/<wbr>');
 
+/**
+ * A path that may wrap only after a slash: each name is kept whole (no break at its
+ * hyphens either), so a reader never has to guess whether a line end is in the name.
+ */
+export const pathHtml = (p: string): string =>
+  p
+    .split('/')
+    .map((name) => (name === '' ? '' : `<span class="name">${esc(name)}</span>`))
+    .join('/<wbr>');
+
 export const pct = (share: number | null, digits = 0): string => (share === null ? '–' : `${(share * 100).toFixed(digits)}%`);
 
 export const fixed = (value: number | null, digits = 2): string => (value === null ? '–' : value.toFixed(digits));

@@ -7,7 +7,7 @@ import { BOOTSTRAP_RESAMPLES } from '../../analysis/bootstrap';
 import { MIN_GROUP } from '../../analysis/headline';
 import { ON_REGION_RULE } from '../../../shared/region-focus';
 import { leadBlocks } from './headline-text';
-import { breakable, esc, facts, section } from './html';
+import { esc, facts, pathHtml, section } from './html';
 import type { Conclusion, ReportData } from './types';
 
 /** A sentence as a list item; a number keeps its unit on its line. */
@@ -45,5 +45,5 @@ export function modelCardHtml(data: ReportData): string {
   const card = data.model.card;
   if (!card || card.fields.length === 0) return '';
   const text = (t: string) => esc(t).replaceAll('\n', '<br>');
-  return section('model-card', 'Model card', facts(card.fields.map((f) => [f.name, text(f.text)] as const)) + `<p class="note">From <span class="path">${breakable(card.file)}</span>.</p>`);
+  return section('model-card', 'Model card', facts(card.fields.map((f) => [f.name, text(f.text)] as const)) + `<p class="note">From <code class="path">${pathHtml(card.file)}</code>.</p>`);
 }

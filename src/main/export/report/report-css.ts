@@ -24,6 +24,7 @@ dl.facts dd { margin: 0; overflow-wrap: break-word; }
 code, .hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; }
 /* Paths wrap at their slashes (<wbr>); a name longer than the line is the only thing split. Hashes are not words. */
 .path { overflow-wrap: break-word; hyphens: none; }
+code.path .name { white-space: nowrap; }
 .hash { overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 10px 3px 0; text-align: left; vertical-align: top; }

@@ -4,7 +4,7 @@
  * so it opens the same offline, attached to a mail or printed.
  */
 import { percent, spuriousRuleText } from './headline-text';
-import { breakable, esc, facts, pct, section, table } from './html';
+import { esc, facts, pathHtml, pct, section, table } from './html';
 import { conclusionsHtml, leadHtml, modelCardHtml } from './lead-html';
 import { REPORT_CSS } from './report-css';
 import { classHtml, classId, rebalanceHtml, tagsHtml, trustHtml } from './sections';
@@ -12,14 +12,13 @@ import type { ReportData } from './types';
 
 export const REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
-/** A path in monospace that wraps after a slash, never inside a name. */
-const code = (value: string) => `<code class="path">${breakable(value)}</code>`;
+/** A path in monospace that wraps after a slash, never inside a name (not even at a hyphen of one). */
+const code = (value: string) => `<code class="path">${pathHtml(value)}</code>`;
 
 function header(data: ReportData): string {
   const { dataset: d, model: m } = data;
   const perClass = d.classes.map((c) => `${esc(c.name)} ${c.images}`).join(', ');
   const datasetFacts = facts([
-    ['root', code(d.root)],
     ['images', `${d.images} (${perClass})`],
     ['hash', `<span class="hash">${esc(d.hash)}</span>`],
     ['attributes', d.attributes.map(esc).join(', ') || 'none'],
@@ -28,14 +27,18 @@ function header(data: ReportData): string {
   ]);
   const job = m.job;
   const modelFacts = facts([
-    ['model', code(m.path)],
     ['hash', `<span class="hash">${esc(m.hash)}</span>`],
     ['classes', m.classes.map(esc).join(', ')],
     ['layer · method', `${esc(m.layer)} · ${esc(m.method)}`],
     ['backend', m.backend === null ? 'not recorded (results do not depend on it)' : esc(m.backend)],
     ['audit', job ? `targets ${esc(job.targets)}, ${esc(job.status)}, ${esc(job.startedAt.slice(0, 19).replace('T', ' '))} UTC` : 'no job recorded'],
   ]);
-  return `<div class="columns"><div><h3>Dataset</h3>${datasetFacts}</div><div><h3>Model</h3>${modelFacts}</div></div>`;
+  // The paths get the full width: in a column a long folder name would have to break.
+  const paths = facts([
+    ['dataset root', code(d.root)],
+    ['model file', code(m.path)],
+  ]);
+  return `${paths}<div class="columns"><div><h3>Dataset</h3>${datasetFacts}</div><div><h3>Model</h3>${modelFacts}</div></div>`;
 }
 
 function settings(data: ReportData): string {
