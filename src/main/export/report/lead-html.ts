@@ -19,7 +19,7 @@ export function leadHtml(data: ReportData): string {
   const splitNote =
     h.split === null
       ? ''
-      : `<p class="note">The dataset's attribute <b>${esc(h.split)}</b> says which images were trained on: every figure is of one of its values, never of them pooled.</p>`;
+      : `<p class="note">The dataset's attribute <b>${esc(h.split)}</b> tells training images from test images: every figure is of one of its values, never of them pooled.</p>`;
   const method =
     `<p class="note">Largest gaps: per attribute, its most accurate group against its least accurate (groups of at least ${MIN_GROUP} audited images), the ` +
     `largest three per class. 95 % CI: percentile bootstrap, ${BOOTSTRAP_RESAMPLES.toLocaleString('en')} resamples, seeded; a gap resamples each group on its own. ` +
