@@ -13,7 +13,7 @@ import { buildReportData, datasetHash, pdfIsTagged, pdfPageCount, printPdf, rend
 import { startAudit } from '../../src/main/jobs/audit';
 import { checkTrust } from '../../src/main/jobs/trust-check';
 import { judgeFocus } from '../../src/main/analysis/suggestions';
-import { arrayBootstrap } from '../analysis/array-bootstrap';
+import { expectedGap, expectedShare } from '../analysis/array-bootstrap';
 import { openStore, type Store } from '../../src/main/store';
 import type { AuditKey } from '../../src/shared/views';
 import { CHROMIUM, SCREENSHOTS } from '../e2e/browser';
@@ -214,7 +214,7 @@ describe("the report's first page, on the demo with train and test images", () =
         const who = `${label} (${split} split)`;
         // The class's accuracy in this split.
         const all = { yes: right(mine), n: mine.length };
-        const ci = arrayBootstrap([all], ([p]) => p!);
+        const ci = expectedShare(all);
         expect(page1).toContain(`${who}: accuracy ${f(all.yes / all.n)} % (95 % CI ${f(ci.low)}–${f(ci.high)} %, n = ${all.n}), ${all.yes} of ${all.n} right.`);
         // The cue gap: the worse cue value first, each with its interval, then the gap's.
         const groups = ['blue', 'pink'].map((cue) => {
@@ -224,9 +224,9 @@ describe("the report's first page, on the demo with train and test images", () =
         groups.sort((a, b) => a.yes / a.n - b.yes / b.n);
         const [worst, best] = groups as [(typeof groups)[0], (typeof groups)[0]];
         expect(best.yes / best.n - worst.yes / worst.n).toBeGreaterThan(0.5);
-        const w = arrayBootstrap([worst], ([p]) => p!);
-        const b = arrayBootstrap([best], ([p]) => p!);
-        const g = arrayBootstrap([best, worst], ([x, y]) => x! - y!);
+        const w = expectedShare(worst);
+        const b = expectedShare(best);
+        const g = expectedGap(best, worst);
         const points = (x: number) => (x * 100).toFixed(1).replace(/^-/, '−');
         expect(page1).toContain(
           `${who}: accuracy ${f(worst.yes / worst.n)} % (95 % CI ${f(w.low)}–${f(w.high)} %, n = ${worst.n}) when cue = ${worst.cue} ` +
@@ -235,7 +235,7 @@ describe("the report's first page, on the demo with train and test images", () =
         );
         // Spurious focus by the review queue's rule.
         const focused = mine.filter((row) => judgeFocus(new Map(row.stats!.regions.map((r) => [r.name, r.mass])), rules).reason !== null).length;
-        const s = arrayBootstrap([{ yes: focused, n: mine.length }], ([p]) => p!);
+        const s = expectedShare({ yes: focused, n: mine.length });
         expect(page1).toContain(`${who}: ${f(focused / mine.length)} % (95 % CI ${f(s.low)}–${f(s.high)} %, n = ${mine.length}) of maps are spurious focus (${focused} of ${mine.length}:`);
       }
     }

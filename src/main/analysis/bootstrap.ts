@@ -50,11 +50,54 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[below]! + (sorted[above]! - sorted[below]!) * (at - below);
 }
 
-/** One resampled share: `n` draws, each a yes with probability `p`. */
-function resampleShare(p: number, n: number, random: () => number): number {
-  let yes = 0;
-  for (let i = 0; i < n; i++) if (random() < p) yes++;
-  return yes / n;
+/** Up to this many outcomes a resample draws each one; above, it inverts the binomial distribution of their count. */
+export const DIRECT_DRAWS = 1000;
+
+/**
+ * Draws resampled shares of `n` outcomes with probability `p` of a yes. Small groups
+ * draw outcome by outcome; large ones look a uniform number up in the cumulative
+ * binomial distribution, built once around its mode out to where a count's
+ * probability falls under 1e-17 of the mode's: the same distribution, drawn in
+ * log time instead of n steps (a class of 100,000 images would take seconds).
+ */
+function shareSampler(p: number, n: number, random: () => number): () => number {
+  if (n <= DIRECT_DRAWS || p === 0 || p === 1) {
+    return () => {
+      let yes = 0;
+      for (let i = 0; i < n; i++) if (random() < p) yes++;
+      return yes / n;
+    };
+  }
+  const mode = Math.min(n, Math.floor((n + 1) * p));
+  const odds = p / (1 - p);
+  const up: number[] = [1];
+  for (let k = mode; k < n; k++) {
+    const next = up[up.length - 1]! * ((n - k) / (k + 1)) * odds;
+    if (next < 1e-17) break;
+    up.push(next);
+  }
+  const down: number[] = [];
+  for (let k = mode, w = 1; k > 0; k--) {
+    w *= (k / (n - k + 1)) / odds;
+    if (w < 1e-17) break;
+    down.push(w);
+  }
+  const first = mode - down.length;
+  const weights = [...down.reverse(), ...up];
+  const cumulative = new Float64Array(weights.length);
+  let total = 0;
+  weights.forEach((w, i) => (cumulative[i] = total += w));
+  return () => {
+    const u = random() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return (first + lo) / n;
+  };
 }
 
 function settings(options: BootstrapOptions): { resamples: number; alpha: number; random: () => number } {
@@ -75,13 +118,22 @@ function interval(estimate: number, n: number, draws: number[], alpha: number): 
   return { estimate, n, low: quantile(draws, alpha / 2), high: quantile(draws, 1 - alpha / 2) };
 }
 
+/** Widens the interval of an all-or-nothing share to the exact binomial bound at its degenerate end. */
+function exactEnds(i: Interval, yes: number, alpha: number): Interval {
+  const bound = (alpha / 2) ** (1 / i.n);
+  if (yes === i.n) return { ...i, low: Math.min(i.low, bound) };
+  if (yes === 0) return { ...i, high: Math.max(i.high, 1 - bound) };
+  return i;
+}
+
 /** The interval of the share `yes / n`. */
 export function shareInterval(yes: number, n: number, options: BootstrapOptions = {}): Interval {
   checkCounts(yes, n);
   const { resamples, alpha, random } = settings(options);
   const p = yes / n;
-  const draws = Array.from({ length: resamples }, () => resampleShare(p, n, random));
-  return interval(p, n, draws, alpha);
+  const draw = shareSampler(p, n, random);
+  const draws = Array.from({ length: resamples }, draw);
+  return exactEnds(interval(p, n, draws, alpha), yes, alpha);
 }
 
 /** The interval of `a - b` for two independent shares, each resampled within its own group; `n` is both groups' size. */
@@ -91,6 +143,13 @@ export function gapInterval(a: { yes: number; n: number }, b: { yes: number; n: 
   const { resamples, alpha, random } = settings(options);
   const pa = a.yes / a.n;
   const pb = b.yes / b.n;
-  const draws = Array.from({ length: resamples }, () => resampleShare(pa, a.n, random) - resampleShare(pb, b.n, random));
-  return interval(pa - pb, a.n + b.n, draws, alpha);
+  const drawA = shareSampler(pa, a.n, random);
+  const drawB = shareSampler(pb, b.n, random);
+  const draws = Array.from({ length: resamples }, () => drawA() - drawB());
+  const gap = interval(pa - pb, a.n + b.n, draws, alpha);
+  const degenerate = (g: { yes: number; n: number }) => g.yes === 0 || g.yes === g.n;
+  if (!degenerate(a) && !degenerate(b)) return gap;
+  const ia = exactEnds({ estimate: pa, n: a.n, low: pa, high: pa }, a.yes, alpha);
+  const ib = exactEnds({ estimate: pb, n: b.n, low: pb, high: pb }, b.yes, alpha);
+  return { ...gap, low: Math.min(gap.low, ia.low - ib.high), high: Math.max(gap.high, ia.high - ib.low) };
 }
