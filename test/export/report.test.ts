@@ -247,6 +247,10 @@ describe("the report's first page, on the demo with train and test images", () =
     expect(lead.classes[0]!.subgroups.map((s) => s.group)).toEqual(['blue · test', 'blue · train', 'pink · test', 'pink · train']);
     expect(section(leadHtml, 'findings')).toMatch(/<th scope="col">split<\/th>/);
     expect(section(leadHtml, 'class-1')).toMatch(/split train: accuracy <b>[\d.]+%<\/b> \(\d+ of 16\) · split test: accuracy <b>[\d.]+%<\/b> \(\d+ of 24\)/);
+    expect(section(leadHtml, 'class-1')).toMatch(/split train: \d+ of 16 audited maps \(\d+%\); split test: \d+ of 24 audited maps \(\d+%\) are spurious focus/);
+    // The summary's spurious-focus counts are per split too: nothing over all 40 images of a class.
+    expect(section(leadHtml, 'findings')).not.toMatch(/ of 40 maps/);
+    expect(lead.findings.spurious.map((f) => f.audited).sort()).toEqual(lead.findings.spurious.map((f) => (f.label.includes('train') ? 16 : 24)).sort());
   });
 
   it('draws conclusions from the figures: rebalance the cue, collect counterexamples', () => {

@@ -16,6 +16,7 @@ import type { AuditKey } from '../../../shared/views';
 import { rebalancePlanOf } from '../rebalance-files';
 import { classSection, thumb, type ThumbContext } from './class-section';
 import { conclusions } from './conclusions';
+import { subject } from './headline-text';
 import { modelCardBeside, readModelCard } from './model-card';
 import type { OnRegionCounts, ReportData, ReportOptions, SpuriousFinding, SpuriousRules, TagSection } from './types';
 
@@ -160,9 +161,9 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
   const plan = groupBy === null ? null : rebalancePlanOf(store, key.datasetId, groupBy, options.policy ?? 'equal');
   const job = store.latestJob();
   const ownJob = job && job.datasetId === key.datasetId && job.modelId === key.modelId && job.layer === key.layer && job.methods.includes(key.method) ? job : null;
-  const spuriousFindings: SpuriousFinding[] = sections
-    .filter((s) => s.spuriousImages !== null && s.audited > 0)
-    .map((s) => ({ label: s.label, images: s.spuriousImages!, audited: s.audited, share: s.spuriousImages! / s.audited }))
+  // From the lead figures: per split when there is one, by the review queue's rule.
+  const spuriousFindings: SpuriousFinding[] = lead.focus
+    .map((f) => ({ label: subject(f.label, f.split), images: f.images, audited: f.share.n, share: f.share.estimate }))
     .filter((f) => f.share >= SPURIOUS_CLASS_SHARE)
     .sort((a, b) => b.share - a.share);
   const shortCells = plan?.summary.filter((c) => c.deficit > 0) ?? [];
