@@ -1,5 +1,5 @@
 /** `biascope audit` writes report.html; `biascope export report` writes it again, with a PDF on request. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pdfIsTagged, pdfPageCount } from '../../src/main/export/report';
@@ -74,6 +74,7 @@ describe('biascope export report', () => {
     const blank = await runBiascope(['export', 'report', '--db', db, '--title', ' ', '--out', dir]);
     expect(blank.code).toBe(2);
     expect(blank.stderr).toMatch(/--title must not be empty/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('without --pdf writes the HTML alone, with the region roles the audit kept for the dataset', async () => {

@@ -4,7 +4,7 @@
  * PDF with pages.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -180,6 +180,8 @@ describe("the report's first page, on the demo with train and test images", () =
   let lead: ReportData;
   let leadHtml: string;
   let out: string;
+  let dataDir: string;
+  const made: string[] = [];
   const rules = { spurious: ['cue'], evidence: ['object'], threshold: 0.5 };
   /** The figure as the report writes it: one decimal, the ends of the scale without. */
   const f = (share: number) => (share >= 1 ? '100' : share <= 0 ? '0' : (share * 100).toFixed(1));
@@ -189,7 +191,9 @@ describe("the report's first page, on the demo with train and test images", () =
   beforeAll(async () => {
     out = tempDir('biascope-report-lead-');
     // A long root: in the PDF it must wrap at its slashes, never inside a name.
-    const root = demoSplitSubset(8, 12, path.join(tempDir('biascope-split-'), 'hospital-scans-with-corner-badges-2024', 'curated-evaluation-subset-v2'));
+    dataDir = tempDir('biascope-split-');
+    made.push(out, dataDir);
+    const root = demoSplitSubset(8, 12, path.join(dataDir, 'hospital-scans-with-corner-badges-2024', 'curated-evaluation-subset-v2'));
     splitStore = openStore(path.join(out, 'audit.db'));
     const summary = await startAudit(splitStore, { dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label', workers: 2 }).finished;
     splitKey = { datasetId: summary.datasetId, modelId: summary.modelId, layer: summary.layer, method: 'gradcam' };
@@ -198,7 +202,10 @@ describe("the report's first page, on the demo with train and test images", () =
     writeFileSync(path.join(out, 'report.html'), leadHtml);
   });
 
-  afterAll(() => splitStore?.close());
+  afterAll(() => {
+    splitStore?.close();
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
 
   const section = (html: string, id: string) => plain(html.slice(html.indexOf(`<section id="${id}"`), html.indexOf('</section>', html.indexOf(`<section id="${id}"`))));
 
@@ -282,6 +289,7 @@ describe("the report's first page, on the demo with train and test images", () =
   it('takes a title, and model-card fields from a file, refusing a malformed one', async () => {
     expect(lead.title).toBe('Bias audit report: curated-evaluation-subset-v2');
     const dir = tempDir('biascope-card-');
+    made.push(dir);
     const json = path.join(dir, 'model-card.json');
     writeFileSync(json, JSON.stringify({ intendedUse: 'Triage of <scans> for review', dataProvenance: ['Ward A, 2023', 'Ward B, 2024'], limitations: '' }));
     const titled = renderReportHtml(await buildReportData(splitStore, splitKey, { spurious: null, title: 'Badge audit <Q3>', modelCard: json }));
