@@ -9,6 +9,7 @@ import { runBiascope } from './run-cli';
 
 let out: string;
 let db: string;
+let auditErr: string;
 
 beforeAll(async () => {
   out = tempDir('biascope-report-cli-');
@@ -16,6 +17,7 @@ beforeAll(async () => {
   const audit = await runBiascope(['audit', demoSubset(6), '--model', DEMO_MODEL, '--out', out, '--targets', 'label', '--group-by', 'cue', '--spurious-region', 'cue']);
   expect(audit.stderr).toMatch(/audit done: 12 images/);
   expect(audit.code).toBe(0);
+  auditErr = audit.stderr;
 });
 
 describe('biascope audit', () => {
@@ -28,6 +30,12 @@ describe('biascope audit', () => {
     expect(html).toContain('<h3>Most spurious-focused maps</h3>');
     expect(html).toMatch(/<dt>backend<\/dt><dd>(tensorflow|wasm|cpu)/);
     expect(existsSync(path.join(out, 'report.pdf'))).toBe(false);
+  });
+
+  it('ends with the report\'s first page: per class its accuracy and spurious-focus share, with intervals', () => {
+    expect(auditErr).toMatch(/^doctor \(test split\): accuracy [\d.]+ % \(95 % CI [\d.]+–[\d.]+ %, n = 6\), \d of 6 right\.$/m);
+    expect(auditErr).toMatch(/^nurse \(test split\): [\d.]+ % \(95 % CI [\d.]+–[\d.]+ %, n = 6\) of maps are spurious focus/m);
+    expect(auditErr).toMatch(/^nurse \(test split\): maps on each region, \d+ on cue, \d+ on face, \d+ on hair, \d+ on object of 6 audited\.$/m);
   });
 });
 
