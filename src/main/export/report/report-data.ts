@@ -167,7 +167,7 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
     .filter((f) => f.share >= SPURIOUS_CLASS_SHARE)
     .sort((a, b) => b.share - a.share);
   const shortCells = plan?.summary.filter((c) => c.deficit > 0) ?? [];
-  // The images rebalance.csv relabels: by the same tag rule.
+  // Images with a tag that asks for a new label, by the rebalancing plan's tag rules.
   const mislabeled = rows.filter((row) => (tags.get(row.contentId) ?? []).some((tag) => tagAction(tag) === 'relabel')).length;
   return {
     title: options.title?.trim() || defaultTitle(dataset.name),
