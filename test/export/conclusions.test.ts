@@ -33,6 +33,27 @@ describe('conclusions', () => {
     expect(rebalance.text).toContain('badge = blue is 50 % of cross images but 100 % of the other classes');
   });
 
+  it('with a split, states the gap once, on held-out images, and the skew of the training split', () => {
+    const rows = [
+      ...images('cross', 10, 10, { badge: 'blue', split: 'train' }),
+      ...images('cross', 90, 90, { badge: 'red', split: 'train' }),
+      ...images('circle', 90, 90, { badge: 'blue', split: 'train' }),
+      ...images('circle', 10, 10, { badge: 'red', split: 'train' }),
+      ...images('cross', 30, 3, { badge: 'blue', split: 'test' }),
+      ...images('cross', 30, 30, { badge: 'red', split: 'test' }),
+    ];
+    const attributes = [
+      { name: 'badge', values: ['blue', 'red'] },
+      { name: 'split', values: ['test', 'train'] },
+    ];
+    const list = conclusions({ headline: headline(rows, attributes, null), rows, rules: null, shortCells: [], mislabeled: 0 });
+    const rebalance = list.filter((c) => c.kind === 'rebalance');
+    expect(rebalance).toHaveLength(1);
+    expect(rebalance[0]!.text).toMatch(/^Rebalance cross over badge: in the test split, accuracy 10\.0 % \(95 % CI [\d.]+–[\d.]+ %, n = 30\) when badge = blue/);
+    expect(rebalance[0]!.text).toContain("In the training split, badge = blue is 10 % of cross images but 90 % of the other classes'");
+    expect(rebalance[0]!.text).toContain('Add or up-weight cross images with badge = blue in the training data');
+  });
+
   it('relabels tagged and confidently wrong images, and collects where a group is too small to tell', () => {
     const rows = [...images('cross', 6, 3, { badge: 'blue' }, 0.95), ...images('cross', 6, 5, { badge: 'red' })];
     const h = headline(rows, [{ name: 'badge', values: ['blue', 'red'] }], { spurious: ['badge'], evidence: [], threshold: 0.5 });

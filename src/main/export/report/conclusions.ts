@@ -25,30 +25,50 @@ export interface ConclusionInputs {
 
 const pct0 = (share: number) => `${Math.round(share * 100)} %`;
 
-/** Share of `label`'s images (in the gap's split) with the worst group, and of the other classes' images. */
-function composition(g: AccuracyGap, inputs: ConclusionInputs): { inClass: number; elsewhere: number | null } {
+/** A gap worth rebalancing for: clear of chance, and at least this large (the subgroup tables mark the same). */
+export const REBALANCE_GAP = 0.1;
+
+const isTraining = (value: string | null) => value !== null && value.toLowerCase().startsWith('train');
+
+/**
+ * Share of `label`'s images with the worst group, and of the other classes' images,
+ * in the data the model learns from: the training split when there is one, else all.
+ */
+function composition(g: AccuracyGap, inputs: ConclusionInputs): { inClass: number; elsewhere: number | null; training: boolean } {
   const split = inputs.headline.split;
-  const rows = inputs.rows.filter((row) => row.predicted !== null && (split === null || row.attributes[split] === g.split) && row.attributes[g.attribute] !== undefined);
+  const training = split !== null && inputs.rows.some((row) => isTraining(row.attributes[split] ?? null));
+  const rows = inputs.rows.filter((row) => row.attributes[g.attribute] !== undefined && (!training || isTraining(row.attributes[split!] ?? null)));
   const own = rows.filter((row) => row.label === g.label);
   const other = rows.filter((row) => row.label !== g.label);
-  const share = (set: readonly HeadlineInput[]) => set.filter((row) => row.attributes[g.attribute] === g.worst.group).length / set.length;
-  return { inClass: share(own), elsewhere: other.length === 0 ? null : share(other) };
+  const share = (set: readonly HeadlineInput[]) => (set.length === 0 ? 0 : set.filter((row) => row.attributes[g.attribute] === g.worst.group).length / set.length);
+  return { inClass: share(own), elsewhere: other.length === 0 ? null : share(other), training };
 }
 
 function rebalance(inputs: ConclusionInputs): Conclusion[] {
-  const clear = inputs.headline.gaps.filter((g) => g.gap.low > 0);
-  const fromGaps = clear.map((g): Conclusion => {
-    const { inClass, elsewhere } = composition(g, inputs);
+  // One recommendation per class, attribute and group: held-out evidence (a split other than train) first.
+  const clear = inputs.headline.gaps
+    .filter((g) => g.gap.low > 0 && g.gap.estimate >= REBALANCE_GAP)
+    .sort((a, b) => Number(isTraining(a.split)) - Number(isTraining(b.split)));
+  const seen = new Set<string>();
+  const chosen = clear.filter((g) => {
+    const key = `${g.label}\n${g.attribute}\n${g.worst.group}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const fromGaps = chosen.map((g): Conclusion => {
+    const { inClass, elsewhere, training } = composition(g, inputs);
+    const where = training ? 'In the training split, ' : '';
     const skew =
       elsewhere !== null && Math.abs(elsewhere - inClass) >= 0.2
-        ? ` ${g.attribute} = ${g.worst.group} is ${pct0(inClass)} of ${g.label} images but ${pct0(elsewhere)} of the other classes': the attribute tells the classes apart, so the model can learn it instead of what defines ${g.label}.`
+        ? ` ${where}${g.attribute} = ${g.worst.group} is ${pct0(inClass)} of ${g.label} images but ${pct0(elsewhere)} of the other classes': the attribute tells the classes apart, so the model can learn it instead of what defines ${g.label}.`
         : '';
     return {
       kind: 'rebalance',
       text:
-        `Rebalance ${subject(g.label, g.split)} over ${g.attribute}: accuracy ${shareWithInterval(g.worst.accuracy)} when ${g.attribute} = ${g.worst.group} ` +
+        `Rebalance ${g.label} over ${g.attribute}: ${g.split === null ? '' : `in the ${g.split} split, `}accuracy ${shareWithInterval(g.worst.accuracy)} when ${g.attribute} = ${g.worst.group} ` +
         `against ${percent(g.best.accuracy.estimate)} % when ${g.attribute} = ${g.best.group}, a gap clear of chance.${skew} ` +
-        `Add or up-weight ${g.label} images with ${g.attribute} = ${g.worst.group}, so the attribute no longer goes with the class.`,
+        `Add or up-weight ${g.label} images with ${g.attribute} = ${g.worst.group}${training ? ' in the training data' : ''}, so the attribute no longer goes with the class.`,
     };
   });
   const fromCells = inputs.shortCells.map(
