@@ -74,7 +74,10 @@ function rebalance(inputs: ConclusionInputs): Conclusion[] {
   const fromCells = inputs.shortCells.map(
     (c): Conclusion => ({
       kind: 'rebalance',
-      text: `Rebalance ${c.label} × ${c.groupBy} = ${c.group}: ${c.count} images (${pct0(c.share)} of the class), ${c.deficit} short of the ${c.targetCount} the policy asks for.`,
+      text:
+        `Rebalance ${c.label} × ${c.groupBy} = ${c.group}: ${c.count} images (${pct0(c.share)} of the class), ${c.deficit} short of the ${c.targetCount} the policy asks for` +
+        // The rebalancing plan counts every image of the dataset, whatever its split.
+        `${inputs.headline.split === null ? '' : `, counted over all values of ${inputs.headline.split}`}.`,
     }),
   );
   return [...fromGaps, ...fromCells];
@@ -114,7 +117,12 @@ function collect(inputs: ConclusionInputs): Conclusion[] {
   }
   const rules = inputs.rules;
   if (rules) {
-    for (const f of inputs.headline.focus.filter((f) => f.share.low > 0)) {
+    // One per class: on held-out images when the dataset has them, else on the training split.
+    const focus = inputs.headline.focus.filter((f) => f.share.low > 0).sort((a, b) => Number(isTraining(a.split)) - Number(isTraining(b.split)));
+    const said = new Set<string>();
+    for (const f of focus) {
+      if (said.has(f.label)) continue;
+      said.add(f.label);
       out.push({
         kind: 'collect',
         text:
