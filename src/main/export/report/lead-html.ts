@@ -4,7 +4,7 @@
  * conclusions drawn from them, and the model card.
  */
 import { BOOTSTRAP_RESAMPLES } from '../../analysis/bootstrap';
-import { MIN_GROUP } from '../../analysis/headline';
+import { GAPS_SHOWN, MIN_GROUP } from '../../analysis/headline';
 import { ON_REGION_RULE } from '../../../shared/region-focus';
 import { leadBlocks } from './headline-text';
 import { esc, facts, pathHtml, section } from './html';
@@ -22,7 +22,8 @@ export function leadHtml(data: ReportData): string {
       : `<p class="note">The dataset's attribute <b>${esc(h.split)}</b> tells training images from test images: every figure is of one of its values, never of them pooled.</p>`;
   const method =
     `<p class="note">Largest gaps: per attribute, its most accurate group against its least accurate (groups of at least ${MIN_GROUP} audited images), the ` +
-    `largest three per class. 95 % CI: percentile bootstrap, ${BOOTSTRAP_RESAMPLES.toLocaleString('en')} resamples, seeded; a gap resamples each group on its own. ` +
+    `largest ${GAPS_SHOWN} per class. 95 % CI: percentile bootstrap, ${BOOTSTRAP_RESAMPLES.toLocaleString('en')} resamples, seeded; a gap resamples each group on its own; ` +
+    `a group right every time (or never) takes the exact binomial bound at that end. ` +
     `On a region: ${esc(ON_REGION_RULE)}, as the app's sidebar counts.</p>`;
   const empty = h.accuracy.length === 0 ? '<p>No image is audited yet.</p>' : '';
   return section('lead', 'Key findings', splitNote + empty + blocks.join('') + method);
