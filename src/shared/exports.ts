@@ -11,6 +11,9 @@ export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export const EXPORT_POLICIES = ['equal', 'overall'] as const;
 
+/** A report title longer than this is not a title. */
+export const TITLE_MAX = 200;
+
 export const ExportRequestSchema = z.object({
   key: AuditKeySchema,
   kind: z.enum(EXPORT_KINDS),
@@ -23,6 +26,8 @@ export const ExportRequestSchema = z.object({
   pdf: z.boolean(),
   /** Run the trust checks for the report (the model runs on a sample: seconds). */
   trust: z.boolean(),
+  /** The report's title; absent or blank: "Bias audit report: <dataset folder name>". */
+  title: z.string().max(TITLE_MAX).optional(),
 });
 export type ExportRequest = z.infer<typeof ExportRequestSchema>;
 

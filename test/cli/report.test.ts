@@ -1,14 +1,15 @@
 /** `biascope audit` writes report.html; `biascope export report` writes it again, with a PDF on request. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pdfPageCount } from '../../src/main/export/report';
+import { pdfIsTagged, pdfPageCount } from '../../src/main/export/report';
 import { tempDir } from '../fixtures/models';
 import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
 import { runBiascope } from './run-cli';
 
 let out: string;
 let db: string;
+let auditErr: string;
 
 beforeAll(async () => {
   out = tempDir('biascope-report-cli-');
@@ -16,6 +17,7 @@ beforeAll(async () => {
   const audit = await runBiascope(['audit', demoSubset(6), '--model', DEMO_MODEL, '--out', out, '--targets', 'label', '--group-by', 'cue', '--spurious-region', 'cue']);
   expect(audit.stderr).toMatch(/audit done: 12 images/);
   expect(audit.code).toBe(0);
+  auditErr = audit.stderr;
 });
 
 describe('biascope audit', () => {
@@ -28,6 +30,12 @@ describe('biascope audit', () => {
     expect(html).toContain('<h3>Most spurious-focused maps</h3>');
     expect(html).toMatch(/<dt>backend<\/dt><dd>(tensorflow|wasm|cpu)/);
     expect(existsSync(path.join(out, 'report.pdf'))).toBe(false);
+  });
+
+  it('ends with the report\'s first page: per class its accuracy and spurious-focus share, with intervals', () => {
+    expect(auditErr).toMatch(/^doctor \(test split\): accuracy [\d.]+ % \(95 % CI [\d.]+–[\d.]+ %, n = 6\), \d of 6 right\.$/m);
+    expect(auditErr).toMatch(/^nurse \(test split\): [\d.]+ % \(95 % CI [\d.]+–[\d.]+ %, n = 6\) of maps are spurious focus/m);
+    expect(auditErr).toMatch(/^nurse \(test split\): maps on each region, \d+ on cue, \d+ on face, \d+ on hair, \d+ on object of 6 audited\.$/m);
   });
 });
 
@@ -46,6 +54,35 @@ describe('biascope export report', () => {
     const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
     expect(html).toContain('at least 40% of its mass');
     expect(html).toMatch(/The maps (can|cannot) be trusted/);
+    expect(pdfIsTagged(pdf)).toBe(true);
+  });
+
+  it('takes a title and a model card, and prints the first page\'s findings', async () => {
+    const dir = tempDir('biascope-report-out-');
+    const card = path.join(dir, 'card.md');
+    writeFileSync(card, '## Intended use\nTeaching the Grad-CAM doctor/nurse example.\n');
+    const run = await runBiascope(['export', 'report', '--db', db, '--group-by', 'cue', '--spurious-region', 'cue', '--title', 'Demo audit, week 3', '--model-card', card, '--out', dir]);
+    expect(run.code).toBe(0);
+    const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<h1>Demo audit, week 3</h1>');
+    expect(html).toContain('<dt>intended use</dt><dd>Teaching the Grad-CAM doctor/nurse example.</dd>');
+    // The same sentences as the report's first page (the subset is all test images: one split).
+    expect(run.stderr).toMatch(/^doctor \(test split\): accuracy [\d.]+ % \(95 % CI [\d.]+–[\d.]+ %, n = 6\), \d of 6 right\.$/m);
+    expect(run.stderr).toMatch(/^nurse \(test split\): [\d.]+ % \(95 % CI [\d.]+–[\d.]+ %, n = 6\) of maps are spurious focus/m);
+    const lead = html.slice(html.indexOf('<section id="lead"'), html.indexOf('</section>', html.indexOf('<section id="lead"'))).replaceAll('\u00a0', ' ');
+    for (const line of run.stderr.split('\n').filter((l) => /^(doctor|nurse) \(test split\)/.test(l))) expect(lead).toContain(line.replaceAll('&', '&amp;').replaceAll("'", '&#39;'));
+    const json = path.join(dir, 'model-card.json');
+    writeFileSync(json, '{"intendedUse": ["ok", 2]}');
+    const bad = await runBiascope(['export', 'report', '--db', db, '--model-card', json, '--out', dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/model card .*model-card\.json: field "intendedUse" must be text or a list of texts/);
+    const missing = await runBiascope(['export', 'report', '--db', db, '--model-card', path.join(dir, 'nope.json'), '--out', dir]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no model card at .*nope\.json/);
+    const blank = await runBiascope(['export', 'report', '--db', db, '--title', ' ', '--out', dir]);
+    expect(blank.code).toBe(2);
+    expect(blank.stderr).toMatch(/--title must not be empty/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('without --pdf writes the HTML alone, with the region roles the audit kept for the dataset', async () => {

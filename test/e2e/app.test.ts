@@ -82,6 +82,11 @@ describe('biascope in Chromium against biascope serve', () => {
     const rows = page.getByTestId('class-row');
     expect(await rows.count()).toBe(2);
     expect(await rows.first().textContent()).toMatch(/accuracy\s*\d+%/);
+    // "N on <region>", by the rule the report counts with, said in the tooltip.
+    const chips = await page.getByTestId('on-region').allTextContents();
+    expect(chips.length).toBeGreaterThan(0);
+    for (const chip of chips) expect(chip.trim()).toMatch(/^\d+ on \S+$/);
+    expect(await page.locator('.focus').first().getAttribute('title')).toContain('at least 50 % of its mass lies inside the region');
     await shot('grid-overlay');
   });
 

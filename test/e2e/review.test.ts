@@ -91,6 +91,7 @@ describe('the spurious-focus review queue', () => {
     await page.getByTestId('export-group-by').selectOption('cue');
     await page.getByTestId('export-dir').fill(out);
     await page.getByTestId('export-notes').fill('Ask for more pictures of doctors in pink.');
+    await page.getByTestId('export-title-field').fill('Scrub colour audit');
     await page.getByTestId('export-run').click();
     const written = page.getByTestId('export-written');
     await written.waitFor({ timeout: 60_000 });
@@ -99,6 +100,7 @@ describe('the spurious-focus review queue', () => {
     // The accepted suggestions are the user's tags in the report.
     expect(html).toContain('spurious:cue');
     expect(html).toContain('<p>Ask for more pictures of doctors in pink.</p>');
+    expect(html).toContain('<h1>Scrub colour audit</h1>');
     expect(await app.backend.api.notes({ datasetId: 1 })).toBe('Ask for more pictures of doctors in pink.');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'export.png') });
 

@@ -11,6 +11,7 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Pages /Count 2 >>\n2 0 obj 
 function fakeWindow(fail?: 'load' | 'print') {
   const calls: string[] = [];
   let options: BrowserWindowConstructorOptions | undefined;
+  const printed: Record<string, unknown>[] = [];
   const window = {
     loadFile: async (file: string) => {
       calls.push(`load ${path.basename(file)}`);
@@ -18,6 +19,7 @@ function fakeWindow(fail?: 'load' | 'print') {
     },
     webContents: {
       printToPDF: async (settings: { pageSize: string; printBackground: boolean }) => {
+        printed.push(settings);
         calls.push(`print ${settings.pageSize} ${settings.printBackground}`);
         if (fail === 'print') throw new Error('printing failed');
         return PDF;
@@ -29,7 +31,7 @@ function fakeWindow(fail?: 'load' | 'print') {
     options = given;
     return window as unknown as BrowserWindow;
   };
-  return { calls, make, options: () => options };
+  return { calls, make, options: () => options, printed };
 }
 
 describe('electronPdfPrinter', () => {
@@ -40,6 +42,8 @@ describe('electronPdfPrinter', () => {
     expect(result).toEqual({ pages: 2, bytes: PDF.length });
     expect(readFileSync(path.join(dir, 'report.pdf'))).toEqual(PDF);
     expect(fake.calls).toEqual(['load report.html', 'print A4 true', 'destroy']);
+    // Accessible: tagged, with bookmarks from the headings.
+    expect(fake.printed[0]).toMatchObject({ generateTaggedPDF: true, generateDocumentOutline: true });
     expect(fake.options()).toBe(PRINT_WINDOW);
     expect(PRINT_WINDOW).toMatchObject({ show: false, webPreferences: { sandbox: true, javascript: false, nodeIntegration: false } });
   });

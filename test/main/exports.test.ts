@@ -17,6 +17,7 @@ import { auditThroughApi } from '../fixtures/backend-audit';
 
 let backend: Backend;
 let key: AuditKey;
+let datasetName: string;
 
 beforeAll(async () => {
   const root = demoSubset(10);
@@ -24,6 +25,7 @@ beforeAll(async () => {
   const dataset = await backend.api.openDataset({ root });
   const model = await backend.api.openModel({ path: DEMO_MODEL });
   await auditThroughApi(backend, { dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label', workers: 1 });
+  datasetName = dataset.name;
   key = { datasetId: dataset.id, modelId: model.id, layer: model.defaultLayer!, method: 'gradcam' };
   await backend.api.setSpuriousRules({ datasetId: dataset.id, rules: { spurious: ['cue'], evidence: ['object'], threshold: 0.5 } });
 });
@@ -70,6 +72,14 @@ describe('exportFindings', () => {
     // The trust checks ran on the worker thread and made it into the report.
     expect(html).toContain('Model-randomisation sanity check');
     expect(readFileSync(result.files[1]!.path).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('titles the report as asked, after the dataset folder when the title is blank', async () => {
+    const titled = await backend.api.exportFindings(request({ title: 'Ward audit <March>' }));
+    expect(readFileSync(titled.files[0]!.path, 'utf8')).toContain('<h1>Ward audit &lt;March&gt;</h1>');
+    const blank = await backend.api.exportFindings(request({ title: '  ' }));
+    expect(readFileSync(blank.files[0]!.path, 'utf8')).toContain(`<h1>Bias audit report: ${datasetName}</h1>`);
+    expect(await dispatch(backend.api, 'exportFindings', [request({ title: 'x'.repeat(201) })])).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
   });
 
   it('refuses a relative folder and an attribute the dataset lacks, with the reason', async () => {

@@ -65,6 +65,11 @@ const TAG_ACTIONS: readonly { action: RebalanceAction; matches: (tag: string) =>
   { action: 'review', matches: (tag) => tag === 'flagged' || tag === 'review' || tag.startsWith('spurious') },
 ];
 
+/** The action a tag alone decides (the strongest rule it matches); null when it decides none. */
+export function tagAction(tag: string): RebalanceAction | null {
+  return TAG_ACTIONS.find((rule) => rule.matches(tag))?.action ?? null;
+}
+
 /** Weights this close to 1 keep the image as it is. */
 const WEIGHT_TOLERANCE = 1e-9;
 

@@ -110,7 +110,7 @@ async function runAudit(request: AuditRequest, io: CliIO): Promise<number> {
     const key = { datasetId: summary.datasetId, modelId: summary.modelId, layer: summary.layer, method };
     const backend = summary.computed > 0 ? { backend: summary.backend } : {};
     const spurious = rules.spurious.length + rules.evidence.length > 0 ? rules : null;
-    io.err(await writeAuditReport(store, key, { ...request, spurious, ...backend }, request.out));
+    io.err(await writeAuditReport(store, key, { ...request, spurious, ...backend }, request.out, (line) => io.err(line)));
     return summary.outcome === 'done' ? EXIT_OK : EXIT_FAILURE;
   } finally {
     store.close();

@@ -10,7 +10,7 @@ import type { BoxTarget, JobRow, Store } from '../store';
 import type { DatasetRow } from '../store/types';
 import { isMethodName } from '../../shared/explain';
 import { checkTrust, SANITY_THRESHOLD } from '../jobs/trust-check';
-import { ChromiumMissingError, storedSpurious, writeReport, type SpuriousRules } from '../export/report';
+import { ChromiumMissingError, leadLines, ModelCardError, storedSpurious, writeReport, type SpuriousRules } from '../export/report';
 import { CliError, UsageError } from './errors';
 import type { CliIO } from './io';
 
@@ -100,6 +100,9 @@ export interface ReportRequest {
   trust: boolean;
   sample: number | undefined;
   pdf: boolean;
+  title?: string | undefined;
+  /** A model-card file; absent: the one beside the model, when there. */
+  modelCard?: string | undefined;
 }
 
 /** The report's spurious rules from the command line: null when no region is named. */
@@ -122,11 +125,20 @@ export async function exportReport({ store, dataset, out, io }: ExportContext, r
   const trust = request.trust ? await checkTrust(store, { ...key, ...(request.sample ? { sample: request.sample } : {}) }) : null;
   if (trust) io.err(`trust checks on ${trust.images.length} images: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   try {
-    const report = await writeReport(store, key, { ...(request.groupBy ? { groupBy: request.groupBy } : {}), spurious, trust }, out, request.pdf);
+    const options = {
+      ...(request.groupBy ? { groupBy: request.groupBy } : {}),
+      ...(request.title ? { title: request.title } : {}),
+      ...(request.modelCard ? { modelCard: request.modelCard } : {}),
+      spurious,
+      trust,
+    };
+    const report = await writeReport(store, key, options, out, request.pdf);
     await io.out(`report: ${report.data.classes.length} classes, ${Math.round(report.htmlBytes / 1024)} KiB${report.pdf ? `, PDF ${report.pdf.pages} pages` : ''}`);
+    // The first page's lead findings: the same sentences, for a log or a pull request.
+    for (const line of leadLines(report.data)) io.err(line);
     return [report.html, ...(report.pdf ? [report.pdf.file] : [])];
   } catch (error) {
-    if (error instanceof ChromiumMissingError) throw new CliError(error.message);
+    if (error instanceof ChromiumMissingError || error instanceof ModelCardError) throw new CliError(error.message);
     throw error;
   }
 }

@@ -23,6 +23,7 @@ export const EXPORT_USAGE = `Usage: biascope export rebalance --db <audit.db> --
            [--spurious-region <name>]... [--evidence-region <name>]... [--threshold <x>]
        biascope export report --db <audit.db> [--group-by <attribute>] [--spurious-region <name>]...
            [--evidence-region <name>]... [--threshold <x>] [--trust [--sample <n>]] [--pdf]
+           [--title <text>] [--model-card <file>]
 
 rebalance writes the rebalancing plan of a dataset, grouped by a manifest attribute (e.g. the
 scrub colour of the demo): rebalance-summary.csv (label, group_by, group, count,
@@ -49,7 +50,12 @@ output layer down; it must fall under 0.5) and deletion and insertion curves
 (Petsiuk et al. 2018) against a random order of the pixels.
 
 report writes report.html, one self-contained file (images embedded as small
-thumbnails, nothing fetched): the dataset, model and settings; per class its
+thumbnails, nothing fetched). Its first page states per class the largest accuracy
+gaps between the groups of each attribute and the share of spurious-focus maps, with
+95 % bootstrap confidence intervals, and the conclusions drawn from them (what to
+rebalance, relabel, collect); with an attribute named split, subset or set (train,
+test, ...) every figure is per split. Then the model card (model-card.json or .md
+beside the model, or --model-card), the dataset, model and settings; per class its
 accuracy, SpRAy clusters with mean maps, the maps most on the spurious regions (the
 most unusual ones without --spurious-region) and a subgroup table; tags; the
 rebalancing summary (with --group-by); the trust checks (with --trust, which runs
@@ -75,7 +81,9 @@ Options:
   --evidence-region <name>  a region that should (report, compare)
   --threshold <x>     share of a map on a region that counts as focus (report, compare; default 0.5)
   --trust             run the trust checks into the report (report)
-  --pdf               also print report.pdf (report)
+  --pdf               also print report.pdf, tagged for screen readers (report)
+  --title <text>      the report's title (report; default: "Bias audit report: <dataset folder>")
+  --model-card <file> model-card fields, .json (an object of texts) or .md (a "## " heading per field) (report)
   --a, --b <model>    the audits to compare: model.json[:layer[:method]] (compare)
   --dataset <dir>     which dataset of the database (needed when it holds several)
   --policy <p>        ${REBALANCE_POLICIES.join(', ')}: equal shares within each class (default),
@@ -95,6 +103,8 @@ const OPTIONS = {
   threshold: { type: 'string' },
   trust: { type: 'boolean' },
   pdf: { type: 'boolean' },
+  title: { type: 'string' },
+  'model-card': { type: 'string' },
   a: { type: 'string' },
   b: { type: 'string' },
   dataset: { type: 'string' },
@@ -143,6 +153,8 @@ async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
   const clusters = values.clusters === undefined ? undefined : parseInteger(values.clusters, '--clusters', 1, 50);
   const sample = values.sample === undefined ? undefined : parseInteger(values.sample, '--sample', 1, 200);
   const threshold = values.threshold === undefined ? 0.5 : parseShare(values.threshold, '--threshold');
+  if (values.title !== undefined && values.title.trim() === '') throw new UsageError('--title must not be empty');
+  if (values['model-card'] !== undefined && !existsSync(values['model-card'])) throw new CliError(`no model card at ${values['model-card']}`);
   if (!existsSync(values.db)) throw new CliError(`no database at ${values.db}`);
   const store = openForExport(values.db);
   try {
@@ -172,6 +184,8 @@ async function runExport(argv: readonly string[], io: CliIO): Promise<number> {
                   trust: values.trust ?? false,
                   sample,
                   pdf: values.pdf ?? false,
+                  title: values.title,
+                  modelCard: values['model-card'],
                 });
     io.err(`wrote ${files.join(', ')}`);
     return EXIT_OK;

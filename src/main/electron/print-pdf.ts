@@ -17,7 +17,14 @@ export function electronPdfPrinter(newWindow: (options: BrowserWindowConstructor
     const window = newWindow(PRINT_WINDOW);
     try {
       await window.loadFile(htmlFile);
-      const pdf = await window.webContents.printToPDF({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true });
+      const pdf = await window.webContents.printToPDF({
+        pageSize: 'A4',
+        printBackground: true,
+        preferCSSPageSize: true,
+        // Accessible: a structure tree and bookmarks, as the Chromium printer writes them.
+        generateTaggedPDF: true,
+        generateDocumentOutline: true,
+      });
       await writeFile(pdfFile, pdf);
       return { pages: pdfPageCount(pdf), bytes: pdf.length };
     } finally {

@@ -68,6 +68,7 @@ function statements(db: Database.Database) {
          AND t.tag NOT IN (SELECT value FROM json_each(?))
        GROUP BY i.label`,
     ),
+    // isOnRegion (shared/region-focus) in SQL: the sidebar's "N on <region>" is the report's.
     focus: db.prepare<Record<string, unknown>, { name: string; region: string; images: number }>(
       `${CLASSES_CTE}
        SELECT i.label AS name, s.region, COUNT(DISTINCT i.id) AS images

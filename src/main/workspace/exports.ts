@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CallError } from '../../shared/api';
 import type { ExportRequest, ExportResult } from '../../shared/exports';
 import { NO_GROUP } from '../analysis/rebalance';
-import { ChromiumMissingError, storedSpurious, writeReport, type PdfPrinter } from '../export/report';
+import { ChromiumMissingError, ModelCardError, storedSpurious, writeReport, type PdfPrinter } from '../export/report';
 import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
 import type { TrustReport } from '../jobs/trust-check';
 import type { Store } from '../store';
@@ -44,6 +44,7 @@ export async function writeFindings(
     policy: request.policy,
     ...(request.groupBy === null ? {} : { groupBy: request.groupBy }),
     trust: request.trust ? await trust() : null,
+    ...(request.title?.trim() ? { title: request.title.trim() } : {}),
   };
   try {
     const report = await writeReport(store, key, options, request.dir, request.pdf ? printer : false);
@@ -51,6 +52,7 @@ export async function writeFindings(
     return { files: await sized(files), pages: report.pdf?.pages ?? null };
   } catch (error) {
     if (error instanceof ChromiumMissingError) throw new CallError('unsupported', error.message);
+    if (error instanceof ModelCardError) throw new CallError('invalid-input', error.message);
     throw error;
   }
 }

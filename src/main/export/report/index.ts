@@ -8,12 +8,16 @@ import type { Store } from '../../store';
 import type { AuditKey } from '../../../shared/views';
 import { printPdf } from './pdf';
 import { buildReportData } from './report-data';
+import { leadLines } from './headline-text';
 import { renderReportHtml } from './report-html';
 import type { ReportData, ReportOptions, SpuriousRules } from './types';
 
 export { buildReportData, datasetHash, storedSpurious } from './report-data';
 export { renderReportHtml, REPORT_CSP } from './report-html';
-export { ChromiumMissingError, chromiumPath, pdfPageCount, printPdf } from './pdf';
+export { ChromiumMissingError, chromiumPath, pdfIsTagged, pdfPageCount, printPdf } from './pdf';
+export { ModelCardError, readModelCard } from './model-card';
+export { defaultTitle } from './report-data';
+export { leadLines } from './headline-text';
 export type * from './types';
 
 export const REPORT_FILES = { html: 'report.html', pdf: 'report.pdf' } as const;
@@ -62,9 +66,10 @@ export interface AuditReportRequest {
 
 /**
  * The report `biascope audit` writes at its end: no trust checks, no PDF. Returns the
- * line to print; a report that cannot be written is a warning, the audit stays done.
+ * line to print, and hands `lead` the first page's findings; a report that cannot be
+ * written is a warning, the audit stays done.
  */
-export async function writeAuditReport(store: Store, key: AuditKey, request: AuditReportRequest, dir: string): Promise<string> {
+export async function writeAuditReport(store: Store, key: AuditKey, request: AuditReportRequest, dir: string, lead?: (line: string) => void): Promise<string> {
   try {
     // A group-by attribute no image has was warned about already: group by cluster then.
     const known = request.groupBy !== undefined && store.datasetOverview(key.datasetId).attributes.some((a) => a.name === request.groupBy);
@@ -75,6 +80,8 @@ export async function writeAuditReport(store: Store, key: AuditKey, request: Aud
       ...(request.backend ? { backend: request.backend } : {}),
     };
     const report = await writeReport(store, key, options, dir);
+    // The report's first page, as the audit's last words.
+    if (lead) for (const line of leadLines(report.data)) lead(line);
     return `wrote ${report.html} (${Math.round(report.htmlBytes / 1024)} KiB)`;
   } catch (error) {
     return `warning: could not write the report: ${(error as Error).message}`;

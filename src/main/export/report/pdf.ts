@@ -27,7 +27,13 @@ export function pdfPageCount(bytes: Uint8Array): number {
 
 const FOOTER = '<div style="font-size:8px;color:#64748b;width:100%;text-align:right;margin-right:12mm"><span class="pageNumber"></span> / <span class="totalPages"></span></div>';
 
-/** Prints the HTML file to `pdfFile` (A4); returns its page count. */
+/** Whether a PDF carries a structure tree, as a tagged (accessible) PDF does. */
+export function pdfIsTagged(bytes: Uint8Array): boolean {
+  const text = Buffer.from(bytes).toString('latin1');
+  return /\/StructTreeRoot/.test(text) && /\/MarkInfo\s*<<[^>]*\/Marked\s+true/.test(text);
+}
+
+/** Prints the HTML file to `pdfFile` (A4, tagged, with an outline); returns its page count. */
 export async function printPdf(htmlFile: string, pdfFile: string): Promise<{ pages: number; bytes: number }> {
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
@@ -50,6 +56,9 @@ export async function printPdf(htmlFile: string, pdfFile: string): Promise<{ pag
       displayHeaderFooter: true,
       headerTemplate: '<span></span>',
       footerTemplate: FOOTER,
+      // Accessible: a structure tree (headings, lists, tables, figures with their alt text) and bookmarks from the headings.
+      tagged: true,
+      outline: true,
     });
     await writeFile(pdfFile, pdf);
     return { pages: pdfPageCount(pdf), bytes: pdf.length };

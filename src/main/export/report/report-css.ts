@@ -20,14 +20,20 @@ section.block { margin-top: 28px; }
 .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 0; }
 dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-code, .hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; overflow-wrap: anywhere; }
+dl.facts dd { margin: 0; overflow-wrap: break-word; }
+code, .hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; }
+/* Paths wrap at their slashes (<wbr>); a name longer than the line is the only thing split. Hashes are not words. */
+.path { overflow-wrap: break-word; hyphens: none; }
+code.path .name { white-space: nowrap; }
+.hash { overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 10px 3px 0; text-align: left; vertical-align: top; }
 th { color: var(--muted); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; padding-left: 10px; }
 tr.short td, td .bad { color: var(--alarm); font-weight: 600; }
-ul.findings li { margin: 3px 0; }
+ul.findings li, ul.lead li, ul.conclusions li { margin: 3px 0; }
+ul.lead { padding-left: 20px; }
+#lead h3 { margin-top: 10px; }
 .verdict { padding: 6px 10px; border-left: 4px solid var(--ok); background: #f0fdf4; margin: 8px 0; }
 .verdict.failed { border-color: var(--alarm); background: #fef2f2; }
 .toc { font-size: 13px; margin-top: 6px; }
@@ -40,7 +46,7 @@ figure.thumb img { display: block; width: 96px; height: 96px; object-fit: contai
 figure.thumb.wrong img { border: 2px solid var(--alarm); }
 figure.thumb figcaption { font-size: 10px; line-height: 1.25; color: var(--muted); }
 figure.thumb figcaption span { display: block; }
-figure.thumb .path { color: var(--ink); overflow-wrap: anywhere; }
+figure.thumb .path { color: var(--ink); }
 .cards { display: grid; gap: 10px; max-width: 720px; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px; display: flex; gap: 10px; break-inside: avoid; background: var(--soft); }
 .card .mean img { width: 112px; height: 112px; display: block; border: 1px solid var(--line); }

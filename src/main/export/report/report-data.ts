@@ -4,15 +4,21 @@
  * the caller runs them and passes the result).
  */
 import { createHash } from 'node:crypto';
-import { NO_GROUP, REBALANCE_ACTIONS, type RebalanceAction, type RebalancePlan } from '../../analysis/rebalance';
+import path from 'node:path';
+import { headline, splitAttribute, type HeadlineInput } from '../../analysis/headline';
+import { NO_GROUP, REBALANCE_ACTIONS, tagAction, type RebalanceAction, type RebalancePlan } from '../../analysis/rebalance';
 import { clusterClasses } from '../../analysis/spray/audit-clusters';
 import { subgroupTable } from '../../analysis/subgroups';
 import { packageRoot, packageVersion } from '../../serve/package-root';
 import type { AuditRow, Store } from '../../store';
+import { isOnRegion } from '../../../shared/region-focus';
 import type { AuditKey } from '../../../shared/views';
 import { rebalancePlanOf } from '../rebalance-files';
 import { classSection, thumb, type ThumbContext } from './class-section';
-import type { ReportData, ReportOptions, SpuriousFinding, SpuriousRules, TagSection } from './types';
+import { conclusions } from './conclusions';
+import { subject } from './headline-text';
+import { modelCardBeside, readModelCard } from './model-card';
+import type { OnRegionCounts, ReportData, ReportOptions, SpuriousFinding, SpuriousRules, TagSection } from './types';
 
 /** Grid the clusters' mean maps are computed on (audit-clusters' default). */
 const CLUSTER_GRID = 12;
@@ -39,6 +45,11 @@ export function storedSpurious(store: Store, datasetId: number): SpuriousRules |
 /** sha256 over the sorted content hashes, one per line: equal for the same pictures under any names. */
 export function datasetHash(hashes: readonly string[]): string {
   return createHash('sha256').update([...hashes].sort().join('\n')).digest('hex');
+}
+
+/** A subgroup within one split, when the dataset has one: the tables never mix train and test. */
+function subgroupName(group: string, split: string | null): string {
+  return split === null ? group : `${group} · ${split}`;
 }
 
 function actionCounts(plan: RebalancePlan): NonNullable<ReportData['rebalance']>['actions'] {
@@ -68,6 +79,26 @@ async function tagSections(
   );
 }
 
+/** The default title: the dataset's folder name. */
+export function defaultTitle(datasetName: string): string {
+  return `Bias audit report: ${datasetName}`;
+}
+
+/** Per class (and split): images on each region, by the rule the app's sidebar counts with. */
+function onRegionCounts(inputs: readonly HeadlineInput[], regions: readonly string[], split: string | null): OnRegionCounts[] {
+  const cells = new Map<string, OnRegionCounts>();
+  for (const row of inputs) {
+    if (row.predicted === null) continue;
+    const part = split === null ? null : (row.attributes[split] ?? null);
+    const key = `${row.label}\n${part ?? ''}`;
+    const cell = cells.get(key) ?? { label: row.label, split: part, audited: 0, regions: regions.map((region) => ({ region, images: 0 })) };
+    cell.audited++;
+    for (const r of cell.regions) if (isOnRegion(row.mass.get(r.region) ?? 0)) r.images++;
+    cells.set(key, cell);
+  }
+  return [...cells.values()].sort((a, b) => a.label.localeCompare(b.label) || (a.split ?? '').localeCompare(b.split ?? ''));
+}
+
 export async function buildReportData(store: Store, key: AuditKey, options: ReportOptions): Promise<ReportData> {
   const dataset = store.dataset(key.datasetId);
   const model = store.model(key.modelId);
@@ -84,11 +115,23 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
   const spurious = options.spurious;
   const massRegions = spurious && spurious.spurious.length + spurious.evidence.length > 0 ? [...spurious.spurious, ...spurious.evidence] : overview.regions;
   const tags = store.tags(key.datasetId);
+  const split = splitAttribute(overview.attributes);
+  // One split value: nothing to keep apart in the tables.
+  const tableSplit = split !== null && (overview.attributes.find((a) => a.name === split)?.values.length ?? 0) > 1 ? split : null;
+  const headlineInputs: HeadlineInput[] = rows.map((row) => ({
+    label: row.label,
+    predicted: row.prediction ? (classes[row.prediction.predicted] ?? null) : null,
+    confidence: row.prediction?.prob ?? null,
+    attributes: row.attributes,
+    mass: new Map(row.stats?.regions.map((r) => [r.name, r.mass]) ?? []),
+  }));
+  const lead = headline(headlineInputs, overview.attributes, spurious);
+  const card = options.modelCard === undefined ? await modelCardBeside(model.path) : await readModelCard(path.resolve(options.modelCard));
   const clusterOf = new Map(clusters.flatMap((c) => c.images.map((i) => [i.path, `cluster ${i.cluster}`] as const)));
   const subgroups = subgroupTable(
     rows.map((row) => ({
       label: row.label,
-      group: groupBy === null ? (clusterOf.get(row.path) ?? NO_GROUP) : (row.attributes[groupBy] ?? NO_GROUP),
+      group: subgroupName(groupBy === null ? (clusterOf.get(row.path) ?? NO_GROUP) : (row.attributes[groupBy] ?? NO_GROUP), tableSplit === null || tableSplit === groupBy ? null : (row.attributes[tableSplit] ?? null)),
       predicted: row.prediction ? (classes[row.prediction.predicted] ?? null) : null,
       confidence: row.prediction?.prob ?? null,
       tags: tags.get(row.contentId) ?? [],
@@ -118,12 +161,16 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
   const plan = groupBy === null ? null : rebalancePlanOf(store, key.datasetId, groupBy, options.policy ?? 'equal');
   const job = store.latestJob();
   const ownJob = job && job.datasetId === key.datasetId && job.modelId === key.modelId && job.layer === key.layer && job.methods.includes(key.method) ? job : null;
-  const spuriousFindings: SpuriousFinding[] = sections
-    .filter((s) => s.spuriousImages !== null && s.audited > 0)
-    .map((s) => ({ label: s.label, images: s.spuriousImages!, audited: s.audited, share: s.spuriousImages! / s.audited }))
+  // From the lead figures: per split when there is one, by the review queue's rule.
+  const spuriousFindings: SpuriousFinding[] = lead.focus
+    .map((f) => ({ label: subject(f.label, f.split), images: f.images, audited: f.share.n, share: f.share.estimate }))
     .filter((f) => f.share >= SPURIOUS_CLASS_SHARE)
     .sort((a, b) => b.share - a.share);
+  const shortCells = plan?.summary.filter((c) => c.deficit > 0) ?? [];
+  // Images with a tag that asks for a new label, by the rebalancing plan's tag rules.
+  const mislabeled = rows.filter((row) => (tags.get(row.contentId) ?? []).some((tag) => tagAction(tag) === 'relabel')).length;
   return {
+    title: options.title?.trim() || defaultTitle(dataset.name),
     generatedAt: new Date().toISOString(),
     version: version(),
     dataset: {
@@ -144,10 +191,14 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
       method: key.method,
       backend: options.backend ?? store.auditBackend(key.datasetId, key.modelId, key.layer) ?? null,
       job: ownJob ? { targets: ownJob.targets, status: ownJob.status, startedAt: ownJob.startedAt, finishedAt: ownJob.finishedAt } : null,
+      card,
     },
     settings: { groupBy, policy: options.policy ?? 'equal', spurious, massRegions, clusterGrid: CLUSTER_GRID },
+    headline: lead,
+    onRegion: onRegionCounts(headlineInputs, overview.regions, split),
+    conclusions: conclusions({ headline: lead, rows: headlineInputs, rules: spurious, shortCells, mislabeled }),
     findings: {
-      shortCells: plan?.summary.filter((c) => c.deficit > 0) ?? [],
+      shortCells,
       spurious: spuriousFindings,
       weakClusters: sections.flatMap((s) =>
         s.clusters.filter((k) => k.size > 1 && k.accuracy <= WEAK_CLUSTER_ACCURACY).map((k) => ({ label: s.label, cluster: k.cluster, size: k.size, accuracy: k.accuracy })),

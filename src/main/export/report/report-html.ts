@@ -3,20 +3,22 @@
  * inline SVG, no script, and a Content-Security-Policy that forbids fetching anything,
  * so it opens the same offline, attached to a mail or printed.
  */
-import { esc, facts, pct, section, table } from './html';
+import { percent, spuriousRuleText } from './headline-text';
+import { esc, facts, pathHtml, pct, section, table } from './html';
+import { conclusionsHtml, leadHtml, modelCardHtml } from './lead-html';
 import { REPORT_CSS } from './report-css';
 import { classHtml, classId, rebalanceHtml, tagsHtml, trustHtml } from './sections';
 import type { ReportData } from './types';
 
 export const REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
-const code = (value: string) => `<code>${esc(value)}</code>`;
+/** A path in monospace that wraps after a slash, never inside a name (not even at a hyphen of one). */
+const code = (value: string) => `<code class="path">${pathHtml(value)}</code>`;
 
 function header(data: ReportData): string {
   const { dataset: d, model: m } = data;
   const perClass = d.classes.map((c) => `${esc(c.name)} ${c.images}`).join(', ');
   const datasetFacts = facts([
-    ['root', code(d.root)],
     ['images', `${d.images} (${perClass})`],
     ['hash', `<span class="hash">${esc(d.hash)}</span>`],
     ['attributes', d.attributes.map(esc).join(', ') || 'none'],
@@ -25,14 +27,18 @@ function header(data: ReportData): string {
   ]);
   const job = m.job;
   const modelFacts = facts([
-    ['model', code(m.path)],
     ['hash', `<span class="hash">${esc(m.hash)}</span>`],
     ['classes', m.classes.map(esc).join(', ')],
     ['layer · method', `${esc(m.layer)} · ${esc(m.method)}`],
     ['backend', m.backend === null ? 'not recorded (results do not depend on it)' : esc(m.backend)],
     ['audit', job ? `targets ${esc(job.targets)}, ${esc(job.status)}, ${esc(job.startedAt.slice(0, 19).replace('T', ' '))} UTC` : 'no job recorded'],
   ]);
-  return `<div class="columns"><div><h3>Dataset</h3>${datasetFacts}</div><div><h3>Model</h3>${modelFacts}</div></div>`;
+  // The paths get the full width: in a column a long folder name would have to break.
+  const paths = facts([
+    ['dataset root', code(d.root)],
+    ['model file', code(m.path)],
+  ]);
+  return `${paths}<div class="columns"><div><h3>Dataset</h3>${datasetFacts}</div><div><h3>Model</h3>${modelFacts}</div></div>`;
 }
 
 function settings(data: ReportData): string {
@@ -41,7 +47,12 @@ function settings(data: ReportData): string {
   return facts([
     ['spurious regions', rules && rules.spurious.length > 0 ? rules.spurious.map(esc).join(', ') : 'none named'],
     ['evidence regions', rules && rules.evidence.length > 0 ? rules.evidence.map(esc).join(', ') : 'none named'],
-    ['focus threshold', rules ? `a map is on a region when at least ${pct(rules.threshold)} of its mass is` : '–'],
+    [
+      'spurious focus',
+      rules && rules.spurious.length > 0
+        ? `a map counts as spurious focus when at least ${pct(rules.threshold)} of its mass lies on the spurious regions, or that much on the marked regions with more of it on the spurious ones than on the evidence (the review queue's rule)`
+        : 'no spurious region named',
+    ],
     ['groups', s.groupBy === null ? 'SpRAy clusters (no group-by attribute given)' : `attribute ${esc(s.groupBy)}, policy ${esc(s.policy)}`],
     ['clusters', `maps on a ${s.clusterGrid}x${s.clusterGrid} grid, number of clusters from the eigengap`],
     ['statistics', `the predicted class's map of ${esc(data.model.method)} at ${esc(data.model.layer)}`],
@@ -56,9 +67,9 @@ function findings(data: ReportData): string {
   }
   const rules = data.settings.spurious;
   for (const s of f.spurious) {
-    items.push(`<b>${esc(s.label)}</b>: ${s.images} of ${s.audited} maps (${pct(s.share)}) sit on ${rules!.spurious.map(esc).join(' + ')}.`);
+    items.push(`<b>${esc(s.label)}</b>: ${s.images} of ${s.audited} maps (${pct(s.share)}) are spurious focus (${esc(spuriousRuleText(rules!))}).`);
   }
-  if (rules && rules.spurious.length > 0 && f.spurious.length === 0) items.push(`No class has many maps on ${rules.spurious.map(esc).join(' + ')}.`);
+  if (rules && rules.spurious.length > 0 && f.spurious.length === 0) items.push(`No class has many maps that are spurious focus on ${rules.spurious.map(esc).join(' + ')}.`);
   for (const k of f.weakClusters) {
     items.push(`<b>${esc(k.label)}</b>, cluster ${k.cluster + 1}: ${k.size} images the model gets ${pct(k.accuracy)} right: a strategy of its own.`);
   }
@@ -71,6 +82,9 @@ function findings(data: ReportData): string {
 
 function contents(data: ReportData): string {
   const links = [
+    ['lead', 'Key findings'],
+    ['conclusions', 'Conclusions and recommendations'],
+    ...(data.model.card ? [['model-card', 'Model card']] : []),
     ...data.classes.map((c, i) => [classId(i), `Class ${c.label}`]),
     ['tags', 'Tags and notes'],
     ['rebalance', 'Rebalancing'],
@@ -80,6 +94,15 @@ function contents(data: ReportData): string {
 }
 
 function accuracyTable(data: ReportData): string {
+  const h = data.headline;
+  if (h.split !== null) {
+    const clusters = new Map(data.classes.map((c) => [c.label, c.clusters.length]));
+    return table(
+      ['class', h.split, 'audited', 'accuracy', '95 % CI', 'clusters'],
+      h.accuracy.map((a) => [esc(a.label), esc(a.split ?? ''), String(a.accuracy.n), `${percent(a.accuracy.estimate)} %`, `${percent(a.accuracy.low)}–${percent(a.accuracy.high)} %`, String(clusters.get(a.label) ?? 0)]),
+      { numeric: [2, 3, 4, 5] },
+    );
+  }
   return table(
     ['class', 'images', 'audited', 'accuracy', 'clusters'],
     data.classes.map((c) => [esc(c.label), String(c.images), String(c.audited), pct(c.accuracy, 1), String(c.clusters.length)]),
@@ -88,9 +111,12 @@ function accuracyTable(data: ReportData): string {
 }
 
 export function renderReportHtml(data: ReportData): string {
-  const title = `Bias audit report: ${data.dataset.name}`;
+  const title = data.title;
   const body = [
-    `<header><h1>${esc(title)}</h1><p class="sub">biascope ${esc(data.version)} · ${esc(data.generatedAt.slice(0, 16).replace('T', ' '))} UTC</p>${contents(data)}</header>`,
+    `<header><h1>${esc(title)}</h1><p class="sub">biascope ${esc(data.version)} · ${esc(data.generatedAt.slice(0, 16).replace('T', ' '))} UTC · dataset ${esc(data.dataset.name)}</p>${contents(data)}</header>`,
+    leadHtml(data),
+    conclusionsHtml(data.conclusions),
+    modelCardHtml(data),
     section('audit', 'What was audited', header(data)),
     section('settings', 'Settings and thresholds', settings(data)),
     section('findings', 'Summary of findings', findings(data) + accuracyTable(data)),
@@ -106,7 +132,7 @@ export function renderReportHtml(data: ReportData): string {
     `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${esc(title)}</title><style>${REPORT_CSS}</style></head>`,
-    `<body>${body.join('\n')}</body></html>`,
+    `<body><main>${body.join('\n')}</main></body></html>`,
     '',
   ].join('\n');
 }

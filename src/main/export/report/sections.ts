@@ -38,7 +38,16 @@ function examples(c: ClassSection, data: ReportData): string {
   const rules = data.settings.spurious;
   if (c.examplesBy === 'spurious' && rules) {
     const on = rules.spurious.map(esc).join(' + ');
-    const count = `${c.spuriousImages} of ${c.audited} audited maps (${pct(c.audited ? c.spuriousImages! / c.audited : null)}) are spurious focus: at least ${pct(rules.threshold)} of their mass on ${on}${rules.evidence.length > 0 ? `, or that much on the marked regions with more on ${on} than on ${rules.evidence.map(esc).join(' + ')}` : ''}.`;
+    const split = data.headline.split;
+    // With a split attribute, one count per split: train and test are never pooled.
+    const counted =
+      split === null
+        ? `${c.spuriousImages} of ${c.audited} audited maps (${pct(c.audited ? c.spuriousImages! / c.audited : null)})`
+        : data.headline.focus
+            .filter((f) => f.label === c.label)
+            .map((f) => `${esc(split)} ${esc(f.split ?? '')}: ${f.images} of ${f.share.n} audited maps (${pct(f.share.estimate)})`)
+            .join('; ');
+    const count = `${counted} are spurious focus: at least ${pct(rules.threshold)} of their mass on ${on}${rules.evidence.length > 0 ? `, or that much on the marked regions with more on ${on} than on ${rules.evidence.map(esc).join(' + ')}` : ''}.`;
     const grid = c.examples.map((t) => thumbFigure(t, `${on} ${fixed(t.score ?? 0)}`)).join('');
     return keep(`<h3>Most spurious-focused maps</h3><p>${count}</p><p class="note">Ranked by the mass of the predicted class's map on ${on}; under each, what the model predicted and that mass.</p><div class="grid">${grid}</div>`);
   }
@@ -61,9 +70,16 @@ function subgroups(c: ClassSection, regions: readonly string[]): string {
 }
 
 export function classHtml(c: ClassSection, index: number, data: ReportData): string {
-  const head =
-    `<div class="class-head"><span>${c.images} images · ${c.audited} audited · ` +
-    `accuracy <b>${pct(c.accuracy, 1)}</b> (${c.correct} of ${c.audited})</span>${LEGEND}</div>`;
+  const split = data.headline.split;
+  // With a split attribute, one accuracy per split: train and test are never pooled.
+  const accuracy =
+    split === null
+      ? `accuracy <b>${pct(c.accuracy, 1)}</b> (${c.correct} of ${c.audited})`
+      : data.headline.accuracy
+          .filter((a) => a.label === c.label)
+          .map((a) => `${esc(split)} ${esc(a.split ?? '')}: accuracy <b>${pct(a.accuracy.estimate, 1)}</b> (${a.correct} of ${a.accuracy.n})`)
+          .join(' · ');
+  const head = `<div class="class-head"><span>${c.images} images · ${c.audited} audited · ${accuracy}</span>${LEGEND}</div>`;
   const body = `${head}<h3>Clusters of its maps</h3>${clusterCards(c, data.settings.clusterGrid)}${examples(c, data)}${subgroups(c, data.settings.massRegions)}`;
   return section(classId(index), `Class ${c.label}`, body, 'class');
 }

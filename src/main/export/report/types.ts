@@ -5,13 +5,19 @@
  */
 import type { CellSummary, RebalanceAction, RebalancePolicy } from '../../analysis/rebalance';
 import type { SubgroupRow } from '../../analysis/subgroups';
+import type { Headline } from '../../analysis/headline';
 import type { TrustReport } from '../../jobs/trust-check';
+import type { ModelCard } from './model-card';
 
 /** Regions that should not decide a class, regions that should, and the share of a map that counts as focus. */
 export type { SpuriousRules } from '../../../shared/suggestions';
 import type { SpuriousRules } from '../../../shared/suggestions';
 
 export interface ReportOptions {
+  /** The report's title; default "Bias audit report: <dataset folder name>". */
+  title?: string;
+  /** A model-card file (.json or .md); absent: model-card.json or .md beside the model, when there. */
+  modelCard?: string;
   /** Manifest attribute whose groups the subgroup tables and the rebalancing summary use; clusters when absent. */
   groupBy?: string;
   policy?: RebalancePolicy;
@@ -92,7 +98,24 @@ export interface ClusterFinding {
   accuracy: number;
 }
 
+/** Images of a class (in a split) on each region, by the one rule of shared/region-focus. */
+export interface OnRegionCounts {
+  label: string;
+  split: string | null;
+  audited: number;
+  regions: { region: string; images: number }[];
+}
+
+export const CONCLUSION_KINDS = ['rebalance', 'relabel', 'collect', 'check'] as const;
+
+/** One recommendation, plain text, with the figures it rests on. */
+export interface Conclusion {
+  kind: (typeof CONCLUSION_KINDS)[number];
+  text: string;
+}
+
 export interface ReportData {
+  title: string;
   generatedAt: string;
   version: string;
   dataset: {
@@ -115,6 +138,8 @@ export interface ReportData {
     backend: string | null;
     /** Which targets the audit explained, and when, from its job; null when no job of this audit is recorded. */
     job: { targets: string; status: string; startedAt: string; finishedAt: string | null } | null;
+    /** Model-card fields, when a card was found or named. */
+    card: ModelCard | null;
   };
   settings: {
     groupBy: string | null;
@@ -124,6 +149,10 @@ export interface ReportData {
     massRegions: string[];
     clusterGrid: number;
   };
+  /** Page 1: per class (and split) the largest accuracy gaps and the spurious-focus shares, with 95 % intervals. */
+  headline: Headline;
+  onRegion: OnRegionCounts[];
+  conclusions: Conclusion[];
   findings: {
     shortCells: CellSummary[];
     spurious: SpuriousFinding[];
