@@ -280,7 +280,7 @@ export class Workspace {
     if (cached) return cached;
     const config = ModelConfigSchema.parse(JSON.parse(model.config));
     const file = await confinedPath(dataset.root, record.path);
-    const decoded = await decodeImage(file, config.inputSize).catch((error: unknown) => {
+    const decoded = await decodeImage(file, config.inputSize, config.preprocess).catch((error: unknown) => {
       throw new CallError('not-found', (error as Error).message);
     });
     const reply = await this.models.explainOne(
