@@ -57,7 +57,8 @@ export const ModelConfigSchema = z
     const { resize, shorterSide, centerCrop } = config.preprocess;
     const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: ['preprocess', field], message });
     if ((shorterSide === undefined) !== (centerCrop === undefined)) {
-      issue(shorterSide === undefined ? 'centerCrop' : 'shorterSide', 'shorterSide and centerCrop come together (torchvision Resize(n) + CenterCrop((h, w)))');
+      const missing = shorterSide === undefined ? 'shorterSide' : 'centerCrop';
+      issue(missing, `missing: shorterSide and centerCrop come together (torchvision Resize(n) + CenterCrop((h, w)))`);
       return;
     }
     if (shorterSide === undefined || centerCrop === undefined) return;
