@@ -74,6 +74,24 @@ export function mapFrame(image: Size, framing: Framing | null | undefined): MapF
   return { x: plan.left * sx, y: plan.top * sy, width: plan.width * sx, height: plan.height * sy };
 }
 
+/** A frame on the views of the contract: with the image's size, so a painter needs nothing else. */
+export interface FrameView extends MapFrame {
+  imageWidth: number;
+  imageHeight: number;
+}
+
+/**
+ * The frame as views carry it: null when the map covers the whole image (every model
+ * without a crop) or the image's size is not known yet, so painters keep their plain path.
+ */
+export function frameView(image: { width: number | null; height: number | null }, framing: Framing | null | undefined): FrameView | null {
+  const { width, height } = image;
+  if (!framing?.centerCrop || width === null || height === null || width <= 0 || height <= 0) return null;
+  const size = { width, height };
+  const frame = mapFrame(size, framing);
+  return isWholeImage(frame, size) ? null : { ...frame, imageWidth: width, imageHeight: height };
+}
+
 /** True when the frame is the whole image, so callers can keep their plain path. */
 export function isWholeImage(frame: MapFrame, image: Size): boolean {
   return frame.x === 0 && frame.y === 0 && frame.width === image.width && frame.height === image.height;
