@@ -92,6 +92,23 @@ export function frameView(image: { width: number | null; height: number | null }
   return isWholeImage(frame, size) ? null : { ...frame, imageWidth: width, imageHeight: height };
 }
 
+/**
+ * The frame on a picture of the image `raster` pixels large (a thumbnail, a canvas), in
+ * whole pixels, at least one each way and inside the picture: where a painter puts the map.
+ */
+export function frameOnRaster(frame: MapFrame, image: Size, raster: Size): MapFrame {
+  const sx = raster.width / image.width;
+  const sy = raster.height / image.height;
+  const x = Math.min(raster.width - 1, Math.max(0, Math.round(frame.x * sx)));
+  const y = Math.min(raster.height - 1, Math.max(0, Math.round(frame.y * sy)));
+  return {
+    x,
+    y,
+    width: Math.max(1, Math.min(raster.width - x, Math.round(frame.width * sx))),
+    height: Math.max(1, Math.min(raster.height - y, Math.round(frame.height * sy))),
+  };
+}
+
 /** True when the frame is the whole image, so callers can keep their plain path. */
 export function isWholeImage(frame: MapFrame, image: Size): boolean {
   return frame.x === 0 && frame.y === 0 && frame.width === image.width && frame.height === image.height;

@@ -3,11 +3,11 @@
  * identity that changes with it (and only with it), and a real tfjs model whose input
  * tensor equals torchvision's `Resize(64) + CenterCrop(56) + ToTensor + Normalize`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, loadModel, toInputTensor } from '../../src/main/engine';
 import { parseSidecar } from '../../src/main/engine/model/sidecar';
 import { saveLayersModel } from '../../src/main/engine/model/save';
@@ -64,16 +64,19 @@ function tinyModel(size: number): tf.LayersModel {
 
 describe('a model trained with Resize(64) + CenterCrop(56), PIL bilinear, ImageNet mean/std', () => {
   let modelPath: string;
+  let dir: string;
   beforeAll(async () => {
     await initBackend('cpu');
     const model = tinyModel(56);
-    modelPath = await saveLayersModel(model, path.join(tempDir(), 'crop'), {
+    dir = tempDir();
+    modelPath = await saveLayersModel(model, path.join(dir, 'crop'), {
       classes: ['a', 'b'],
       inputSize: [56, 56],
       preprocess: { scale: { mean: MEAN, std: STD }, resize: 'bilinear-antialias', shorterSide: 64, centerCrop: [56, 56] },
     });
     model.dispose();
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('takes the input tensor torchvision makes, value for value', async () => {
     const loaded = await loadModel(modelPath);

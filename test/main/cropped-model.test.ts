@@ -4,7 +4,7 @@
  * holds no mass, one on the crop holds all of it, and tiles and the image view say
  * where the map sits. The demo model stands in for the trained one.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +17,11 @@ import { DEMO_DATASET, demoModelCopy } from '../jobs/demo-subset';
 let backend: Backend;
 let key: AuditKey;
 let ids: number[];
+const dirs: string[] = [];
 
 beforeAll(async () => {
   const root = tempDir('biascope-cropped-');
+  dirs.push(root);
   const regions = ['path,region,x0,y0,x1,y1'];
   for (const [label, source] of [['doctor', 'doctor/test_0001.png'], ['nurse', 'nurse/test_0001.png']] as const) {
     mkdirSync(path.join(root, label));
@@ -29,12 +31,15 @@ beforeAll(async () => {
   }
   writeFileSync(path.join(root, 'regions.csv'), regions.join('\n') + '\n');
   const model = demoModelCopy();
+  dirs.push(path.dirname(model));
   const sidecar = path.join(path.dirname(model), 'biascope.json');
   const config = JSON.parse(readFileSync(sidecar, 'utf8')) as { preprocess: Record<string, unknown> };
   Object.assign(config.preprocess, { resize: 'bilinear-antialias', shorterSide: 96, centerCrop: [96, 96] });
   writeFileSync(sidecar, JSON.stringify(config));
 
-  backend = createBackend({ name: 'biascope', version: '0.0.0', dataDir: tempDir('biascope-cropped-data-'), demo: null, workers: 1 });
+  const dataDir = tempDir('biascope-cropped-data-');
+  dirs.push(dataDir);
+  backend = createBackend({ name: 'biascope', version: '0.0.0', dataDir, demo: null, workers: 1 });
   const dataset = await backend.api.openDataset({ root });
   const opened = await backend.api.openModel({ path: model });
   const state = await auditThroughApi(backend, { dataset: root, model, methods: ['gradcam'], targets: 'predicted', workers: 1 });
@@ -45,6 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await backend?.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('a centre-cropped model', () => {

@@ -1,7 +1,7 @@
 /** The map frame: torchvision's Resize(n) + CenterCrop arithmetic, and statistics measured through it. */
 import { describe, expect, it } from 'vitest';
 import { attentionStats } from '../../src/main/analysis/attention';
-import { cropPlan, mapFrame, roundHalfEven } from '../../src/shared/map-frame';
+import { cropPlan, frameOnRaster, frameView, mapFrame, roundHalfEven } from '../../src/shared/map-frame';
 import { mapOf } from '../analysis/helpers';
 
 describe('the map frame', () => {
@@ -30,6 +30,28 @@ describe('the map frame', () => {
     expect(frame.y).toBeCloseTo((16 * 480) / 256, 12);
     expect(frame.width).toBeCloseTo((224 * 640) / 341, 12);
     expect(frame.height).toBeCloseTo(420, 12);
+  });
+});
+
+describe('the frame on views and pictures', () => {
+  it('is left off views when the map covers the whole image or the size is unknown', () => {
+    expect(frameView({ width: 640, height: 480 }, { scale: '0..1' } as object)).toBeNull();
+    expect(frameView({ width: null, height: null }, { shorterSide: 256, centerCrop: [224, 224] })).toBeNull();
+    expect(frameView({ width: 400, height: 200 }, { shorterSide: 100, centerCrop: [100, 100] })).toEqual({
+      x: 100,
+      y: 0,
+      width: 200,
+      height: 200,
+      imageWidth: 400,
+      imageHeight: 200,
+    });
+  });
+
+  it('lands on whole pixels of a thumbnail, inside it', () => {
+    const image = { width: 400, height: 200 };
+    expect(frameOnRaster({ x: 100, y: 0, width: 200, height: 200 }, image, { width: 128, height: 64 })).toEqual({ x: 32, y: 0, width: 64, height: 64 });
+    // A frame past the edge (rounding) is clipped; a sliver keeps one pixel.
+    expect(frameOnRaster({ x: 399.9, y: 0, width: 5, height: 200 }, image, { width: 128, height: 64 })).toEqual({ x: 127, y: 0, width: 1, height: 64 });
   });
 });
 

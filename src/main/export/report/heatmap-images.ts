@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { colormapLut } from '../../../shared/colormap';
 import type { MapData } from '../../../shared/explain';
 import { paintHeatmap } from '../../../shared/heatmap-paint';
-import { mapFrame, type Framing, type MapFrame } from '../../../shared/map-frame';
+import { frameOnRaster, mapFrame, type Framing } from '../../../shared/map-frame';
 
 /** Share of the map's maximum below which the image shows through untouched. */
 const MAP_THRESHOLD = 0.15;
@@ -61,20 +61,6 @@ function overlay(image: Rgb, map: MapData | null, area: { x: number; y: number; 
   return out;
 }
 
-/** The crop's rectangle on a thumbnail, in whole thumbnail pixels, inside it. */
-function thumbArea(frame: MapFrame, original: { width: number; height: number }, thumb: Rgb): { x: number; y: number; width: number; height: number } {
-  const sx = thumb.width / original.width;
-  const sy = thumb.height / original.height;
-  const x = Math.min(thumb.width - 1, Math.max(0, Math.round(frame.x * sx)));
-  const y = Math.min(thumb.height - 1, Math.max(0, Math.round(frame.y * sy)));
-  return {
-    x,
-    y,
-    width: Math.max(1, Math.min(thumb.width - x, Math.round(frame.width * sx))),
-    height: Math.max(1, Math.min(thumb.height - y, Math.round(frame.height * sy))),
-  };
-}
-
 /** The oriented size of an image file, or null when it cannot be read. */
 async function orientedSize(file: string): Promise<{ width: number; height: number } | null> {
   try {
@@ -96,7 +82,7 @@ async function dataUri(rgb: Rgb): Promise<string> {
 export async function heatmapThumb(file: string, map: MapData | null, size: number, framing?: Framing): Promise<string> {
   const image = await readRgb(file, size);
   const original = map && framing?.centerCrop ? await orientedSize(file) : null;
-  const area = original ? thumbArea(mapFrame(original, framing), original, image) : undefined;
+  const area = original ? frameOnRaster(mapFrame(original, framing), original, image) : undefined;
   return dataUri({ ...image, data: overlay(image, map, area) });
 }
 

@@ -7,7 +7,7 @@
 import { colormapLut, type ColormapName } from '../../../shared/colormap';
 import type { MapData } from '../../../shared/explain';
 import { paintHeatmap } from '../../../shared/heatmap-paint';
-import type { FrameView } from '../../../shared/map-frame';
+import { frameOnRaster, type FrameView, type MapFrame } from '../../../shared/map-frame';
 import type { Tile } from '../../../shared/views';
 import { fromWireMap } from '../../../shared/wire-map';
 import type { RenderMode } from './virtual-grid';
@@ -102,14 +102,12 @@ export function clearDecodedMaps(): void {
  * square canvas; a cropped model's map fills only its crop, on a canvas shaped like the
  * image, so CSS `object-fit: contain` lays it over the image exactly as the thumbnail.
  */
-function layout(frame: FrameView | null | undefined): { width: number; height: number; x: number; y: number; w: number; h: number } {
-  if (!frame) return { width: CANVAS_SIZE, height: CANVAS_SIZE, x: 0, y: 0, w: CANVAS_SIZE, h: CANVAS_SIZE };
-  const scale = CANVAS_SIZE / Math.max(frame.imageWidth, frame.imageHeight);
-  const width = Math.max(1, Math.round(frame.imageWidth * scale));
-  const height = Math.max(1, Math.round(frame.imageHeight * scale));
-  const x = Math.round(frame.x * scale);
-  const y = Math.round(frame.y * scale);
-  return { width, height, x, y, w: Math.max(1, Math.min(width - x, Math.round(frame.width * scale))), h: Math.max(1, Math.min(height - y, Math.round(frame.height * scale))) };
+function layout(frame: FrameView | null | undefined): { width: number; height: number; area: MapFrame } {
+  if (!frame) return { width: CANVAS_SIZE, height: CANVAS_SIZE, area: { x: 0, y: 0, width: CANVAS_SIZE, height: CANVAS_SIZE } };
+  const image = { width: frame.imageWidth, height: frame.imageHeight };
+  const scale = CANVAS_SIZE / Math.max(image.width, image.height);
+  const canvas = { width: Math.max(1, Math.round(image.width * scale)), height: Math.max(1, Math.round(image.height * scale)) };
+  return { ...canvas, area: frameOnRaster(frame, image, canvas) };
 }
 
 function paint(p: Parts, tile: Tile, look: TileLookInput): void {
@@ -128,8 +126,9 @@ function paint(p: Parts, tile: Tile, look: TileLookInput): void {
   const map = mapOf(tile);
   context.clearRect(0, 0, box.width, box.height);
   if (map) {
-    const rgba = paintHeatmap(map, { width: box.w, height: box.h }, { lut: colormapLut(look.colormap), threshold: look.threshold });
-    context.putImageData(new ImageData(rgba, box.w, box.h), box.x, box.y);
+    const { area } = box;
+    const rgba = paintHeatmap(map, area, { lut: colormapLut(look.colormap), threshold: look.threshold });
+    context.putImageData(new ImageData(rgba, area.width, area.height), area.x, area.y);
   }
   p.painted = key;
 }
