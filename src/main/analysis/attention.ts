@@ -47,10 +47,9 @@ export function attentionStats(
   options: AttentionOptions = {},
 ): MapStats {
   const maxSide = options.maxSide ?? STATS_MAX_SIDE;
-  checkInputs(map, image, maxSide);
   const frame = options.frame;
   const area = frame ? { width: frame.width, height: frame.height } : image;
-  if (frame) checkInputs(map, area, maxSide);
+  checkInputs(map, area, maxSide);
   const boxes = frame ? regions.map((r) => ({ ...r, x0: r.x0 - frame.x, x1: r.x1 - frame.x, y0: r.y0 - frame.y, y1: r.y1 - frame.y })) : regions;
   // The raw maximum, before any rescaling: how strong the evidence is, comparable across images.
   const max = finiteMax(map.data);
