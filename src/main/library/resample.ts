@@ -197,7 +197,9 @@ function roundHalfEven(v: number): number {
 /**
  * PyTorch `interpolate(mode='bilinear', align_corners=False, antialias=False)` on a
  * float32 tensor, rounded back to bytes as torchvision does (torch.round: half to
- * even). Every product and sum is rounded to float32 as the CPU kernel does.
+ * even). Weights match PyTorch 1.13's bit for bit; products and sums are rounded to
+ * float32, but its vectorised kernel adds in another order, so about 1 value in 60,000
+ * (a sum on a rounding boundary) comes out one off.
  */
 function resizeBilinearTorch(source: RgbImage, width: number, height: number): RgbImage {
   const axis = (input: number, output: number) => {
