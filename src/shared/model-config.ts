@@ -6,6 +6,16 @@ import { z } from 'zod';
 
 export const SCALE_PRESETS = ['0..1', '-1..1'] as const;
 
+/**
+ * How an image is brought to the model's size, named after what it reproduces byte for
+ * byte: "bilinear-antialias", "bicubic", "lanczos3" and "nearest" are PIL's
+ * `Image.resize` filters (BILINEAR, BICUBIC, LANCZOS, NEAREST; torchvision's Resize on
+ * a PIL image); "bilinear" samples without anti-aliasing, half-pixel centres
+ * (torchvision `antialias=False` on a tensor, tf.image.resize).
+ */
+export const RESIZE_MODES = ['bilinear', 'bilinear-antialias', 'bicubic', 'nearest', 'lanczos3'] as const;
+export type ResizeMode = (typeof RESIZE_MODES)[number];
+
 const rgbTriple = z.tuple([z.number(), z.number(), z.number()]);
 
 export const ScaleSchema = z.union([
@@ -28,12 +38,39 @@ export const ModelConfigSchema = z
         scale: ScaleSchema,
         /** Channel order the model was trained with. */
         channels: z.enum(['rgb', 'bgr']).default('rgb'),
+        /**
+         * Resampling filter. Absent: the historical resize (libvips linear above twice the
+         * input size, plain bilinear below), kept so existing caches stay valid.
+         */
+        resize: z.enum(RESIZE_MODES).optional(),
+        /** torchvision `Resize(n)`: the shorter side to n first, the longer in proportion. */
+        shorterSide: z.number().int().positive().optional(),
+        /** torchvision `CenterCrop((h, w))` after `shorterSide`; must equal inputSize. */
+        centerCrop: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
       })
       .strict(),
     /** Default target layer; the engine finds one when absent. */
     layer: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const { resize, shorterSide, centerCrop } = config.preprocess;
+    const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: ['preprocess', field], message });
+    if ((shorterSide === undefined) !== (centerCrop === undefined)) {
+      const missing = shorterSide === undefined ? 'shorterSide' : 'centerCrop';
+      issue(missing, `missing: shorterSide and centerCrop come together (torchvision Resize(n) + CenterCrop((h, w)))`);
+      return;
+    }
+    if (shorterSide === undefined || centerCrop === undefined) return;
+    if (resize === undefined) issue('resize', 'shorterSide needs a resize filter, e.g. "bilinear-antialias" (torchvision Resize on a PIL image)');
+    const [h, w] = config.inputSize;
+    if (centerCrop[0] !== h || centerCrop[1] !== w) {
+      issue('centerCrop', `the crop [${centerCrop.join(', ')}] must equal inputSize [${h}, ${w}]: the crop is what the model takes`);
+    }
+    if (Math.max(...centerCrop) > shorterSide) {
+      issue('centerCrop', `the crop [${centerCrop.join(', ')}] is larger than shorterSide ${shorterSide}: it would crop past the resized image`);
+    }
+  });
 
 export type Scale = z.infer<typeof ScaleSchema>;
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;

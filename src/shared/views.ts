@@ -143,6 +143,19 @@ export function defaultView(dataset: { classes: readonly { name: string }[] }): 
   return { filter: first === undefined ? {} : { label: first }, sort: { by: 'confidence', dir: 'asc' } };
 }
 
+/**
+ * The rectangle of the image a map covers, in the image's pixels (src/shared/map-frame.ts),
+ * for models that see a centre crop. Absent or null: the map covers the whole image.
+ */
+export const FrameViewSchema = z.object({
+  x: z.number(),
+  y: z.number(),
+  width: z.number().positive(),
+  height: z.number().positive(),
+  imageWidth: z.number().int().positive(),
+  imageHeight: z.number().int().positive(),
+});
+
 export const TileSchema = z.object({
   id: Id,
   contentId: Id,
@@ -157,6 +170,8 @@ export const TileSchema = z.object({
   map: WireMapSchema.nullable(),
   /** Why the file could not be used, as "stage: reason", when it could not. */
   problem: z.string().nullable(),
+  /** Where `map` sits on the image, when not on all of it. */
+  frame: FrameViewSchema.nullish(),
 });
 export type Tile = z.infer<typeof TileSchema>;
 
@@ -235,6 +250,8 @@ export const ImageDetailSchema = z.object({
   maps: z.array(z.object({ target: z.string(), map: WireMapSchema })),
   /** Why the image could not be used, when it could not. */
   problem: z.object({ stage: z.string(), reason: z.string() }).nullable(),
+  /** Where every map of the image sits on it, when not on all of it. */
+  frame: FrameViewSchema.nullish(),
 });
 export type ImageDetail = z.infer<typeof ImageDetailSchema>;
 

@@ -5,9 +5,15 @@
  * shape, ReLU'd and normalised to sum 1, so every statistic reads as "share of
  * attention" and compares across images, layers and map resolutions. Runs once per
  * map of an audit: typed arrays and a handful of allocations per call, none per cell.
+ *
+ * A map covers its frame (src/shared/map-frame.ts): the whole image, or the centre crop
+ * a torchvision-style model sees. The grid is laid over the frame, regions (in original
+ * pixels) are moved into it and clipped, and a region outside the crop holds no mass.
+ * Peak and box are fractions of the frame, as they are of the map.
  */
 import type { MapData } from '../../shared/explain';
 import { upsampleBilinear } from '../../shared/heatmap';
+import type { MapFrame } from '../../shared/map-frame';
 import type { RegionBox } from '../library/types';
 import type { MapStats } from '../store/types';
 import { largestComponent } from './components';
@@ -25,6 +31,8 @@ export const STATS_MAX_SIDE = 160;
 export interface AttentionOptions {
   /** Cap on the grid's longer side (default STATS_MAX_SIDE); Infinity measures at full image resolution. */
   maxSide?: number;
+  /** The rectangle of the image the map covers, in its pixels (default: the whole image). */
+  frame?: MapFrame | null | undefined;
 }
 
 /**
@@ -39,10 +47,13 @@ export function attentionStats(
   options: AttentionOptions = {},
 ): MapStats {
   const maxSide = options.maxSide ?? STATS_MAX_SIDE;
-  checkInputs(map, image, maxSide);
+  const frame = options.frame;
+  const area = frame ? { width: frame.width, height: frame.height } : image;
+  checkInputs(map, area, maxSide);
+  const boxes = frame ? regions.map((r) => ({ ...r, x0: r.x0 - frame.x, x1: r.x1 - frame.x, y0: r.y0 - frame.y, y1: r.y1 - frame.y })) : regions;
   // The raw maximum, before any rescaling: how strong the evidence is, comparable across images.
   const max = finiteMax(map.data);
-  const grid = statsGridSize(image, maxSide);
+  const grid = statsGridSize(area, maxSide);
   const values = upsampleBilinear(map, grid.width, grid.height).data;
 
   let total = 0;
@@ -77,7 +88,7 @@ export function attentionStats(
       x1: component.col1 / grid.width,
       y1: component.row1 / grid.height,
     },
-    regions: regionStats(values, total, grid, image, regions, component),
+    regions: regionStats(values, total, grid, area, boxes, component),
   };
 }
 

@@ -54,10 +54,10 @@ async function explainImages(io: CliIO, request: ExplainRequest, model: LoadedMo
   const batches = chunks(request.images, request.batch);
   let explained = 0;
   // The next batch decodes (on sharp's threads) while this one runs through the model.
-  let pending = batches.length > 0 ? readImages(batches[0]!, inputSize) : null;
+  let pending = batches.length > 0 ? readImages(batches[0]!, inputSize, model.config.preprocess) : null;
   for (let i = 0; pending; i++) {
     const images = await pending;
-    pending = i + 1 < batches.length ? readImages(batches[i + 1]!, inputSize) : null;
+    pending = i + 1 < batches.length ? readImages(batches[i + 1]!, inputSize, model.config.preprocess) : null;
     const decoded = images.filter(isDecoded);
     const explanations = decoded.length > 0 ? explainBatch(model, decoded.map((image) => image.rgb), options) : [];
     const explanationOf = new Map<ReadImage, ImageExplanation>(decoded.map((image, k) => [image, explanations[k]!]));

@@ -9,6 +9,7 @@ import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files'
 import type { BoxTarget, JobRow, Store } from '../store';
 import type { DatasetRow } from '../store/types';
 import { isMethodName } from '../../shared/explain';
+import { ModelConfigSchema } from '../../shared/model-config';
 import { checkTrust, SANITY_THRESHOLD } from '../jobs/trust-check';
 import { ChromiumMissingError, leadLines, ModelCardError, storedSpurious, writeReport, type SpuriousRules } from '../export/report';
 import { CliError, UsageError } from './errors';
@@ -65,7 +66,9 @@ export async function exportBoxes({ store, dataset, out, io }: ExportContext, ta
   }
   const rows = setId === undefined ? [] : store.boxes(dataset.id, job.modelId, setId, classes, rule);
   if (rows.length === 0) throw new CliError(`the latest audit stored no map for target ${target}: audit with --targets ${target === 'predicted' ? 'predicted' : target === 'label' ? 'label' : 'all'}`);
-  const files = await writeBoxes(rows, classes, { model: store.model(job.modelId)!.path, layer: job.layer, method, target }, out, masks);
+  const model = store.model(job.modelId)!;
+  const framing = ModelConfigSchema.parse(JSON.parse(model.config)).preprocess;
+  const files = await writeBoxes(rows, classes, { model: model.path, layer: job.layer, method, target }, out, masks, framing);
   const boxed = rows.filter((row) => row.box !== null).length;
   await io.out(`${boxed} boxes for ${rows.length} images (target ${target})${masks ? `, ${boxed} masks` : ''}`);
   return files;

@@ -2,7 +2,7 @@
  * Reads the images of one command: each decoded and resized to the model's input,
  * or the reason it could not be, so one bad file never stops the others.
  */
-import { decodeImage, ImageDecodeError } from '../library/decode';
+import { decodeImage, ImageDecodeError, type Resizing } from '../library/decode';
 import type { RgbImage } from '../engine/preprocess';
 import { mapWithConcurrency } from '../util/concurrency';
 
@@ -22,15 +22,15 @@ export type ReadImage = DecodedImage | UnreadableImage;
 
 export const isDecoded = (image: ReadImage): image is DecodedImage => 'rgb' in image;
 
-export async function readImage(file: string, inputSize: readonly [number, number]): Promise<ReadImage> {
+export async function readImage(file: string, inputSize: readonly [number, number], resizing: Resizing = {}): Promise<ReadImage> {
   try {
-    return { path: file, rgb: (await decodeImage(file, inputSize)).rgb };
+    return { path: file, rgb: (await decodeImage(file, inputSize, resizing)).rgb };
   } catch (error) {
     if (error instanceof ImageDecodeError) return { path: file, error: error.reason };
     throw error;
   }
 }
 
-export function readImages(files: readonly string[], inputSize: readonly [number, number]): Promise<ReadImage[]> {
-  return mapWithConcurrency(files, DECODE_CONCURRENCY, (file) => readImage(file, inputSize));
+export function readImages(files: readonly string[], inputSize: readonly [number, number], resizing: Resizing = {}): Promise<ReadImage[]> {
+  return mapWithConcurrency(files, DECODE_CONCURRENCY, (file) => readImage(file, inputSize, resizing));
 }

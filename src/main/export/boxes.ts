@@ -2,13 +2,15 @@
  * Weakly-supervised localisation (Selvaraju et al., Grad-CAM, section 4.1) as data a
  * team can use: every image's box around the largest region of its map above 15% of
  * the maximum, as COCO-style JSON, and optionally a binary mask per image, thresholded
- * the same way, at the image's size.
+ * the same way, at the image's size. A centre-cropped model's map covers only its crop
+ * (src/shared/map-frame.ts): its boxes and masks are placed there, in image pixels.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { upsampleBilinear } from '../../shared/heatmap';
 import { decodeMap } from '../../shared/map-codec';
+import { frameOnRaster, mapFrame, type Framing } from '../../shared/map-frame';
 import { BOX_THRESHOLD } from '../analysis/attention';
 import type { BoxRow } from '../store';
 
@@ -30,14 +32,22 @@ export interface CocoBoxes {
 const round = (value: number) => Math.round(value * 100) / 100;
 
 /** COCO ids start at 1: class index i is category i + 1. */
-export function cocoBoxes(rows: readonly BoxRow[], classes: readonly string[], info: BoxExportInfo, maskPath?: (row: BoxRow) => string): CocoBoxes {
+export function cocoBoxes(
+  rows: readonly BoxRow[],
+  classes: readonly string[],
+  info: BoxExportInfo,
+  maskPath?: (row: BoxRow) => string,
+  framing?: Framing,
+): CocoBoxes {
   const annotations: CocoBoxes['annotations'] = [];
   for (const row of rows) {
     if (!row.box) continue;
-    const x = row.box.x0 * row.width;
-    const y = row.box.y0 * row.height;
-    const w = (row.box.x1 - row.box.x0) * row.width;
-    const h = (row.box.y1 - row.box.y0) * row.height;
+    // The box is in fractions of the map, which covers the frame.
+    const frame = mapFrame(row, framing);
+    const x = frame.x + row.box.x0 * frame.width;
+    const y = frame.y + row.box.y0 * frame.height;
+    const w = (row.box.x1 - row.box.x0) * frame.width;
+    const h = (row.box.y1 - row.box.y0) * frame.height;
     annotations.push({
       id: annotations.length + 1,
       image_id: row.imageId,
@@ -56,20 +66,31 @@ export function cocoBoxes(rows: readonly BoxRow[], classes: readonly string[], i
   };
 }
 
-/** The map at the image's size, 255 where it reaches BOX_THRESHOLD of its maximum, else 0. */
-export function maskOf(row: BoxRow): Uint8Array {
-  const map = upsampleBilinear(decodeMap(row.map), row.width, row.height);
+/** The map over its frame of the image, 255 where it reaches BOX_THRESHOLD of its maximum, else 0 (and 0 outside a crop). */
+export function maskOf(row: BoxRow, framing?: Framing): Uint8Array {
+  const image = { width: row.width, height: row.height };
+  const area = frameOnRaster(mapFrame(image, framing), image, image);
+  const map = upsampleBilinear(decodeMap(row.map), area.width, area.height);
   let max = 0;
   for (const v of map.data) if (v > max) max = v;
-  const mask = new Uint8Array(map.data.length);
+  const mask = new Uint8Array(row.width * row.height);
   if (max <= 0) return mask;
   const cut = BOX_THRESHOLD * max;
-  for (let i = 0; i < mask.length; i++) mask[i] = map.data[i]! >= cut ? 255 : 0;
+  for (let y = 0; y < area.height; y++) {
+    for (let x = 0, i = y * area.width, o = (area.y + y) * row.width + area.x; x < area.width; x++, i++, o++) mask[o] = map.data[i]! >= cut ? 255 : 0;
+  }
   return mask;
 }
 
 /** Writes boxes.json, and masks/<image id>.png with `masks`; returns the paths written. */
-export async function writeBoxes(rows: readonly BoxRow[], classes: readonly string[], info: BoxExportInfo, dir: string, masks: boolean): Promise<string[]> {
+export async function writeBoxes(
+  rows: readonly BoxRow[],
+  classes: readonly string[],
+  info: BoxExportInfo,
+  dir: string,
+  masks: boolean,
+  framing?: Framing,
+): Promise<string[]> {
   const written: string[] = [];
   const maskPath = (row: BoxRow) => `masks/${row.imageId}.png`;
   if (masks) {
@@ -78,11 +99,11 @@ export async function writeBoxes(rows: readonly BoxRow[], classes: readonly stri
       if (!row.box) continue;
       const file = path.join(dir, maskPath(row));
       // One grey channel: without toColourspace sharp would write the mask as RGB.
-      await sharp(maskOf(row), { raw: { width: row.width, height: row.height, channels: 1 } }).toColourspace('b-w').png().toFile(file);
+      await sharp(maskOf(row, framing), { raw: { width: row.width, height: row.height, channels: 1 } }).toColourspace('b-w').png().toFile(file);
       written.push(file);
     }
   }
   const json = path.join(dir, 'boxes.json');
-  await writeFile(json, `${JSON.stringify(cocoBoxes(rows, classes, info, masks ? maskPath : undefined), null, 1)}\n`);
+  await writeFile(json, `${JSON.stringify(cocoBoxes(rows, classes, info, masks ? maskPath : undefined, framing), null, 1)}\n`);
   return [json, ...written];
 }

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { AuditSettingsSchema, type AuditProgress, type AuditSettings, type AuditSummary } from '../../shared/audit';
 import { GUIDED_METHODS } from '../../shared/explain';
+import type { ModelConfig } from '../../shared/model-config';
 import type { BackendName } from '../engine/backend';
 import type { Store } from '../store';
 import type { ImageError } from '../store/types';
@@ -192,7 +193,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
       let computed = 0;
       if (plan.todo.length > 0) {
         pool ??= createExplainPool(workers, this.options.workerFile);
-        const ran = await this.explainAll(pool, plan.todo, opened.listing.root, identity.config.inputSize, task, (reply) => {
+        const ran = await this.explainAll(pool, plan.todo, opened.listing.root, identity.config, task, (reply) => {
           store.writeResults(model.id, resolvedLayer, reply.results);
         }, (errors) => store.recordErrors(datasetId, jobId, errors), (paths) => store.clearErrors(datasetId, paths));
         computed = ran.computed;
@@ -254,7 +255,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
     pool: ExplainPool,
     todo: readonly PlanItem[],
     root: string,
-    inputSize: readonly [number, number],
+    model: Pick<ModelConfig, 'inputSize' | 'preprocess'>,
     task: (images: ExplainTask['images']) => ExplainTask,
     write: (reply: ExplainReply) => void,
     recordErrors: (errors: ImageError[]) => void,
@@ -300,7 +301,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
     };
     // Decoding runs one batch ahead; a decode left behind by a stop must not reject unobserved.
     const decodeAhead = (i: number) => {
-      const promise = decodeBatch(root, batches[i]!, inputSize);
+      const promise = decodeBatch(root, batches[i]!, model.inputSize, model.preprocess);
       promise.catch(() => undefined);
       return promise;
     };

@@ -3,7 +3,7 @@
  * so the next batch decodes while the workers compute the current one.
  */
 import path from 'node:path';
-import { decodeImage, ImageDecodeError, type DecodedImage } from '../library/decode';
+import { decodeImage, ImageDecodeError, type DecodedImage, type Resizing } from '../library/decode';
 import type { ImageError } from '../store/types';
 import { mapWithConcurrency } from '../util/concurrency';
 import type { PlanItem } from './plan';
@@ -18,11 +18,16 @@ export interface DecodedBatch {
   failures: ImageError[];
 }
 
-export async function decodeBatch(root: string, items: readonly PlanItem[], inputSize: readonly [number, number]): Promise<DecodedBatch> {
+export async function decodeBatch(
+  root: string,
+  items: readonly PlanItem[],
+  inputSize: readonly [number, number],
+  resizing: Resizing = {},
+): Promise<DecodedBatch> {
   type Outcome = { item: PlanItem; decoded: DecodedImage } | { item: PlanItem; error: string };
   const outcomes = await mapWithConcurrency(items, DECODE_CONCURRENCY, async (item): Promise<Outcome> => {
     try {
-      const decoded = await decodeImage(path.join(root, item.path), inputSize);
+      const decoded = await decodeImage(path.join(root, item.path), inputSize, resizing);
       return { item, decoded };
     } catch (error) {
       if (!(error instanceof ImageDecodeError)) throw error;

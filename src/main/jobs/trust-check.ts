@@ -81,7 +81,7 @@ export async function trustOfSample(sample: TrustSample, options: Pick<TrustOpti
   await initBackend(options.backend);
   const model = await loadModel(sample.model);
   try {
-    const images = await Promise.all(sample.images.map((image) => decodeRgb(path.join(sample.root, image), model.config.inputSize)));
+    const images = await Promise.all(sample.images.map((image) => decodeRgb(path.join(sample.root, image), model.config.inputSize, model.config.preprocess)));
     const sanity = randomizationSanityCheck(model, images, { method: options.method, layer: options.layer });
     const steps = sanity.steps.map((s) => ({ layer: s.layer, mean: s.mean }));
     const fell = steps.find((s) => s.mean < SANITY_THRESHOLD);

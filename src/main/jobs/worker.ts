@@ -3,6 +3,8 @@
  * map's attention statistics here, so the main thread only decodes and writes.
  */
 import { encodeMap } from '../../shared/map-codec';
+import { mapFrame } from '../../shared/map-frame';
+import type { ModelConfig } from '../../shared/model-config';
 import { attentionStats } from '../analysis/attention';
 import { describeBackend, initBackend } from '../engine/backend';
 import { explainBatch, type ImageExplanation } from '../engine/explain';
@@ -42,17 +44,18 @@ async function hold(task: WorkerTask): Promise<Held> {
   return held;
 }
 
-function toResult(image: TaskImage, explanation: ImageExplanation): ImageResult {
+function toResult(image: TaskImage, explanation: ImageExplanation, config: ModelConfig): ImageResult {
   const [best] = explanation.predictions;
   if (!best) throw new Error('the model returned no predictions');
   const seen = new Set<string>();
   const maps: MapToStore[] = [];
+  const frame = mapFrame(image, config.preprocess);
   for (const { method, target, map } of explanation.maps) {
     const key = `${method}:${target.index}`;
     if (seen.has(key)) continue; // the label slot repeats the predicted class when they agree
     seen.add(key);
     const encoded = encodeMap(map);
-    const stats = attentionStats(map, image, image.regions);
+    const stats = attentionStats(map, image, image.regions, { frame });
     maps.push({ method, target: target.index, width: map.width, height: map.height, blob: encoded.bytes, stats });
   }
   return {
@@ -85,7 +88,7 @@ async function explainTask(task: ExplainTask): Promise<ExplainReply> {
         ? ({ kind: 'predicted-and', classes: task.images.map((image) => image.extraTarget) } as const)
         : ({ kind: 'predicted' } as const);
   const explanations = explainBatch(model, rgb, { methods: task.methods, layer, target, topK: task.topK });
-  return { backend, layer, results: task.images.map((image, i) => toResult(image, explanations[i]!)) };
+  return { backend, layer, results: task.images.map((image, i) => toResult(image, explanations[i]!, model.config)) };
 }
 
 async function inspectTask(task: InspectTask): Promise<InspectReply> {

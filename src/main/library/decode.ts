@@ -1,11 +1,16 @@
 /**
  * Decodes an image file with sharp into the RGB bytes a model takes: EXIF
  * orientation applied, alpha flattened on white, any colour space converted to
- * sRGB, 16-bit reduced to 8, resized (bilinear) to exactly the model's input size.
+ * sRGB, 16-bit reduced to 8, resized to exactly the model's input size: with the
+ * sidecar's `resize` as the model was trained (PIL's filters, torchvision's Resize and
+ * CenterCrop, see resample.ts), without it as biascope always has (bilinear).
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { RgbImage } from '../engine/preprocess';
+import type { ModelConfig } from '../../shared/model-config';
+import { cropPlan } from '../../shared/map-frame';
+import { cropRgb, resample } from './resample';
 import { JS_RESIZE_MAX_FACTOR, resizeRgbBilinear } from './resize';
 import { decoderFailure, type Failure, ImageDecodeError, readFailure, tooLarge } from './decode-errors';
 
@@ -33,6 +38,9 @@ async function readBytes(file: string): Promise<Buffer> {
   return bytes;
 }
 
+/** The sidecar fields that decide how an image becomes the model's input. */
+export type Resizing = Pick<ModelConfig['preprocess'], 'resize' | 'shorterSide' | 'centerCrop'>;
+
 const failed = (file: string, failure: Failure): ImageDecodeError => new ImageDecodeError(file, failure.kind, failure.reason);
 
 /**
@@ -40,23 +48,29 @@ const failed = (file: string, failure: Failure): ImageDecodeError => new ImageDe
  * parsed first, without the pixel limit, so an oversized image is refused with its
  * size before anything is decoded.
  */
-export async function decodeImage(file: string, [height, width]: readonly [number, number]): Promise<DecodedImage> {
+export async function decodeImage(file: string, [height, width]: readonly [number, number], resizing: Resizing = {}): Promise<DecodedImage> {
   const bytes = await readBytes(file);
   try {
     const header = await sharp(bytes, { pages: 1, limitInputPixels: false }).metadata();
     if (header.width * header.height > MAX_INPUT_PIXELS) throw failed(file, tooLarge(header.width, header.height, MAX_INPUT_PIXELS));
     const original = { width: header.autoOrient.width, height: header.autoOrient.height };
+    const mode = resizing.resize;
     const nearModelSize = original.width <= width * JS_RESIZE_MAX_FACTOR && original.height <= height * JS_RESIZE_MAX_FACTOR;
     let pipeline = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', pages: 1 })
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb');
-    // Large images shrink in libvips (anti-aliased, and JPEGs shrink while decoding).
-    if (!nearModelSize) pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: 'linear' });
+    // Large images shrink in libvips (anti-aliased, and JPEGs shrink while decoding),
+    // unless the sidecar names a trained resize: that one reads every source pixel.
+    if (mode === undefined && !nearModelSize) pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: 'linear' });
     const { data, info } = await pipeline.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw failed(file, { kind: 'corrupt', reason: `decoded to ${info.channels} channels, expected 3` });
     const decoded = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
-    return { rgb: resizeRgbBilinear(decoded, width, height), ...original };
+    if (mode === undefined) return { rgb: resizeRgbBilinear(decoded, width, height), ...original };
+    const crop = cropPlan(decoded, resizing);
+    if (!crop) return { rgb: resample(decoded, width, height, mode), ...original };
+    const resized = resample(decoded, crop.resized.width, crop.resized.height, mode);
+    return { rgb: cropRgb(resized, crop.left, crop.top, crop.width, crop.height), ...original };
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error;
     throw failed(file, decoderFailure(error, bytes, MAX_INPUT_PIXELS));
@@ -64,6 +78,6 @@ export async function decodeImage(file: string, [height, width]: readonly [numbe
 }
 
 /** The model-sized pixels alone, for callers that need nothing else. */
-export async function decodeRgb(file: string, inputSize: readonly [number, number]): Promise<RgbImage> {
-  return (await decodeImage(file, inputSize)).rgb;
+export async function decodeRgb(file: string, inputSize: readonly [number, number], resizing: Resizing = {}): Promise<RgbImage> {
+  return (await decodeImage(file, inputSize, resizing)).rgb;
 }

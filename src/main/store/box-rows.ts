@@ -17,7 +17,7 @@ export interface BoxRow {
   /** Oriented image size. */
   width: number;
   height: number;
-  /** Fractions of the image; null for an empty map. */
+  /** Fractions of the map, i.e. of its frame (the whole image without a crop); null for an empty map. */
   box: { x0: number; y0: number; x1: number; y1: number } | null;
   map: { width: number; height: number; max: number; bytes: Uint8Array };
 }

@@ -30,6 +30,9 @@ export interface TileRow {
   /** Why the file could not be used ("decode: truncated JPEG ..."), when it could not. */
   problem: string | null;
   tags: string[];
+  /** The image's oriented size, once decoded: where a cropped model's map sits needs it. */
+  imageWidth: number | null;
+  imageHeight: number | null;
 }
 
 /** The model's class names as a table, so predicted indices join to names in SQL. */
@@ -107,8 +110,10 @@ export class ReviewGrid {
        SELECT i.id, i.content_id AS contentId, i.path, i.label, c.name AS predicted, p.prob,
               r.width, r.height, r.max, r.map,
               (SELECT e.stage || ': ' || e.reason FROM errors e WHERE e.dataset_id = i.dataset_id AND e.path = i.path
-               ORDER BY CASE e.stage WHEN 'scan' THEN 0 WHEN 'decode' THEN 1 ELSE 2 END LIMIT 1) AS problem
+               ORDER BY CASE e.stage WHEN 'scan' THEN 0 WHEN 'decode' THEN 1 ELSE 2 END LIMIT 1) AS problem,
+              co.width AS imageWidth, co.height AS imageHeight
        ${JOINS}
+       LEFT JOIN contents co ON co.id = i.content_id
        WHERE i.dataset_id = @datasetId AND i.id IN (SELECT value FROM json_each(@ids))`,
     );
     this.tagStatement = db.prepare(

@@ -1,4 +1,5 @@
 /** Store rows to the views of the contract (shared/views.ts). */
+import { frameView, type Framing } from '../../shared/map-frame';
 import type { DatasetView, ImageDetail, ModelView, Tile } from '../../shared/views';
 import { toWireMap } from '../../shared/wire-map';
 import type { LayerInfo } from '../engine/model/network';
@@ -20,7 +21,7 @@ export function modelView(row: ModelRow, layers: readonly LayerInfo[], defaultLa
   };
 }
 
-export function tileView(row: TileRow): Tile {
+export function tileView(row: TileRow, framing?: Framing): Tile {
   const map =
     row.map && row.width !== null && row.height !== null && row.max !== null
       ? toWireMap({ width: row.width, height: row.height, max: row.max, bytes: row.map })
@@ -36,10 +37,11 @@ export function tileView(row: TileRow): Tile {
     tags: row.tags,
     map,
     problem: row.problem,
+    frame: frameView({ width: row.imageWidth, height: row.imageHeight }, framing),
   };
 }
 
-export function imageDetailView(record: ImageRecord, classes: readonly string[]): ImageDetail {
+export function imageDetailView(record: ImageRecord, classes: readonly string[], framing?: Framing): ImageDetail {
   const nameOf = (index: number) => classes[index] ?? `class ${index}`;
   const predicted = record.prediction?.predicted;
   const own = record.maps.find((m) => m.target === predicted);
@@ -60,5 +62,6 @@ export function imageDetailView(record: ImageRecord, classes: readonly string[])
       map: toWireMap({ width: m.width, height: m.height, max: m.max, bytes: m.map }),
     })),
     problem: record.problem,
+    frame: frameView(record, framing),
   };
 }

@@ -10,6 +10,7 @@ import type { AuditSettings } from '../../shared/audit';
 import { GUIDED_METHODS, type MethodName } from '../../shared/explain';
 import type { EventSink } from '../../shared/events';
 import { ModelConfigSchema } from '../../shared/model-config';
+import type { Framing } from '../../shared/map-frame';
 import { defaultView, FIRST_SCREEN } from '../../shared/views';
 import type {
   AuditKey,
@@ -260,14 +261,15 @@ export class Workspace {
   }
 
   gridTiles(key: AuditKey, ids: readonly number[]): Tile[] {
-    return this.store.gridTiles(this.scope(key), ids).map(tileView);
+    const framing = this.framing(key.modelId);
+    return this.store.gridTiles(this.scope(key), ids).map((row) => tileView(row, framing));
   }
 
   imageDetail(key: AuditKey, imageId: number): ImageDetail {
     const scope = this.scope(key);
     const record = this.store.imageRecord(key.datasetId, imageId, key.modelId, scope.setId);
     if (!record) throw new CallError('not-found', `image ${imageId} is not in dataset ${key.datasetId}`);
-    return imageDetailView(record, scope.classes);
+    return imageDetailView(record, scope.classes, this.framing(key.modelId));
   }
 
   async explainImage(key: AuditKey, imageId: number, method: MethodName, target: string): Promise<Explanation> {
@@ -283,7 +285,7 @@ export class Workspace {
     if (cached) return cached;
     const config = ModelConfigSchema.parse(JSON.parse(model.config));
     const file = await confinedPath(dataset.root, record.path);
-    const decoded = await decodeImage(file, config.inputSize).catch((error: unknown) => {
+    const decoded = await decodeImage(file, config.inputSize, config.preprocess).catch((error: unknown) => {
       throw new CallError('not-found', (error as Error).message);
     });
     const reply = await this.models.explainOne(
@@ -351,6 +353,12 @@ export class Workspace {
   }
 
   /** Checks an audit key against the database and resolves its result set and class names. */
+  /** The model's crop (shorterSide, centerCrop): where its maps sit on their images. */
+  private framing(modelId: number): Framing | undefined {
+    const model = this.store.model(modelId);
+    return model ? ModelConfigSchema.parse(JSON.parse(model.config)).preprocess : undefined;
+  }
+
   private scope(key: AuditKey): GridScope {
     this.requireDataset(key.datasetId);
     const model = this.store.model(key.modelId);

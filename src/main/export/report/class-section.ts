@@ -9,6 +9,7 @@ import type { SubgroupRow } from '../../analysis/subgroups';
 import type { AuditRow, ClassMapRow } from '../../store';
 import { decodeMap, type EncodedMap } from '../../../shared/map-codec';
 import { judgeFocus, type FocusJudgement } from '../../analysis/suggestions';
+import type { Framing } from '../../../shared/map-frame';
 import { heatmapThumb, meanMapThumb } from './heatmap-images';
 import type { ClassSection, SpuriousRules, Thumb } from './types';
 
@@ -41,11 +42,13 @@ export interface ThumbContext {
   root: string;
   classes: readonly string[];
   size: number;
+  /** The model's crop, so a map is painted over the part of the image the model saw. */
+  framing?: Framing | undefined;
 }
 
 /** The image at `p` with `map` over it, captioned with the prediction of its audit row. */
 export async function thumb(context: ThumbContext, row: AuditRow | undefined, p: string, map: EncodedMap | null, score?: number): Promise<Thumb> {
-  const src = await heatmapThumb(path.join(context.root, p), map ? decodeMap(map) : null, context.size);
+  const src = await heatmapThumb(path.join(context.root, p), map ? decodeMap(map) : null, context.size, context.framing);
   const predicted = row?.prediction ? (context.classes[row.prediction.predicted] ?? null) : null;
   return { path: p, src, label: row?.label ?? '', predicted, prob: row?.prediction?.prob ?? null, ...(score === undefined ? {} : { score }) };
 }

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { colormapLut } from '../../../shared/colormap';
 import type { MapData } from '../../../shared/explain';
 import { paintHeatmap } from '../../../shared/heatmap-paint';
+import { frameOnRaster, mapFrame, type Framing } from '../../../shared/map-frame';
 
 /** Share of the map's maximum below which the image shows through untouched. */
 const MAP_THRESHOLD = 0.15;
@@ -43,15 +44,31 @@ async function readRgb(file: string, size: number, fit: 'inside' | 'fill' = 'ins
   }
 }
 
-function overlay(image: Rgb, map: MapData | null): Uint8Array {
+/**
+ * The image with the map painted over `area` (its pixels; default all of it): a
+ * centre-cropped model's map covers only its crop, the margins show untouched.
+ */
+function overlay(image: Rgb, map: MapData | null, area: { x: number; y: number; width: number; height: number } = { x: 0, y: 0, ...image }): Uint8Array {
   if (!map) return image.data;
-  const paint = paintHeatmap(map, image, { lut: colormapLut('turbo'), threshold: MAP_THRESHOLD });
-  const out = new Uint8Array(image.data.length);
-  for (let p = 0, q = 0; p < out.length; p += 3, q += 4) {
-    const a = (paint[q + 3]! / 255) * OPACITY;
-    for (let c = 0; c < 3; c++) out[p + c] = image.data[p + c]! * (1 - a) + paint[q + c]! * a;
+  const paint = paintHeatmap(map, area, { lut: colormapLut('turbo'), threshold: MAP_THRESHOLD });
+  const out = Uint8Array.from(image.data);
+  for (let y = 0; y < area.height; y++) {
+    for (let x = 0, q = y * area.width * 4, p = ((area.y + y) * image.width + area.x) * 3; x < area.width; x++, q += 4, p += 3) {
+      const a = (paint[q + 3]! / 255) * OPACITY;
+      for (let c = 0; c < 3; c++) out[p + c] = image.data[p + c]! * (1 - a) + paint[q + c]! * a;
+    }
   }
   return out;
+}
+
+/** The oriented size of an image file, or null when it cannot be read. */
+async function orientedSize(file: string): Promise<{ width: number; height: number } | null> {
+  try {
+    const { autoOrient } = await sharp(file, { pages: 1 }).metadata();
+    return autoOrient;
+  } catch {
+    return null;
+  }
 }
 
 async function dataUri(rgb: Rgb): Promise<string> {
@@ -61,10 +78,12 @@ async function dataUri(rgb: Rgb): Promise<string> {
   return `data:image/webp;base64,${webp.toString('base64')}`;
 }
 
-/** The image at `file` with `map` over it (none: the image alone). */
-export async function heatmapThumb(file: string, map: MapData | null, size: number): Promise<string> {
+/** The image at `file` with `map` over it (none: the image alone), over the model's crop when it has one. */
+export async function heatmapThumb(file: string, map: MapData | null, size: number, framing?: Framing): Promise<string> {
   const image = await readRgb(file, size);
-  return dataUri({ ...image, data: overlay(image, map) });
+  const original = map && framing?.centerCrop ? await orientedSize(file) : null;
+  const area = original ? frameOnRaster(mapFrame(original, framing), original, image) : undefined;
+  return dataUri({ ...image, data: overlay(image, map, area) });
 }
 
 /**

@@ -13,6 +13,7 @@ import { packageRoot, packageVersion } from '../../serve/package-root';
 import type { AuditRow, Store } from '../../store';
 import { isOnRegion } from '../../../shared/region-focus';
 import type { AuditKey } from '../../../shared/views';
+import { ModelConfigSchema } from '../../../shared/model-config';
 import { rebalancePlanOf } from '../rebalance-files';
 import { classSection, thumb, type ThumbContext } from './class-section';
 import { conclusions } from './conclusions';
@@ -141,6 +142,7 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
   );
   const ownMaps = new Map(ownRows.map((row) => [row.path, row]));
   const size = options.thumbnail ?? 96;
+  const framing = ModelConfigSchema.parse(JSON.parse(model.config)).preprocess;
   const sections = await Promise.all(
     overview.classes.map(({ name }) =>
       classSection({
@@ -155,6 +157,7 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
         subgroups,
         examples: options.examples ?? 12,
         size,
+        framing,
       }),
     ),
   );
@@ -206,7 +209,7 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
     },
     classes: sections,
     notes: store.notes(key.datasetId),
-    tags: await tagSections(store, key, tags, rows, { root: dataset.root, classes, size }, options),
+    tags: await tagSections(store, key, tags, rows, { root: dataset.root, classes, size, framing }, options),
     rebalance: plan && { groupBy: plan.groupBy, policy: plan.policy, summary: plan.summary, actions: actionCounts(plan) },
     trust: options.trust ?? null,
   };

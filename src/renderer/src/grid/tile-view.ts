@@ -7,6 +7,7 @@
 import { colormapLut, type ColormapName } from '../../../shared/colormap';
 import type { MapData } from '../../../shared/explain';
 import { paintHeatmap } from '../../../shared/heatmap-paint';
+import { frameOnRaster, type FrameView, type MapFrame } from '../../../shared/map-frame';
 import type { Tile } from '../../../shared/views';
 import { fromWireMap } from '../../../shared/wire-map';
 import type { RenderMode } from './virtual-grid';
@@ -96,17 +97,38 @@ export function clearDecodedMaps(): void {
   decoded.clear();
 }
 
+/**
+ * The canvas and the rectangle of it the map fills. A map of the whole image fills a
+ * square canvas; a cropped model's map fills only its crop, on a canvas shaped like the
+ * image, so CSS `object-fit: contain` lays it over the image exactly as the thumbnail.
+ */
+function layout(frame: FrameView | null | undefined): { width: number; height: number; area: MapFrame } {
+  if (!frame) return { width: CANVAS_SIZE, height: CANVAS_SIZE, area: { x: 0, y: 0, width: CANVAS_SIZE, height: CANVAS_SIZE } };
+  const image = { width: frame.imageWidth, height: frame.imageHeight };
+  const scale = CANVAS_SIZE / Math.max(image.width, image.height);
+  const canvas = { width: Math.max(1, Math.round(image.width * scale)), height: Math.max(1, Math.round(image.height * scale)) };
+  return { ...canvas, area: frameOnRaster(frame, image, canvas) };
+}
+
 function paint(p: Parts, tile: Tile, look: TileLookInput): void {
-  const key = `${tile.id}|${tile.map?.data.length ?? 0}|${tile.map?.max ?? 0}|${look.colormap}|${look.threshold}`;
+  const f = tile.frame;
+  const framed = f ? `${f.x},${f.y},${f.width},${f.height}` : '';
+  const key = `${tile.id}|${tile.map?.data.length ?? 0}|${tile.map?.max ?? 0}|${look.colormap}|${look.threshold}|${framed}`;
   if (p.painted === key) return;
+  const box = layout(f);
+  // Resizing a canvas clears it; only when the shape changes.
+  if (p.canvas.width !== box.width || p.canvas.height !== box.height) {
+    p.canvas.width = box.width;
+    p.canvas.height = box.height;
+  }
   const context = p.canvas.getContext('2d');
   if (!context) return;
   const map = mapOf(tile);
-  if (!map) {
-    context.clearRect(0, 0, CANVAS_SIZE, CANVAS_SIZE);
-  } else {
-    const rgba = paintHeatmap(map, { width: CANVAS_SIZE, height: CANVAS_SIZE }, { lut: colormapLut(look.colormap), threshold: look.threshold });
-    context.putImageData(new ImageData(rgba, CANVAS_SIZE, CANVAS_SIZE), 0, 0);
+  context.clearRect(0, 0, box.width, box.height);
+  if (map) {
+    const { area } = box;
+    const rgba = paintHeatmap(map, area, { lut: colormapLut(look.colormap), threshold: look.threshold });
+    context.putImageData(new ImageData(rgba, area.width, area.height), area.x, area.y);
   }
   p.painted = key;
 }
