@@ -71,6 +71,8 @@ export const AuditSummarySchema = z.object({
   images: z.number().int().min(0),
   computed: z.number().int().min(0),
   reused: z.number().int().min(0),
+  /** Maps whose region statistics were measured again, from the stored map, because the boxes changed. */
+  regionStatsUpdated: z.number().int().min(0),
   /** Files skipped (unreadable, not images) and images whose explanation failed. */
   failed: z.number().int().min(0),
   elapsedSeconds: z.number().min(0),

@@ -39,7 +39,7 @@ describe('an audit killed with SIGKILL', () => {
     before.addTag(opened.dataset.id, tagged, 'spurious:face');
     before.close();
 
-    const child = spawn(process.execPath, [BIN, 'audit', dataset, '--model', DEMO_MODEL, '--out', out, '--workers', '1', '--batch', '2'], {
+    const child = spawn(process.execPath, [BIN, 'audit', dataset, '--model', DEMO_MODEL, '--out', out, '--workers', '1', '--batch', '2', '--targets', 'predicted'], {
       stdio: 'ignore',
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));

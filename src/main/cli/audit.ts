@@ -30,6 +30,9 @@ function summaryLines(summary: AuditSummary, out: string, rows: number, errors: 
       `${summary.imagesPerSecond.toFixed(1)} images/s, layer ${summary.layer}, backend ${summary.backend}`,
   ];
   if (summary.computed === 0 && summary.reused > 0) lines.push('every result was already in the cache: nothing recomputed');
+  if (summary.regionStatsUpdated > 0) {
+    lines.push(`regions changed: region statistics of ${summary.regionStatsUpdated} maps measured again from the stored maps`);
+  }
   lines.push(`wrote ${path.join(out, AUDIT_DB)}, ${path.join(out, 'images.csv')} (${rows} rows), ${path.join(out, 'errors.csv')} (${errors} rows)`);
   return lines;
 }

@@ -15,6 +15,7 @@ import { decodeBatch, type DecodedBatch } from './decode-batch';
 import { identifyModel } from './model-identity';
 import { openDataset } from './open-dataset';
 import { applyDrawnRegions } from '../analysis/drawn-regions';
+import { refreshRegionStats } from '../analysis/region-refresh';
 import { planAudit, type PlanItem } from './plan';
 import { createExplainPool, defaultWorkerCount, type ExplainPool } from './pool';
 import { ProgressMeter } from './progress';
@@ -201,9 +202,11 @@ export class AuditRun extends EventEmitter<AuditEvents> {
       }
       // Images decoded for the first time have a size now: they get their class's drawn regions.
       // A failure here leaves the audit's results standing; the next scan applies them again.
+      let regionStatsUpdated = opened.regionStatsUpdated;
       if (computed > 0) {
         try {
           applyDrawnRegions(store, datasetId);
+          regionStatsUpdated += refreshRegionStats(store, datasetId);
         } catch (error) {
           console.warn('biascope: could not apply drawn regions after the audit:', messageOf(error));
         }
@@ -221,6 +224,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
         images: opened.images + opened.problems,
         computed,
         reused: plan.reused,
+        regionStatsUpdated,
         failed,
         elapsedSeconds: (performance.now() - started) / 1000,
         imagesPerSecond: this.meter.rate(computed),

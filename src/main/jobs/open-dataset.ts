@@ -8,6 +8,7 @@ import { hashFiles } from '../library/hash';
 import { listDataset } from '../library/scan';
 import type { DatasetListing } from '../library/types';
 import { applyDrawnRegions } from '../analysis/drawn-regions';
+import { refreshRegionStats } from '../analysis/region-refresh';
 import type { Store } from '../store';
 import type { DatasetRow } from '../store/types';
 
@@ -20,6 +21,8 @@ export interface OpenedDataset {
   reusedHashes: number;
   /** Files rejected while scanning or hashing. */
   problems: number;
+  /** Results whose region statistics were measured again because the boxes changed. */
+  regionStatsUpdated: number;
 }
 
 export async function openDataset(
@@ -36,11 +39,12 @@ export async function openDataset(
   });
   store.syncImages(dataset.id, hashed.files, listing.regions);
   applyDrawnRegions(store, dataset.id);
+  const regionStatsUpdated = refreshRegionStats(store, dataset.id);
   const problems = [...listing.problems, ...hashed.problems];
   // A scan error lasts only while the file is still a problem.
   store.replaceScanErrors(
     dataset.id,
     problems.map((p) => ({ path: p.path, contentId: null, stage: 'scan' as const, reason: p.reason })),
   );
-  return { dataset, listing, images: hashed.files.length, hashed: hashed.hashed, reusedHashes: hashed.reused, problems: problems.length };
+  return { dataset, listing, images: hashed.files.length, hashed: hashed.hashed, reusedHashes: hashed.reused, problems: problems.length, regionStatsUpdated };
 }

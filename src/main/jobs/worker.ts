@@ -2,10 +2,11 @@
  * One audit worker thread: holds its own model, explains a batch, and computes each
  * map's attention statistics here, so the main thread only decodes and writes.
  */
-import { encodeMap } from '../../shared/map-codec';
+import { decodeMap, encodeMap } from '../../shared/map-codec';
 import { mapFrame } from '../../shared/map-frame';
 import type { ModelConfig } from '../../shared/model-config';
 import { attentionStats } from '../analysis/attention';
+import { regionsKey } from '../analysis/region-key';
 import { describeBackend, initBackend } from '../engine/backend';
 import { explainBatch, type ImageExplanation } from '../engine/explain';
 import { loadModel, type LoadedModel } from '../engine/model/load';
@@ -55,7 +56,9 @@ function toResult(image: TaskImage, explanation: ImageExplanation, config: Model
     if (seen.has(key)) continue; // the label slot repeats the predicted class when they agree
     seen.add(key);
     const encoded = encodeMap(map);
-    const stats = attentionStats(map, image, image.regions, { frame });
+    // Measured on the map as stored, so statistics measured again later from the
+    // store (after regions change) are the same numbers to the last bit.
+    const stats = attentionStats(decodeMap(encoded), image, image.regions, { frame });
     maps.push({ method, target: target.index, width: map.width, height: map.height, blob: encoded.bytes, stats });
   }
   return {
@@ -69,6 +72,7 @@ function toResult(image: TaskImage, explanation: ImageExplanation, config: Model
       top: explanation.predictions.map(({ index, logit, prob }) => ({ index, logit, prob })),
     },
     maps,
+    regionsKey: regionsKey(image, image.regions),
   };
 }
 

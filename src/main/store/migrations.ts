@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { StoreError } from './errors';
 import { SCHEMA_1 } from './schema-1';
 import { SCHEMA_2 } from './schema-2';
+import { SCHEMA_3 } from './schema-3';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: (db) => db.exec(SCHEMA_1) },
   { version: 2, up: (db) => db.exec(SCHEMA_2) },
+  { version: 3, up: (db) => db.exec(SCHEMA_3) },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -30,13 +30,14 @@ function statements(db: Database.Database) {
     ),
     upsertResult: db.prepare<ResultParams, { id: number }>(
       `INSERT INTO results (set_id, content_id, target, width, height, map, max, entropy, peak_x, peak_y, spread,
-                            box_x0, box_y0, box_x1, box_y1)
+                            box_x0, box_y0, box_x1, box_y1, regions_key)
        VALUES (@setId, @contentId, @target, @width, @height, @map, @max, @entropy, @peakX, @peakY, @spread,
-               @boxX0, @boxY0, @boxX1, @boxY1)
+               @boxX0, @boxY0, @boxX1, @boxY1, @regionsKey)
        ON CONFLICT (set_id, content_id, target) DO UPDATE SET
          width = excluded.width, height = excluded.height, map = excluded.map, max = excluded.max,
          entropy = excluded.entropy, peak_x = excluded.peak_x, peak_y = excluded.peak_y, spread = excluded.spread,
-         box_x0 = excluded.box_x0, box_y0 = excluded.box_y0, box_x1 = excluded.box_x1, box_y1 = excluded.box_y1
+         box_x0 = excluded.box_x0, box_y0 = excluded.box_y0, box_x1 = excluded.box_x1, box_y1 = excluded.box_y1,
+         regions_key = excluded.regions_key
        RETURNING id`,
     ),
     deleteRegionStats: db.prepare<[number]>('DELETE FROM region_stats WHERE result_id = ?'),
@@ -53,9 +54,10 @@ interface ResultParams extends StatColumns {
   width: number;
   height: number;
   map: Uint8Array;
+  regionsKey: string | null;
 }
 
-function resultParams(setId: number, contentId: number, map: MapToStore): ResultParams {
+function resultParams(setId: number, contentId: number, map: MapToStore, regionsKey: string | null): ResultParams {
   const { stats } = map;
   return {
     setId,
@@ -64,6 +66,7 @@ function resultParams(setId: number, contentId: number, map: MapToStore): Result
     width: map.width,
     height: map.height,
     map: map.blob,
+    regionsKey,
     max: stats.max,
     entropy: stats.entropy,
     peakX: stats.peakX,
@@ -125,7 +128,7 @@ export class Results {
       this.sql.contentSize.run({ id: contentId, width: result.width, height: result.height });
       this.sql.upsertPrediction.run(contentId, modelId, prediction.predicted, prediction.prob, prediction.logit, encodeTop(prediction.top));
       for (const map of result.maps) {
-        const { id } = this.sql.upsertResult.get(resultParams(setOf(map.method), contentId, map))!;
+        const { id } = this.sql.upsertResult.get(resultParams(setOf(map.method), contentId, map, result.regionsKey ?? null))!;
         this.sql.deleteRegionStats.run(id);
         for (const region of map.stats.regions) this.sql.insertRegionStat.run(id, region.name, region.mass, region.boxIou);
       }

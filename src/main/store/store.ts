@@ -23,6 +23,7 @@ import { ReviewSummary, type ClassResults, type DatasetOverview, type StoredAudi
 import type { AuditRow, JobPatch, JobRow, NewJob, SizeReport, StoredError, SyncCounts } from './rows';
 import { Findings, type FocusRow } from './findings';
 import { DrawnRegions, type DrawnApplied, type DrawnRegionRow, type Fractions, type RegionMeasure } from './drawn-regions';
+import { RegionRefresh, type RegionRefreshMeasures } from './region-refresh';
 import { Tags } from './tags';
 import type { Decision, SpuriousRules } from '../../shared/suggestions';
 import { writeTransaction } from './transaction';
@@ -45,6 +46,7 @@ export class Store {
   private readonly boxRows: BoxRows;
   private readonly findings: Findings;
   private readonly drawn: DrawnRegions;
+  private readonly regionRefresh: RegionRefresh;
   private readonly write: {
     upsertDataset: (root: string, name?: string) => DatasetRow;
     syncImages: Images['sync'];
@@ -65,6 +67,7 @@ export class Store {
     putDrawn: DrawnRegions['put'];
     removeDrawn: DrawnRegions['remove'];
     applyDrawn: DrawnRegions['apply'];
+    refreshRegions: RegionRefresh['refresh'];
     decide: Findings['decide'];
   };
 
@@ -89,6 +92,7 @@ export class Store {
     this.boxRows = new BoxRows(db);
     this.findings = new Findings(db, this.tagList);
     this.drawn = new DrawnRegions(db);
+    this.regionRefresh = new RegionRefresh(db);
     const tx = <A extends unknown[], R>(body: (...args: A) => R) => writeTransaction(db, body);
     this.write = {
       upsertDataset: tx((root: string, name?: string) => this.datasets.upsert(root, name)),
@@ -110,6 +114,7 @@ export class Store {
       putDrawn: tx(this.drawn.put.bind(this.drawn)),
       removeDrawn: tx(this.drawn.remove.bind(this.drawn)),
       applyDrawn: tx(this.drawn.apply.bind(this.drawn)),
+      refreshRegions: tx(this.regionRefresh.refresh.bind(this.regionRefresh)),
       decide: tx(this.findings.decide.bind(this.findings)),
     };
   }
@@ -335,6 +340,15 @@ export class Store {
   /** One transaction: drawn regions reach images a scan added or an audit decoded; a no-op when all are in place. */
   applyDrawnRegions(datasetId: number, measure: RegionMeasure): void {
     this.write.applyDrawn(datasetId, measure);
+  }
+
+  /**
+   * One transaction: every result of the dataset whose region statistics were measured on
+   * other boxes than its content's current ones is measured again from its stored map.
+   * Returns how many results changed; no map is recomputed.
+   */
+  refreshRegionStats(datasetId: number, measures: RegionRefreshMeasures): number {
+    return this.write.refreshRegions(datasetId, measures);
   }
 
   /** Content id -> its tags, sorted. */

@@ -70,6 +70,8 @@ export interface ImageResult {
   height: number;
   prediction: StoredPrediction;
   maps: MapToStore[];
+  /** analysis/region-key of the boxes the maps' region statistics were measured on; absent: measured again at the next refresh. */
+  regionsKey?: string;
 }
 
 export type ErrorStage = 'scan' | 'decode' | 'explain';

@@ -5,6 +5,7 @@
 import { CallError } from '../../shared/api';
 import type { DeleteDrawnResult, DrawnRegion, DrawnRegionRef, DrawRegionRequest, DrawRegionResult } from '../../shared/drawn-regions';
 import { measureStoredRegion } from '../analysis/drawn-regions';
+import { refreshRegionStats } from '../analysis/region-refresh';
 import type { DatasetOverview, Store } from '../store';
 
 export function drawnRegionsOf(store: Store, datasetId: number): DrawnRegion[] {
@@ -21,6 +22,8 @@ export function drawRegion(store: Store, overview: DatasetOverview, request: Dra
     throw new CallError('invalid-input', `${JSON.stringify(name)} is already a region of the dataset's annotations: draw it under another name`);
   }
   const applied = store.putDrawnRegion(datasetId, label, name, box, measureStoredRegion);
+  // Every name of the images it reached is measured again, through the model's frame, as an audit would.
+  refreshRegionStats(store, datasetId);
   const region = store.drawnRegions(datasetId).find((r) => r.label === label && r.name === name)!;
   return { region, ...applied };
 }
@@ -28,5 +31,6 @@ export function drawRegion(store: Store, overview: DatasetOverview, request: Dra
 export function deleteDrawnRegion(store: Store, ref: DrawnRegionRef): DeleteDrawnResult {
   const images = store.deleteDrawnRegion(ref.datasetId, ref.label, ref.name, measureStoredRegion);
   if (images === undefined) throw new CallError('not-found', `no region ${JSON.stringify(ref.name)} is drawn on ${JSON.stringify(ref.label)} images`);
+  refreshRegionStats(store, ref.datasetId);
   return { images };
 }
