@@ -9,12 +9,18 @@
 import type { MapData } from './explain';
 import { upsampleBilinear } from './heatmap';
 import { LUT_SIZE } from './colormap';
+import { isFlatMap } from './map-scale';
 
 export interface PaintOptions {
   /** LUT_SIZE RGBA entries, as colormapLut returns. */
   lut: Uint8ClampedArray;
-  /** Share of the map's maximum (0..1) below which pixels are fully transparent. */
+  /** Share of the scale (0..1) below which pixels are fully transparent. */
   threshold: number;
+  /**
+   * The value painted in the top colour (map-scale: a dataset's or a class's shared
+   * scale); larger values clamp to it. Absent or not positive: the map's own maximum.
+   */
+  scale?: number | null | undefined;
   /**
    * Alpha of painted pixels, 0..1, default 1. The overlay's opacity belongs on the
    * canvas (CSS `opacity`), which changes it without repainting.
@@ -65,7 +71,8 @@ function outputBuffer(size: number, into: Uint8ClampedArray<ArrayBuffer> | undef
 
 /**
  * RGBA pixels of `map` resized to `out` (bilinear, half-pixel centres) and
- * coloured by value / max(map). A map whose maximum is not positive paints fully
+ * coloured by value / scale (the map's own maximum unless a shared scale is given). A
+ * map whose maximum is not positive, or that is flat (map-scale), paints fully
  * transparent.
  */
 export function paintHeatmap(map: MapData, out: PaintSize, options: PaintOptions): Uint8ClampedArray<ArrayBuffer> {
@@ -76,23 +83,26 @@ export function paintHeatmap(map: MapData, out: PaintSize, options: PaintOptions
   const pixels = outputBuffer(width * height * 4, options.into);
   const words = new Uint32Array(pixels.buffer, pixels.byteOffset, width * height);
 
+  const colors = preparePalette(options.lut, options.alpha ?? 1);
   // The source maximum, not the upsampled one: bilinear never exceeds it, and the
   // same map then gets the same colours at every tile size.
   let max = 0;
   for (const v of map.data) if (v > max) max = v;
-  if (!(max > 0)) {
+  // A flat map points nowhere: painted, it would be one colour over the whole image.
+  if (!(max > 0) || isFlatMap(map.data)) {
     words.fill(0);
     return pixels;
   }
+  const top = options.scale && options.scale > 0 ? options.scale : max;
 
-  const colors = preparePalette(options.lut, options.alpha ?? 1);
   const values = map.width === width && map.height === height ? map.data : upsampleBilinear(map, width, height).data;
-  const cut = Math.max(0, options.threshold) * max;
-  const scale = (LUT_SIZE - 1) / max;
+  const cut = Math.max(0, options.threshold) * top;
+  const scale = (LUT_SIZE - 1) / top;
+  const last = LUT_SIZE - 1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     // v >= cut >= 0 here, so `| 0` rounds a non-negative value; NaN lands on 0.
-    words[i] = v < cut ? 0 : colors[(v * scale + 0.5) | 0]!;
+    words[i] = v < cut ? 0 : colors[Math.min(last, (v * scale + 0.5) | 0)]!;
   }
   return pixels;
 }

@@ -201,6 +201,11 @@ export const ClassSummarySchema = z.object({
   flagged: Count,
   /** Per region name: audited images whose map puts at least FOCUS_THRESHOLD of its mass on it. */
   focus: z.array(z.object({ region: z.string(), images: Count })),
+  /**
+   * Shared colour scales (shared/map-scale) of the shown maps: over the whole audit, and
+   * over the maps explaining this class; null when no such map has any evidence.
+   */
+  mapScale: z.object({ dataset: z.number().positive().nullable(), class: z.number().positive().nullable() }),
 });
 export type ClassSummary = z.infer<typeof ClassSummarySchema>;
 

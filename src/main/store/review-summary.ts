@@ -4,6 +4,7 @@
  * stored for a dataset; tag counts. Each is one or two grouped queries.
  */
 import type Database from 'better-sqlite3';
+import { scaleOfSortedMaxima, type MapScales } from '../../shared/map-scale';
 import { FOCUS_THRESHOLD, OK_TAGS } from '../../shared/views';
 import { CLASSES_CTE, JOINS, scopeParams, type GridScope } from './review-grid';
 
@@ -77,6 +78,15 @@ function statements(db: Database.Database) {
        WHERE i.dataset_id = @datasetId AND i.present = 1 AND s.mass >= @threshold
        GROUP BY i.label, s.region`,
     ),
+    // The maxima of the maps the grid shows (each image's predicted class), ascending
+    // from the index on (set_id, max): the scale's quantile is a rank in this list.
+    maxima: db.prepare<Record<string, unknown>, { name: string | null; max: number }>(
+      `${CLASSES_CTE}
+       SELECT c.name, r.max
+       ${JOINS}
+       WHERE i.dataset_id = @datasetId AND i.present = 1 AND r.id IS NOT NULL
+       ORDER BY r.max`,
+    ),
     storedAudits: db.prepare<[number], StoredAuditRow>(
       `SELECT s.model_id AS modelId, m.path AS modelPath, s.layer, s.method, COUNT(DISTINCT r.content_id) AS results
        FROM result_sets s
@@ -130,6 +140,23 @@ export class ReviewSummary {
       ...row,
       focus: regions.map((region) => ({ region, images: focus.get(row.name)?.get(region) ?? 0 })),
     }));
+  }
+
+  /** The shared colour scales of the maps the grid shows: over all of them, and per explained class. */
+  mapScales(scope: GridScope): MapScales {
+    const all: number[] = [];
+    const perClass = new Map<string, number[]>();
+    for (const { name, max } of this.sql.maxima.iterate(scopeParams(scope))) {
+      all.push(max);
+      if (name === null) continue;
+      const list = perClass.get(name);
+      if (list) list.push(max);
+      else perClass.set(name, [max]);
+    }
+    return {
+      dataset: scaleOfSortedMaxima(all),
+      byClass: Object.fromEntries([...perClass].map(([name, maxima]) => [name, scaleOfSortedMaxima(maxima)])),
+    };
   }
 
   /** Images per true label with a tag other than OK_TAGS: cheap, so read fresh after every tagging. */

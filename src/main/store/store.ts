@@ -25,6 +25,7 @@ import { Findings, type FocusRow } from './findings';
 import { DrawnRegions, type DrawnApplied, type DrawnRegionRow, type Fractions, type RegionMeasure } from './drawn-regions';
 import { RegionRefresh, type RegionRefreshMeasures } from './region-refresh';
 import { Tags } from './tags';
+import type { MapScales } from '../../shared/map-scale';
 import type { Decision, SpuriousRules } from '../../shared/suggestions';
 import { writeTransaction } from './transaction';
 import type { DatasetRow, ErrorStage, ImageError, ImageResult, ImageRow, ModelRow } from './types';
@@ -385,6 +386,10 @@ export class Store {
 
   classResults(scope: GridScope, regions: readonly string[]): ClassResults[] {
     return this.summary.classResults(scope, regions);
+  }
+
+  mapScales(scope: GridScope): MapScales {
+    return this.summary.mapScales(scope);
   }
 
   flaggedByClass(datasetId: number): Map<string, number> {

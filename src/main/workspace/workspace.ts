@@ -216,6 +216,7 @@ export class Workspace {
     const regions = this.overview(key.datasetId).regions;
     const results = this.cache.get(`classes\n${JSON.stringify(key)}`, () => this.store.classResults(scope, regions));
     const flagged = this.store.flaggedByClass(key.datasetId);
+    const scales = this.cache.get(`scales\n${JSON.stringify(key)}`, () => this.store.mapScales(scope));
     return results.map((row) => ({
       name: row.name,
       images: row.images,
@@ -223,6 +224,7 @@ export class Workspace {
       accuracy: row.audited === 0 ? null : row.correct / row.audited,
       flagged: flagged.get(row.name) ?? 0,
       focus: row.focus,
+      mapScale: { dataset: scales.dataset, class: scales.byClass[row.name] ?? null },
     }));
   }
 

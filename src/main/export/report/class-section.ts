@@ -8,6 +8,7 @@ import type { ClassClusters } from '../../analysis/spray/audit-clusters';
 import type { SubgroupRow } from '../../analysis/subgroups';
 import type { AuditRow, ClassMapRow } from '../../store';
 import { decodeMap, type EncodedMap } from '../../../shared/map-codec';
+import { isFlatMap } from '../../../shared/map-scale';
 import { judgeFocus, type FocusJudgement } from '../../analysis/suggestions';
 import type { Framing } from '../../../shared/map-frame';
 import { heatmapThumb, meanMapThumb } from './heatmap-images';
@@ -32,9 +33,6 @@ function judged(row: AuditRow, rules: SpuriousRules): FocusJudgement | null {
   return row.stats ? judgeFocus(new Map(row.stats.regions.map((r) => [r.name, r.mass])), rules) : null;
 }
 
-/** A mean map whose smallest cell is at least this share of its largest is flat (empty maps average to uniform). */
-const FLAT = 0.8;
-
 const ownMap = (row: ClassMapRow | undefined): EncodedMap | null =>
   row ? { width: row.width, height: row.height, max: row.max, bytes: row.map } : null;
 
@@ -58,7 +56,7 @@ async function clusterCards(inputs: ClassInputs, byPath: ReadonlyMap<string, Aud
   if (!clusters) return [];
   return Promise.all(
     clusters.clusters.map(async (k) => {
-      const flat = Math.min(...k.meanMap) >= FLAT * Math.max(...k.meanMap);
+      const flat = isFlatMap(k.meanMap);
       return {
         cluster: k.cluster,
         size: k.size,

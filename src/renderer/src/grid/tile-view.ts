@@ -8,6 +8,7 @@ import { colormapLut, type ColormapName } from '../../../shared/colormap';
 import type { MapData } from '../../../shared/explain';
 import { paintHeatmap } from '../../../shared/heatmap-paint';
 import { frameOnRaster, type FrameView, type MapFrame } from '../../../shared/map-frame';
+import { isFlatMap, scaleFor, type MapScales, type ScaleMode } from '../../../shared/map-scale';
 import type { Tile } from '../../../shared/views';
 import { fromWireMap } from '../../../shared/wire-map';
 import type { RenderMode } from './virtual-grid';
@@ -18,6 +19,8 @@ const CANVAS_SIZE = 128;
 export interface TileLookInput {
   colormap: ColormapName;
   threshold: number;
+  scale: ScaleMode;
+  scales: MapScales | null;
 }
 
 export interface TileBinding {
@@ -37,6 +40,7 @@ interface Parts {
   confidence: HTMLSpanElement;
   truth: HTMLSpanElement;
   tags: HTMLSpanElement;
+  flat: HTMLSpanElement;
   painted: string;
   src: string;
 }
@@ -75,9 +79,12 @@ export function createTileElement(): HTMLElement {
   const predicted = span('pred');
   const confidence = span('conf');
   const truth = span('truth');
-  caption.append(predicted, confidence, truth);
+  // Beside the caption, not on the picture: a flat map is painted as nothing, and says why.
+  const flat = span('flat-mark');
+  flat.title = 'A flat map: the model points at no part of this image for its prediction';
+  caption.append(predicted, confidence, truth, flat);
   root.append(frame, caption);
-  parts.set(root, { img, canvas, predicted, confidence, truth, tags, painted: '', src: '' });
+  parts.set(root, { img, canvas, predicted, confidence, truth, tags, flat, painted: '', src: '' });
   return root;
 }
 
@@ -113,7 +120,8 @@ function layout(frame: FrameView | null | undefined): { width: number; height: n
 function paint(p: Parts, tile: Tile, look: TileLookInput): void {
   const f = tile.frame;
   const framed = f ? `${f.x},${f.y},${f.width},${f.height}` : '';
-  const key = `${tile.id}|${tile.map?.data.length ?? 0}|${tile.map?.max ?? 0}|${look.colormap}|${look.threshold}|${framed}`;
+  const scale = scaleFor(look.scale, look.scales, tile.predicted);
+  const key = `${tile.id}|${tile.map?.data.length ?? 0}|${tile.map?.max ?? 0}|${look.colormap}|${look.threshold}|${scale}|${framed}`;
   if (p.painted === key) return;
   const box = layout(f);
   // Resizing a canvas clears it; only when the shape changes.
@@ -127,7 +135,7 @@ function paint(p: Parts, tile: Tile, look: TileLookInput): void {
   context.clearRect(0, 0, box.width, box.height);
   if (map) {
     const { area } = box;
-    const rgba = paintHeatmap(map, area, { lut: colormapLut(look.colormap), threshold: look.threshold });
+    const rgba = paintHeatmap(map, area, { lut: colormapLut(look.colormap), threshold: look.threshold, scale });
     context.putImageData(new ImageData(rgba, area.width, area.height), area.x, area.y);
   }
   p.painted = key;
@@ -146,6 +154,7 @@ export function bindTile(el: HTMLElement, binding: TileBinding): void {
     p.confidence.textContent = '';
     p.truth.textContent = '';
     p.tags.textContent = '';
+    p.flat.textContent = '';
     return;
   }
   el.classList.remove('loading');
@@ -161,6 +170,10 @@ export function bindTile(el: HTMLElement, binding: TileBinding): void {
   p.truth.textContent = tile.correct === false ? `true: ${tile.label}` : tile.label;
   p.tags.textContent = tile.tags.length ? tile.tags.join(' · ') : '';
   if (mode === 'fast') return;
+  const map = mapOf(tile);
+  const flat = map !== null && isFlatMap(map.data);
+  el.classList.toggle('flat', flat);
+  p.flat.textContent = flat ? 'flat map' : '';
   if (binding.imageUrl && p.src !== binding.imageUrl) {
     p.src = binding.imageUrl;
     p.img.src = binding.imageUrl;

@@ -24,6 +24,7 @@ import {
   type TagCount,
 } from '../../../shared/views';
 import type { GridApi } from '../components/grid/grid-api';
+import { scaleFor, type MapScales, type ScaleMode } from '../../../shared/map-scale';
 import { TagHistory, type TagEdit } from './tag-history';
 
 export type OverlayMode = 'overlay' | 'heatmap' | 'image';
@@ -33,9 +34,11 @@ export interface TileLook {
   /** Heatmap opacity over the image, 0..1. */
   opacity: number;
   colormap: ColormapName;
-  /** Share of a map's maximum below which it is not drawn. */
+  /** Share of the colour scale below which a map is not drawn. */
   threshold: number;
   tileSize: number;
+  /** What a map's top colour means (shared/map-scale): a shared scale by default, so maps compare. */
+  scale: ScaleMode;
 }
 
 export interface ShownError {
@@ -61,7 +64,13 @@ export class AppState {
   tagCounts = $state<TagCount[]>([]);
   filter = $state<GridFilter>({});
   sort = $state<GridSort>({ by: 'confidence', dir: 'asc' });
-  look = $state<TileLook>({ mode: 'overlay', opacity: 0.6, colormap: 'turbo', threshold: 0.2, tileSize: 168 });
+  look = $state<TileLook>({ mode: 'overlay', opacity: 0.6, colormap: 'turbo', threshold: 0.2, tileSize: 168, scale: 'dataset' });
+  /** The audit's shared colour scales, as the class summaries carry them. */
+  readonly mapScales = $derived.by((): MapScales | null => {
+    const first = this.classes[0];
+    if (!first) return null;
+    return { dataset: first.mapScale.dataset, byClass: Object.fromEntries(this.classes.map((c) => [c.name, c.mapScale.class])) };
+  });
   /** Grid ids in display order; replaced as a whole, never mutated. */
   ids = $state.raw<readonly number[]>([]);
   /** Images the current filter keeps; `ids` may hold only the first of them for a moment. */
@@ -307,6 +316,11 @@ export class AppState {
     this.sort = sort;
     this.cursor = 0;
     void this.refresh();
+  }
+
+  /** The value painted in the top colour for a map explaining `target` (null: the map's own maximum). */
+  scaleFor(target: string | null): number | null {
+    return scaleFor(this.look.scale, this.mapScales, target);
   }
 
   nextColormap(): void {
