@@ -150,6 +150,61 @@ describe('the cluster view in Chromium', () => {
     await page.getByTestId('clusters').waitFor({ state: 'detached' });
   });
 
+  it('paints maps on one scale: the flat maps of the class the model has no evidence for show as nothing, and say so', async () => {
+    /** Painted pixels of each tile's canvas, by whether the tile is marked flat. */
+    const painted = () =>
+      page.$$eval('.tile:not(.loading):not(.pending)', (tiles) =>
+        tiles.map((tile) => {
+          const canvas = tile.querySelector('canvas')!;
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          let opaque = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) opaque++;
+          return { flat: tile.classList.contains('flat'), predicted: tile.querySelector('.pred')!.textContent, opaque };
+        }),
+      );
+    await page.locator('[data-testid="class-row"][data-class="nurse"]').click();
+    await expect.poll(async () => (await painted()).filter((t) => t.flat).length).toBeGreaterThan(3);
+    for (const scale of ['dataset', 'class', 'image']) {
+      await page.getByTestId('scale').selectOption(scale);
+      await page.waitForTimeout(200);
+      const tiles = await painted();
+      // Every "nurse" map is flat here (the model has no evidence of a nurse, only of a doctor).
+      for (const tile of tiles.filter((t) => t.predicted === 'nurse')) expect(tile).toMatchObject({ flat: true, opaque: 0 });
+      expect(await page.locator('.tile.flat .flat-mark').first().textContent()).toBe('flat map');
+    }
+    await page.getByTestId('scale').selectOption('dataset');
+    await page.waitForTimeout(200);
+    await shot('grid-flat-maps');
+
+    // A doctor's map still shows its heat on the same scale.
+    await page.locator('[data-testid="class-row"][data-class="doctor"]').click();
+    await expect.poll(async () => (await painted()).filter((t) => t.predicted === 'doctor' && !t.flat && t.opaque > 50).length).toBeGreaterThan(3);
+
+    // The image view of a flat map says so; its canvas paints nothing.
+    await page.locator('[data-testid="class-row"][data-class="nurse"]').click();
+    await page.getByTestId('filter-correctness').selectOption('correct');
+    await expect.poll(() => page.locator('.tile:not(.loading)').first().getAttribute('class')).toContain('flat');
+    await page.getByTestId('grid').focus();
+    await page.keyboard.press('Enter');
+    const detail = page.getByTestId('image-detail');
+    await detail.waitFor();
+    await expect.poll(() => detail.getByTestId('flat-mark').count()).toBeGreaterThan(0);
+    await page.waitForTimeout(300);
+    await shot('image-detail-flat-map');
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
+    await page.getByTestId('filter-correctness').selectOption('');
+
+    // The nurse clusters' mean maps are flat too, and marked, as the report says.
+    await page.getByTestId('open-clusters').click();
+    await page.getByTestId('clusters-class').selectOption('nurse');
+    await expect.poll(() => page.getByTestId('clusters').getByTestId('flat-mark').count()).toBeGreaterThan(0);
+    await page.waitForTimeout(300);
+    await shot('clusters-flat-maps');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('clusters').waitFor({ state: 'detached' });
+  });
+
   it('logged no errors in the page', () => {
     expect(consoleErrors).toEqual([]);
   });
