@@ -25,7 +25,8 @@ describe('report thumbnails', () => {
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'wide.png');
     await sharp({ create: { width: 400, height: 200, channels: 3, background: { r: 128, g: 128, b: 128 } } }).png().toFile(file);
-    const hot = { width: 2, height: 2, data: Float32Array.from([1, 1, 1, 1]) };
+    // Not flat (a flat map paints as nothing): stronger on the left.
+    const hot = { width: 2, height: 2, data: Float32Array.from([1, 0.5, 1, 0.5]) };
     // Resize(100) + CenterCrop(100) of 400x200: the crop is x 100..300, x 25..75 of a 100-pixel thumbnail.
     const cropped = await columnsOf(await heatmapThumb(file, hot, 100, { shorterSide: 100, centerCrop: [100, 100] }));
     expect(cropped.width).toBe(100);

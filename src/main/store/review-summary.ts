@@ -95,10 +95,12 @@ function statements(db: Database.Database) {
        WHERE r.content_id IN (SELECT content_id FROM images WHERE dataset_id = ? AND present = 1)
        GROUP BY s.id ORDER BY s.id DESC`,
     ),
+    // In order of first use, not of count: the palette's number keys follow this order and
+    // must not move while the user tags.
     tagCounts: db.prepare<[number], { tag: string; images: number }>(
       `SELECT t.tag, COUNT(*) AS images FROM tags t
        WHERE t.dataset_id = ? AND EXISTS (SELECT 1 FROM images i WHERE i.dataset_id = t.dataset_id AND i.content_id = t.content_id AND i.present = 1)
-       GROUP BY t.tag ORDER BY images DESC, t.tag`,
+       GROUP BY t.tag ORDER BY MIN(t.created_at), t.tag`,
     ),
   };
 }

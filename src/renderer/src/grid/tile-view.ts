@@ -73,16 +73,18 @@ export function createTileElement(): HTMLElement {
   const badge = span('badge-wrong');
   badge.textContent = 'wrong';
   const tags = span('badge-tags');
-  frame.append(img, canvas, badge, tags);
+  frame.append(img, canvas);
+  // Every mark sits in the caption, none on the picture: its corners are where
+  // shortcuts (watermarks, laterality markers, badges) live.
   const caption = document.createElement('div');
   caption.className = 'caption';
   const predicted = span('pred');
   const confidence = span('conf');
   const truth = span('truth');
-  // Beside the caption, not on the picture: a flat map is painted as nothing, and says why.
+  // A flat map is painted as nothing, and says why.
   const flat = span('flat-mark');
   flat.title = 'A flat map: the model points at no part of this image for its prediction';
-  caption.append(predicted, confidence, truth, flat);
+  caption.append(predicted, confidence, truth, badge, tags, flat);
   root.append(frame, caption);
   parts.set(root, { img, canvas, predicted, confidence, truth, tags, flat, painted: '', src: '' });
   return root;

@@ -108,9 +108,12 @@ export class AppState {
     return { datasetId: this.dataset.id, modelId: this.model.id, layer: this.layer, method: this.method };
   }
 
-  /** Tags offered first (number keys 1-9): the dataset's own by use, then the defaults. */
+  /**
+   * Tags offered (number keys 1-9): the defaults, then the dataset's own in order of
+   * first use. Stable: tagging never moves a tag to another key.
+   */
   get palette(): string[] {
-    const tags = [...this.tagCounts.map((t) => t.tag), ...DEFAULT_TAGS];
+    const tags = [...DEFAULT_TAGS, ...this.tagCounts.map((t) => t.tag)];
     return tags.filter((tag, i) => tags.indexOf(tag) === i);
   }
 
