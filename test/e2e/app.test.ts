@@ -117,6 +117,12 @@ describe('biascope in Chromium against biascope serve', () => {
     await expect.poll(() => page.getByTestId('class-map').count()).toBe(2);
     await page.waitForTimeout(300);
     await shot('image-detail');
+    // The method selector drives the large image too, not only the strip of class maps.
+    const caption = page.getByTestId('detail-overlay-caption');
+    expect(await caption.textContent()).toContain('Grad-CAM ·');
+    await page.getByTestId('detail-method').selectOption('hirescam');
+    await expect.poll(async () => (await caption.textContent())?.trim()).toMatch(/^HiResCAM · \S+ \(predicted\)$/);
+    await expect.poll(() => page.locator('[data-testid="image-detail"] .frame [data-testid="heatmap-canvas"]').count()).toBe(1);
     await page.keyboard.press('Escape');
     await detail.waitFor({ state: 'detached' });
   });
@@ -184,6 +190,23 @@ describe('biascope in Chromium against biascope serve', () => {
     await page.getByTestId('subgroups').waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('grid-title').textContent()).toBe('doctor');
     await expect.poll(() => page.getByTestId('grid-count').textContent()).toBe(`${count} images`);
+  });
+
+  it('changes the tile size, keeping the image in view, with no mark on the pictures', async () => {
+    // Tiles are a pool moved by transforms: the distinct left edges are the columns.
+    const columns = () =>
+      page.$$eval('.tile:not(.loading)', (tiles) => new Set(tiles.map((t) => Math.round(t.getBoundingClientRect().left))).size);
+    const before = await columns();
+    await page.getByTestId('tile-size').selectOption({ label: 'Tiles: large' });
+    await expect.poll(columns).toBeLessThan(before);
+    await page.getByTestId('tile-size').selectOption({ label: 'Tiles: small' });
+    await expect.poll(columns).toBeGreaterThan(before);
+    await page.getByTestId('tile-size').selectOption({ label: 'Tiles: medium' });
+    await expect.poll(columns).toBe(before);
+    // Wrong and tag marks sit in the caption, none over the picture's corners.
+    const onPicture = await page.$$eval('.tile .frame .badge-wrong, .tile .frame .badge-tags', (els) => els.length);
+    expect(onPicture).toBe(0);
+    expect(await page.locator('.tile.wrong .caption .badge-wrong').count()).toBeGreaterThan(0);
   });
 
   it('refuses requests without the token', async () => {

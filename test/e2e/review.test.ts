@@ -53,6 +53,8 @@ describe('the spurious-focus review queue', () => {
     expect(list.items.length).toBeGreaterThan(3);
     expect(list.rules).toEqual({ spurious: ['cue'], evidence: ['object'], threshold: 0.5 });
     expect(await counts()).toContain(`${list.items.length} to review`);
+    // The position counts every suggestion, not the page loaded so far.
+    expect(await page.getByTestId('review-position').textContent()).toBe(`1 / ${list.total.toLocaleString('en-US')}`);
     await expect.poll(() => page.locator('[data-testid="suggestion"] canvas').count()).toBeGreaterThan(0);
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'review.png') });

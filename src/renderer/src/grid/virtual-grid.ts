@@ -124,6 +124,13 @@ export class VirtualGrid {
     if (el) this.render(el, index, this.fast ? 'fast' : 'full');
   }
 
+  /** A new smallest tile width (the tile-size control): tiles re-lay out, the first visible image stays in view. */
+  setMinTileWidth(width: number): void {
+    if (width === this.options.minTileWidth) return;
+    this.options.minTileWidth = width;
+    this.onResize();
+  }
+
   scrollToIndex(index: number, align: ScrollAlign = 'nearest'): void {
     const { scrollTop } = this.viewport;
     const { currentLayout: layout, viewportHeight } = this;

@@ -29,6 +29,9 @@ import { TagHistory, type TagEdit } from './tag-history';
 
 export type OverlayMode = 'overlay' | 'heatmap' | 'image';
 
+/** Smallest tile widths, CSS pixels, of the tile-size control; the grid fills the row from there. */
+export const TILE_SIZES = { small: 110, medium: 150, large: 220 } as const;
+
 export interface TileLook {
   mode: OverlayMode;
   /** Heatmap opacity over the image, 0..1. */
@@ -64,7 +67,7 @@ export class AppState {
   tagCounts = $state<TagCount[]>([]);
   filter = $state<GridFilter>({});
   sort = $state<GridSort>({ by: 'confidence', dir: 'asc' });
-  look = $state<TileLook>({ mode: 'overlay', opacity: 0.6, colormap: 'turbo', threshold: 0.2, tileSize: 168, scale: 'dataset' });
+  look = $state<TileLook>({ mode: 'overlay', opacity: 0.6, colormap: 'turbo', threshold: 0.2, tileSize: TILE_SIZES.medium, scale: 'dataset' });
   /** The audit's shared colour scales, as the class summaries carry them. */
   readonly mapScales = $derived.by((): MapScales | null => {
     const first = this.classes[0];
