@@ -1,11 +1,2 @@
-/** mulberry32: a tiny, fast, seeded 32-bit PRNG; good enough for synthetic pictures. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of synthetic pictures and batch orders: the shared one, under the name the scripts use. */
+export { seededRandom as mulberry32 } from '../src/shared/random';

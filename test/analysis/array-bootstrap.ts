@@ -1,4 +1,5 @@
-import { BOOTSTRAP_SEED, seededRandom } from '../../src/main/analysis/bootstrap';
+import { BOOTSTRAP_SEED } from '../../src/main/analysis/bootstrap';
+import { seededRandom } from '../../src/shared/random';
 
 /**
  * The percentile bootstrap written the textbook way: an array of outcomes (successes

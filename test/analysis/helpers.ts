@@ -7,14 +7,5 @@ export function mapOf(width: number, height: number, value: (x: number, y: numbe
   return { width, height, data };
 }
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32), so random tests fail the same way twice. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers in [0, 1), so random tests fail the same way twice. */
+export { seededRandom } from '../../src/shared/random';

@@ -5,12 +5,12 @@
  * reload and find the tags, and be refused without the token. Screenshots of the main
  * views land in test/e2e/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../fixtures/models';
-import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
+import { DEMO_MODEL, demoModelCopy, demoSubset } from '../jobs/demo-subset';
 import { launchChromium, SCREENSHOTS, serveApp, type ServedApp, watchedPage } from './browser';
 
 const PER_CLASS = 24;
@@ -57,9 +57,12 @@ beforeAll(async () => {
   page = await watchedPage(browser, consoleErrors);
 });
 
+const otherModel = demoModelCopy();
+
 afterAll(async () => {
   await browser?.close();
   await app?.close();
+  rmSync(path.dirname(otherModel), { recursive: true, force: true });
 });
 
 describe('biascope in Chromium against biascope serve', () => {
@@ -71,6 +74,18 @@ describe('biascope in Chromium against biascope serve', () => {
     expect(await page.getByTestId('dataset-path').inputValue()).toContain('biascope-data-');
     expect(await page.getByTestId('model-path').inputValue()).toBe(DEMO_MODEL);
     await shot('start-panel');
+
+    // A typed model path: the previous model's layers go at once, and leaving the field opens it.
+    const modelField = page.getByTestId('model-path');
+    expect(await page.getByTestId('start-layer').isEnabled()).toBe(true);
+    await modelField.fill(otherModel);
+    expect(await page.getByTestId('start-layer').isEnabled()).toBe(false);
+    await modelField.press('Tab');
+    await expect.poll(() => page.locator('.field', { has: modelField }).locator('.hint.ok').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('start-layer').isEnabled()).toBe(true);
+    await modelField.fill(DEMO_MODEL);
+    await modelField.press('Tab');
+    await expect.poll(() => page.getByTestId('start-audit').isEnabled(), { timeout: 60_000 }).toBe(true);
   });
 
   it('runs the audit to the end with a progress bar, and fills the grid', async () => {

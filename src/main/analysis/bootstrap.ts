@@ -8,6 +8,7 @@
  * building the array. A gap resamples each group on its own: the groups are
  * independent samples, and their sizes stay fixed as they were observed.
  */
+import { seededRandom } from '../../shared/random';
 
 export interface BootstrapOptions {
   /** Resamples drawn (default 2,000). */
@@ -27,18 +28,6 @@ export interface Interval {
   low: number;
   high: number;
   n: number;
-}
-
-/** mulberry32: a 32-bit generator, small and good enough for resampling; uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Quantile `q` of sorted values, linearly interpolated between order statistics (Hyndman & Fan type 7). */
