@@ -183,6 +183,19 @@ describe('the back end, driven like the UI does', () => {
     expect(await backend.api.tagCounts({ datasetId: dataset.id })).toEqual([{ tag: 'spurious:face', images: 2 }]);
   });
 
+  it('lists tags in order of first use, whatever their counts, so the palette keys never move', async () => {
+    const { ids } = await backend.api.gridIndex({ key, filter: { label: 'nurse' }, sort: { by: 'path', dir: 'asc' } });
+    const contentIds = (await allTiles(ids.slice(0, 3))).map((t) => t.contentId);
+    await backend.api.setTags({ datasetId: dataset.id, contentIds: contentIds.slice(0, 1), add: ['zz-first'], remove: [] });
+    // Creation times are kept to the millisecond: the second tag is made strictly later.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await backend.api.setTags({ datasetId: dataset.id, contentIds, add: ['aa-second'], remove: [] });
+    const order = (await backend.api.tagCounts({ datasetId: dataset.id })).map((t) => t.tag);
+    // By count, aa-second (3 images) would come first; by name too.
+    expect(order.indexOf('zz-first')).toBeLessThan(order.indexOf('aa-second'));
+    await backend.api.setTags({ datasetId: dataset.id, contentIds, add: [], remove: ['zz-first', 'aa-second'] });
+  });
+
   it('tabulates class x group: counts, shares, accuracy, confidence, flags, region mass', async () => {
     const table = await backend.api.subgroups({ key, groupBy: 'cue' });
     expect(table.map((r) => `${r.label}/${r.group}`)).toEqual(['doctor/blue', 'doctor/pink', 'nurse/blue', 'nurse/pink']);
