@@ -6,6 +6,7 @@
  * are called flat and painted as nothing.
  * Pure: the renderer, the workspace and the report use the same rules.
  */
+import { normalisedEntropy } from './entropy';
 
 /** `dataset`: one scale for every map of the audit; `class`: one per explained class; `image`: each map its own maximum. */
 export const SCALE_MODES = ['dataset', 'class', 'image'] as const;
@@ -30,23 +31,17 @@ export const FLAT_ENTROPY = 0.99;
 
 /** Flat: nothing positive, every cell within FLAT_SHARE of the largest, or mass spread evenly (FLAT_ENTROPY). */
 export function isFlatMap(values: ArrayLike<number>): boolean {
+  const cells = Float32Array.from(values, (v) => Math.max(v, 0));
   let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
+  let max = 0;
+  let total = 0;
+  for (const v of cells) {
     if (v < min) min = v;
     if (v > max) max = v;
-    if (v > 0) sum += v;
+    total += v;
   }
-  if (!(max > 0) || Math.max(min, 0) >= FLAT_SHARE * max) return true;
-  if (values.length < 2) return false;
-  let entropy = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v > 0) entropy -= (v / sum) * Math.log(v / sum);
-  }
-  return entropy / Math.log(values.length) >= FLAT_ENTROPY;
+  if (!(max > 0) || min >= FLAT_SHARE * max) return true;
+  return normalisedEntropy(cells, total) >= FLAT_ENTROPY;
 }
 
 /** The SCALE_QUANTILE of ascending maxima (nearest rank), or null when none is positive. */

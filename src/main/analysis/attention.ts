@@ -18,7 +18,7 @@ import type { RegionBox } from '../library/types';
 import type { MapStats } from '../store/types';
 import { largestComponent } from './components';
 import { statsGridSize, type GridSize } from './grid';
-import { normalisedEntropy } from './entropy';
+import { normalisedEntropy } from '../../shared/entropy';
 import { fewestCellsHolding } from './half-mass';
 import { regionNames, regionStats } from './regions';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { float32Log, normalisedEntropy } from '../../src/main/analysis/entropy';
-import { seededRandom } from './helpers';
+import { float32Log, normalisedEntropy } from '../../src/shared/entropy';
+import { seededRandom } from '../analysis/helpers';
 
 function logOf(value: number): number {
   const single = Float32Array.of(value);
