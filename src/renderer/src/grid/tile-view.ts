@@ -46,8 +46,8 @@ interface Parts {
 }
 
 const parts = new WeakMap<HTMLElement, Parts>();
-/** Decoded maps by tile id: decoding base64 again on every re-bind would be waste. */
-const decoded = new Map<number, MapData>();
+/** Decoded maps by tile id, with whether each is flat: neither is worth computing again on every re-bind. */
+const decoded = new Map<number, { map: MapData; flat: boolean }>();
 const MAX_DECODED = 4000;
 
 function span(className: string): HTMLSpanElement {
@@ -90,15 +90,16 @@ export function createTileElement(): HTMLElement {
   return root;
 }
 
-function mapOf(tile: Tile): MapData | null {
+function decodedOf(tile: Tile): { map: MapData; flat: boolean } | null {
   if (!tile.map) return null;
-  let map = decoded.get(tile.id);
-  if (!map) {
-    map = fromWireMap(tile.map);
+  let entry = decoded.get(tile.id);
+  if (!entry) {
+    const map = fromWireMap(tile.map);
+    entry = { map, flat: isFlatMap(map.data) };
     if (decoded.size >= MAX_DECODED) decoded.delete(decoded.keys().next().value!);
-    decoded.set(tile.id, map);
+    decoded.set(tile.id, entry);
   }
-  return map;
+  return entry;
 }
 
 /** Forgets decoded maps (new results may have replaced them). */
@@ -133,7 +134,7 @@ function paint(p: Parts, tile: Tile, look: TileLookInput): void {
   }
   const context = p.canvas.getContext('2d');
   if (!context) return;
-  const map = mapOf(tile);
+  const map = decodedOf(tile)?.map ?? null;
   context.clearRect(0, 0, box.width, box.height);
   if (map) {
     const { area } = box;
@@ -172,8 +173,7 @@ export function bindTile(el: HTMLElement, binding: TileBinding): void {
   p.truth.textContent = tile.correct === false ? `true: ${tile.label}` : tile.label;
   p.tags.textContent = tile.tags.length ? tile.tags.join(' · ') : '';
   if (mode === 'fast') return;
-  const map = mapOf(tile);
-  const flat = map !== null && isFlatMap(map.data);
+  const flat = decodedOf(tile)?.flat ?? false;
   el.classList.toggle('flat', flat);
   p.flat.textContent = flat ? 'flat map' : '';
   if (binding.imageUrl && p.src !== binding.imageUrl) {
