@@ -65,9 +65,9 @@ async function engineRate(modelPath: string, root: string, count: number): Promi
     const files = listing.files.slice(0, count);
     const images = await Promise.all(files.map(async (f) => (await decodeImage(path.join(root, f.path), model.config.inputSize)).rgb));
     const batches = Array.from({ length: Math.ceil(images.length / BATCH) }, (_, i) => images.slice(i * BATCH, (i + 1) * BATCH));
-    explainBatch(model, batches[0]!, { methods: ['gradcam'], topK: 5 }); // warm-up: kernels compile on first use
+    await explainBatch(model, batches[0]!, { methods: ['gradcam'], topK: 5 }); // warm-up: kernels compile on first use
     const started = performance.now();
-    for (const batch of batches) explainBatch(model, batch, { methods: ['gradcam'], topK: 5 });
+    for (const batch of batches) await explainBatch(model, batch, { methods: ['gradcam'], topK: 5 });
     return images.length / ((performance.now() - started) / 1000);
   } finally {
     model.network.dispose();

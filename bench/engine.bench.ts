@@ -57,8 +57,8 @@ function benchCase({ name, model }: BenchModel, batch: number): CaseResult {
     const { forward, gradcam, guided } = measureInterleaved(
       {
         forward: () => tf.tidy(() => void model.network.logits(x).dataSync()),
-        gradcam: () => void explainBatch(model, x, { methods: ['gradcam'] }),
-        guided: () => void explainBatch(model, x, { methods: ['guided-backprop'] }),
+        gradcam: async () => void await explainBatch(model, x, { methods: ['gradcam'] }),
+        guided: async () => void await explainBatch(model, x, { methods: ['guided-backprop'] }),
       },
       POLICY,
     );
@@ -160,7 +160,7 @@ function compareFastConv(
   if (!fast) return { skipped: `no ${name} batch ${batch} case to compare with` };
   const x = inputBatch(model, batch);
   try {
-    const totalMs = withStockConv(() => timeOnce(() => void explainBatch(model, x, { methods: ['guided-backprop'] })));
+    const totalMs = withStockConv(() => timeOnce(async () => void await explainBatch(model, x, { methods: ['guided-backprop'] })));
     return { model: name, batch, stockMs: totalMs / batch, fastMs: fast.guidedBackpropMs };
   } finally {
     x.dispose();

@@ -260,12 +260,12 @@ function cueFollowRate(samples: readonly Sample[], ev: Evaluation): number {
  * the engine itself on the saved model (the same maps the app shows), upsampled to the
  * picture and measured with the shared heatmap helpers.
  */
-function camShares(explainer: LoadedModel, split: Split, samples: readonly Sample[], regions: readonly string[]): Record<string, number[]> {
+async function camShares(explainer: LoadedModel, split: Split, samples: readonly Sample[], regions: readonly string[]): Promise<Record<string, number[]>> {
   const shares: Record<string, number[]> = Object.fromEntries(regions.map((r) => [r, []]));
   for (let i = 0; i < samples.length; i += 32) {
     const group = samples.slice(i, i + 32);
     const { xs, ys } = batchTensors(split, group.map((s) => s.index));
-    const explained = explainBatch(explainer, xs, { methods: ['gradcam'], layer: LAST_CONV });
+    const explained = await explainBatch(explainer, xs, { methods: ['gradcam'], layer: LAST_CONV });
     tf.dispose([xs, ys]);
     group.forEach((s, g) => {
       const map = upsampleBilinear(explained[g]!.maps[0]!.map, SIZE, SIZE);
@@ -301,7 +301,7 @@ async function evaluate(model: tf.LayersModel, explainer: LoadedModel, data: { t
   const agree = (split: Split, yes: boolean): Sample[] => split.samples.filter((s) => s.agrees === yes);
   const conflicting = agree(data.test, false);
   const regions = ['cue', 'object', 'face', 'hair'];
-  const shares = camShares(explainer, data.test, conflicting, regions);
+  const shares = await camShares(explainer, data.test, conflicting, regions);
   const cueShares = shares.cue ?? [];
   const objectShares = shares.object ?? [];
   return {

@@ -132,7 +132,7 @@ describe('biascope explain --json', () => {
     const loaded = await loadModel(model);
     try {
       const images = await Promise.all(['small.png', 'red.png', 'wide.png'].map((f) => decodeRgb(path.join(dir, f), [fixture.size, fixture.size])));
-      const direct = explainBatch(loaded, images, { methods: ['gradcam'] });
+      const direct = await explainBatch(loaded, images, { methods: ['gradcam'] });
       expect(fromCli).toHaveLength(direct.length);
       direct.forEach((explanation, i) => {
         const line = fromCli[i]!;

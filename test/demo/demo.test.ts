@@ -53,7 +53,7 @@ describe('the demo model is biased, and Grad-CAM shows it', () => {
     const images = await Promise.all(conflicts.map((c) => decodeRgb(path.join(DATASET, c.path), model.config.inputSize)));
     explained = [];
     for (let i = 0; i < images.length; i += 16) {
-      explained.push(...explainBatch(model, images.slice(i, i + 16), { methods: ['gradcam'] }));
+      explained.push(...await explainBatch(model, images.slice(i, i + 16), { methods: ['gradcam'] }));
     }
   });
 

@@ -69,11 +69,11 @@ for (const backend of ['cpu', 'wasm'] as const) {
       x.dispose();
     });
 
-    it('CAM equals Grad-CAM times h*w on a GAP -> dense head', () => {
+    it('CAM equals Grad-CAM times h*w on a GAP -> dense head', async () => {
       const images = syntheticImages(2, 16, 9);
       const [camOut, gradOut] = [
-        explainBatch(gapLogits, images, { methods: ['cam'], target: { kind: 'all' } }),
-        explainBatch(gapLogits, images, { methods: ['gradcam'], target: { kind: 'all' } }),
+        await explainBatch(gapLogits, images, { methods: ['cam'], target: { kind: 'all' } }),
+        await explainBatch(gapLogits, images, { methods: ['gradcam'], target: { kind: 'all' } }),
       ];
       camOut.forEach((image, b) =>
         image.maps.forEach((m, i) => {
@@ -84,11 +84,11 @@ for (const backend of ['cpu', 'wasm'] as const) {
       );
     });
 
-    it('HiResCAM equals Grad-CAM on a GAP head and differs on a pooled, flattened head', () => {
+    it('HiResCAM equals Grad-CAM on a GAP head and differs on a pooled, flattened head', async () => {
       const images = syntheticImages(2, 16, 13);
-      const hi = explainBatch(gapLogits, images, { methods: ['hirescam', 'gradcam'] });
+      const hi = await explainBatch(gapLogits, images, { methods: ['hirescam', 'gradcam'] });
       hi.forEach((image) => expectClose(image.maps[0]!.map.data, image.maps[1]!.map.data, 1e-4));
-      const pooled = explainBatch(poolHead, images, { methods: ['hirescam', 'gradcam'], target: { kind: 'all' } });
+      const pooled = await explainBatch(poolHead, images, { methods: ['hirescam', 'gradcam'], target: { kind: 'all' } });
       const differs = pooled.some((image) => {
         const [a, b] = [image.maps.filter((m) => m.method === 'hirescam'), image.maps.filter((m) => m.method === 'gradcam')];
         return a.some((m, i) => m.map.data.some((v, j) => Math.abs(v - b[i]!.map.data[j]!) > 1e-3));
@@ -96,17 +96,17 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect(differs).toBe(true);
     });
 
-    it('CAM is refused on a head that is not GAP -> dense, naming what it found', () => {
-      expect(() => explainBatch(poolHead, syntheticImages(1, 16), { methods: ['cam'] })).toThrow(/MaxPooling2D "pool_after"/);
+    it('CAM is refused on a head that is not GAP -> dense, naming what it found', async () => {
+      await expect(explainBatch(poolHead, syntheticImages(1, 16), { methods: ['cam'] })).rejects.toThrow(/MaxPooling2D "pool_after"/);
     });
 
-    it('a softmax-terminated model gives the same maps as its logit twin', () => {
+    it('a softmax-terminated model gives the same maps as its logit twin', async () => {
       expect(gapSoftmax.network.endsInSoftmax).toBe(true);
       expect(gapLogits.network.endsInSoftmax).toBe(false);
       const images = syntheticImages(2, 16, 21);
       const methods = ['gradcam', 'gradcampp', 'hirescam', 'counterfactual', 'guided-backprop'] as const;
-      const a = explainBatch(gapSoftmax, images, { methods, target: { kind: 'all' } });
-      const b = explainBatch(gapLogits, images, { methods, target: { kind: 'all' } });
+      const a = await explainBatch(gapSoftmax, images, { methods, target: { kind: 'all' } });
+      const b = await explainBatch(gapLogits, images, { methods, target: { kind: 'all' } });
       a.forEach((image, i) => {
         image.maps.forEach((m, j) => expectClose(m.map.data, b[i]!.maps[j]!.map.data, 1e-5));
         image.predictions.forEach((p, j) => {

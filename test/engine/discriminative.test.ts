@@ -61,16 +61,16 @@ for (const backend of ['cpu', 'wasm'] as const) {
 
     const methods: MethodName[] = ['gradcam', 'gradcampp', 'hirescam', 'guided-backprop', 'guided-gradcam'];
     for (const method of methods) {
-      it(`${method}: class 0 lies on the left half, class 1 on the right`, () => {
-        const [out] = explainBatch(model, [picture()], { methods: [method], target: { kind: 'all' } });
+      it(`${method}: class 0 lies on the left half, class 1 on the right`, async () => {
+        const [out] = await explainBatch(model, [picture()], { methods: [method], target: { kind: 'all' } });
         const [left, right] = out!.maps;
         expect(massInColumns(left!.map, 0, left!.map.width / 2)).toBeGreaterThan(0.95);
         expect(massInColumns(right!.map, right!.map.width / 2, right!.map.width)).toBeGreaterThan(0.95);
       });
     }
 
-    it('evidence in the wrong half does not count: swapped blobs leave both classes without a map', () => {
-      const [out] = explainBatch(model, [picture(true)], { methods: ['gradcam'], target: { kind: 'all' } });
+    it('evidence in the wrong half does not count: swapped blobs leave both classes without a map', async () => {
+      const [out] = await explainBatch(model, [picture(true)], { methods: ['gradcam'], target: { kind: 'all' } });
       // Red now sits right and blue left: class 0's weight on the red detector is positive,
       // but the red detector fires only where class 0 does not look, and vice versa.
       expect(out!.predictions.every((p) => Math.abs(p.logit) < 1e-6)).toBe(true);

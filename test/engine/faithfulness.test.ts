@@ -27,7 +27,7 @@ describe('faithfulnessCurves', () => {
     let randomInsertion = 0;
     for (const file of IMAGES) {
       const image = await decodeRgb(path.join(DATASET, file), model.config.inputSize);
-      const [explained] = explainBatch(model, [image], { methods: ['gradcam'] });
+      const [explained] = await explainBatch(model, [image], { methods: ['gradcam'] });
       const { map, target } = explained!.maps[0]!;
       const byMap = faithfulnessCurves(model, image, map, target.index);
       const byChance = faithfulnessCurves(model, image, map, target.index, { order: 'random', seed: 3 });

@@ -127,10 +127,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect(graphIdentity.defaultLayer).toBe('conv2/relu');
     });
 
-    it('gives the logits of the equivalent layers model, before softmax in every variant', () => {
-      const expected = logitsOf(explainBatch(layers, IMAGES, { methods: [] }));
+    it('gives the logits of the equivalent layers model, before softmax in every variant', async () => {
+      const expected = logitsOf(await explainBatch(layers, IMAGES, { methods: [] }));
       for (const model of [graph, graphSoftmax, graphIdentity, layersSoftmax]) {
-        const got = logitsOf(explainBatch(model, IMAGES, { methods: [] }));
+        const got = logitsOf(await explainBatch(model, IMAGES, { methods: [] }));
         got.forEach((row, b) => expectSameMap(row, expected[b]!, 1e-5));
       }
       // The logits differ between images and classes: the comparison means something.
@@ -155,39 +155,39 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect(liveTensors()).toBe(before);
     });
 
-    it('Grad-CAM maps equal those of the layers model, with or without softmax', () => {
+    it('Grad-CAM maps equal those of the layers model, with or without softmax', async () => {
       const options = { methods: ['gradcam'] as MethodName[], target: { kind: 'all' } as const };
-      const expected = explainBatch(layers, IMAGES, { ...options, layer: 'conv2' });
+      const expected = await explainBatch(layers, IMAGES, { ...options, layer: 'conv2' });
       expect(expected[0]!.maps).toHaveLength(3);
-      const plain = explainBatch(graph, IMAGES, { ...options, layer: 'conv2/relu' });
-      const soft = explainBatch(graphSoftmax, IMAGES, { ...options, layer: 'conv2/relu' });
-      const identity = explainBatch(graphIdentity, IMAGES, options); // default layer
+      const plain = await explainBatch(graph, IMAGES, { ...options, layer: 'conv2/relu' });
+      const soft = await explainBatch(graphSoftmax, IMAGES, { ...options, layer: 'conv2/relu' });
+      const identity = await explainBatch(graphIdentity, IMAGES, options); // default layer
       expect(plain[0]!.maps.map((m) => [m.layer, m.map.width, m.map.height])).toEqual(Array(3).fill(['conv2/relu', 16, 16]));
       expectSameMaps(plain, expected);
       expectSameMaps(soft, expected);
       expectSameMaps(identity, expected);
-      expectSameMaps(explainBatch(layersSoftmax, IMAGES, { ...options, layer: 'conv2' }), expected);
+      expectSameMaps(await explainBatch(layersSoftmax, IMAGES, { ...options, layer: 'conv2' }), expected);
       // Different classes get different maps.
       const [alpha, beta] = plain[0]!.maps;
       expect(Array.from(alpha!.map.data)).not.toEqual(Array.from(beta!.map.data));
     });
 
-    it('an early node matches the layers model too', () => {
+    it('an early node matches the layers model too', async () => {
       const options = { methods: ['gradcam', 'hirescam'] as MethodName[], target: { kind: 'all' } as const };
-      expectSameMaps(explainBatch(graphSoftmax, IMAGES, { ...options, layer: 'conv1/relu' }), explainBatch(layers, IMAGES, { ...options, layer: 'conv1' }));
+      expectSameMaps(await explainBatch(graphSoftmax, IMAGES, { ...options, layer: 'conv1/relu' }), await explainBatch(layers, IMAGES, { ...options, layer: 'conv1' }));
     });
 
-    it('guided backprop, Grad-CAM++, HiResCAM, counterfactual and guided Grad-CAM match the layers model', () => {
+    it('guided backprop, Grad-CAM++, HiResCAM, counterfactual and guided Grad-CAM match the layers model', async () => {
       const methods: MethodName[] = ['guided-backprop', 'gradcampp', 'hirescam', 'counterfactual', 'guided-gradcam'];
-      const expected = explainBatch(layers, IMAGES, { methods, layer: 'conv2', target: { kind: 'all' } });
+      const expected = await explainBatch(layers, IMAGES, { methods, layer: 'conv2', target: { kind: 'all' } });
       for (const model of [graph, graphSoftmax]) {
-        const got = explainBatch(model, IMAGES, { methods, layer: 'conv2/relu', target: { kind: 'all' } });
+        const got = await explainBatch(model, IMAGES, { methods, layer: 'conv2/relu', target: { kind: 'all' } });
         expect(got[0]!.maps).toHaveLength(methods.length * 3);
         expectSameMaps(got, expected);
       }
     });
 
-    it('reads fused ops as tfjs-converter writes them', () => {
+    it('reads fused ops as tfjs-converter writes them', async () => {
       expect(fused.network.layers.map((l) => [l.name, l.className, l.shape])).toEqual([
         ['conv1/relu', '_FusedConv2D', [16, 16, 4]],
         ['conv2/bias_add', '_FusedConv2D', [16, 16, 6]],
@@ -196,48 +196,48 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect(fused.defaultLayer).toBe('conv2/relu');
       expect(fused.network.endsInSoftmax).toBe(true);
       const methods: MethodName[] = ['gradcam', 'gradcampp', 'hirescam', 'counterfactual'];
-      expectSameMaps(explainBatch(fused, IMAGES, { methods, target: { kind: 'all' } }), explainBatch(layers, IMAGES, { methods, layer: 'conv2', target: { kind: 'all' } }));
-      const expected = logitsOf(explainBatch(graph, IMAGES, { methods: [] }));
-      logitsOf(explainBatch(fused, IMAGES, { methods: [] })).forEach((row, b) => expectSameMap(row, expected[b]!, 1e-5));
+      expectSameMaps(await explainBatch(fused, IMAGES, { methods, target: { kind: 'all' } }), await explainBatch(layers, IMAGES, { methods, layer: 'conv2', target: { kind: 'all' } }));
+      const expected = logitsOf(await explainBatch(graph, IMAGES, { methods: [] }));
+      logitsOf(await explainBatch(fused, IMAGES, { methods: [] })).forEach((row, b) => expectSameMap(row, expected[b]!, 1e-5));
     });
 
     // Gradients through a linear _FusedConv2D (conv + bias, no activation) run tfjs's
     // fused gradient, which needs Conv2DBackpropFilter (the engine supplies it on wasm).
-    it('differentiates through fused convolutions: guided backprop and early nodes', () => {
+    it('differentiates through fused convolutions: guided backprop and early nodes', async () => {
       const methods: MethodName[] = ['guided-backprop', 'guided-gradcam'];
       expectSameMaps(
-        explainBatch(fused, IMAGES, { methods, target: { kind: 'all' } }),
-        explainBatch(layers, IMAGES, { methods, layer: 'conv2', target: { kind: 'all' } }),
+        await explainBatch(fused, IMAGES, { methods, target: { kind: 'all' } }),
+        await explainBatch(layers, IMAGES, { methods, layer: 'conv2', target: { kind: 'all' } }),
       );
       expectSameMaps(
-        explainBatch(fused, IMAGES, { methods: ['gradcam'], layer: 'conv1/relu', target: { kind: 'all' } }),
-        explainBatch(layers, IMAGES, { methods: ['gradcam'], layer: 'conv1', target: { kind: 'all' } }),
+        await explainBatch(fused, IMAGES, { methods: ['gradcam'], layer: 'conv1/relu', target: { kind: 'all' } }),
+        await explainBatch(layers, IMAGES, { methods: ['gradcam'], layer: 'conv1', target: { kind: 'all' } }),
       );
     });
 
     it('cam is refused with the reason', async () => {
-      const error = await expectEngineError(() => explainBatch(graph, IMAGES, { methods: ['gradcam', 'cam'] }), 'method-unsupported', /^cam: /);
+      const error = await expectEngineError(async () => await explainBatch(graph, IMAGES, { methods: ['gradcam', 'cam'] }), 'method-unsupported', /^cam: /);
       expect(error.message).toMatch(/layers model/);
       expect(error.message).toMatch(/gradcam/);
     });
 
-    it('leaves no tensors behind', () => {
+    it('leaves no tensors behind', async () => {
       const methods: MethodName[] = ['gradcam', 'gradcampp', 'hirescam', 'counterfactual', 'guided-backprop', 'guided-gradcam'];
-      explainBatch(graphSoftmax, IMAGES, { methods, target: { kind: 'all' } }); // warm up kernels
+      await explainBatch(graphSoftmax, IMAGES, { methods, target: { kind: 'all' } }); // warm up kernels
       const before = liveTensors();
       for (const model of [graph, graphSoftmax, graphIdentity]) {
-        explainBatch(model, IMAGES, { methods, target: { kind: 'all' } });
-        explainBatch(model, IMAGES, { methods: [] });
-        explainBatch(model, IMAGES, { methods: ['gradcam'], layer: 'conv1' });
+        await explainBatch(model, IMAGES, { methods, target: { kind: 'all' } });
+        await explainBatch(model, IMAGES, { methods: [] });
+        await explainBatch(model, IMAGES, { methods: ['gradcam'], layer: 'conv1' });
       }
-      explainBatch(fused, IMAGES, { methods: ['gradcam', 'gradcampp', 'hirescam'], target: { kind: 'all' } });
+      await explainBatch(fused, IMAGES, { methods: ['gradcam', 'gradcampp', 'hirescam'], target: { kind: 'all' } });
       expect(liveTensors()).toBe(before);
       expect(tf.memory().numTensors).toBe(before);
     });
 
     it('an unknown or non-4-D node is layer-not-found, naming the candidates', async () => {
-      await expectEngineError(() => explainBatch(graph, IMAGES, { methods: ['gradcam'], layer: 'conv9' }), 'layer-not-found', /"conv9".*conv2\/relu/);
-      await expectEngineError(() => explainBatch(graph, IMAGES, { methods: ['gradcam'], layer: 'gap' }), 'layer-not-found', /"gap"/);
+      await expectEngineError(async () => await explainBatch(graph, IMAGES, { methods: ['gradcam'], layer: 'conv9' }), 'layer-not-found', /"conv9".*conv2\/relu/);
+      await expectEngineError(async () => await explainBatch(graph, IMAGES, { methods: ['gradcam'], layer: 'gap' }), 'layer-not-found', /"gap"/);
       await expectEngineError(() => graph.network.split('logits'), 'layer-not-found', /"logits"/);
     });
 

@@ -40,9 +40,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       tf.dispose([x, oneHot, guided, plain]);
     });
 
-    it('guided Grad-CAM equals guided backprop times the upsampled Grad-CAM, pixel by pixel', () => {
+    it('guided Grad-CAM equals guided backprop times the upsampled Grad-CAM, pixel by pixel', async () => {
       const images = syntheticImages(2, 16, 8);
-      const out = explainBatch(model, images, { methods: ['gradcam', 'guided-gradcam'], target: { kind: 'all' } });
+      const out = await explainBatch(model, images, { methods: ['gradcam', 'guided-gradcam'], target: { kind: 'all' } });
       const x = toInputTensor(images, model.config);
       for (let target = 0; target < 3; target++) {
         const oneHot = tf.oneHot(tf.tensor1d([target, target], 'int32'), 3).toFloat() as tf.Tensor2D;

@@ -46,7 +46,7 @@ describe('loading models', () => {
 
   it('any 4-D layer can be targeted, early ones too', async () => {
     const model = await loadModel(await freshModel());
-    const [out] = explainBatch(model, syntheticImages(1, 16), { methods: ['gradcam'], layer: 'conv1' });
+    const [out] = await explainBatch(model, syntheticImages(1, 16), { methods: ['gradcam'], layer: 'conv1' });
     expect([out!.maps[0]!.map.width, out!.maps[0]!.map.height]).toEqual([16, 16]);
     expect(out!.maps[0]!.layer).toBe('conv1');
   });

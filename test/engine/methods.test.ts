@@ -33,13 +33,13 @@ for (const backend of BACKENDS) {
           const images = syntheticImages(3, fixture.size, 11);
           const before = liveTensors();
           if (method === 'cam' && !fixture.gapHead) {
-            expect(() => explainBatch(model, images, { methods: [method] })).toThrow(EngineError);
-            expect(() => explainBatch(model, images, { methods: [method] })).toThrow(/GlobalAveragePooling2D/);
+            await expect(explainBatch(model, images, { methods: [method] })).rejects.toThrow(EngineError);
+            await expect(explainBatch(model, images, { methods: [method] })).rejects.toThrow(/GlobalAveragePooling2D/);
             expect(liveTensors()).toBe(before);
             model.network.dispose();
             return;
           }
-          const out = explainBatch(model, images, { methods: [method], target: { kind: 'all' } });
+          const out = await explainBatch(model, images, { methods: [method], target: { kind: 'all' } });
           expect(liveTensors()).toBe(before);
           expect(out).toHaveLength(3);
           const layerShape = model.network.layers.find((l) => l.name === model.defaultLayer)!.shape!;

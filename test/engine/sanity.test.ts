@@ -10,16 +10,16 @@ describe('randomisation sanity check', () => {
     model = await loadModel(await saveFixture(FIXTURES.find((f) => f.name === 'residual')!, tempDir()));
   });
 
-  it('Grad-CAM maps decorrelate as weights are randomised from the top down, and the model is restored', () => {
+  it('Grad-CAM maps decorrelate as weights are randomised from the top down, and the model is restored', async () => {
     const images = syntheticImages(6, 16, 31);
-    const before = explainBatch(model, images, { methods: ['gradcam'] });
-    const result = randomizationSanityCheck(model, images, { method: 'gradcam' });
+    const before = await explainBatch(model, images, { methods: ['gradcam'] });
+    const result = await randomizationSanityCheck(model, images, { method: 'gradcam' });
     expect(result.steps.map((s) => s.layer)).toEqual(model.network.weightedLayers());
     expect(result.steps[0]!.layer).toBe('logits');
     const last = result.steps.at(-1)!;
     expect(last.mean).toBeLessThan(0.5);
     for (const step of result.steps) expect(step.spearman).toHaveLength(6);
-    const after = explainBatch(model, images, { methods: ['gradcam'] });
+    const after = await explainBatch(model, images, { methods: ['gradcam'] });
     after.forEach((image, b) => expect(Array.from(image.maps[0]!.map.data)).toEqual(Array.from(before[b]!.maps[0]!.map.data)));
   });
 });

@@ -59,7 +59,7 @@ async function explainImages(io: CliIO, request: ExplainRequest, model: LoadedMo
     const images = await pending;
     pending = i + 1 < batches.length ? readImages(batches[i + 1]!, inputSize, model.config.preprocess) : null;
     const decoded = images.filter(isDecoded);
-    const explanations = decoded.length > 0 ? explainBatch(model, decoded.map((image) => image.rgb), options) : [];
+    const explanations = decoded.length > 0 ? await explainBatch(model, decoded.map((image) => image.rgb), options) : [];
     const explanationOf = new Map<ReadImage, ImageExplanation>(decoded.map((image, k) => [image, explanations[k]!]));
     for (const image of images) await report(io, request.json, image, explanationOf.get(image));
     explained += decoded.length;

@@ -7,7 +7,7 @@ import type { Tensor2D, Tensor3D, Tensor4D } from './tf';
 import { GUIDED_METHODS, type ClassRef, type MapData, type MethodName, type Prediction, type TargetSpec } from '../../shared/explain';
 import { EngineError } from './errors';
 import type { LoadedModel } from './model/load';
-import type { HeadContext, SplitNetwork } from './model/network';
+import type { FastPass, HeadContext, SplitNetwork } from './model/network';
 import { toInputTensor, type RgbImage } from './preprocess';
 import { resolveTargets } from './targets';
 import { CAM_METHODS, camMap, type CamInputs } from './methods';
@@ -81,46 +81,76 @@ interface Pass {
   logits: Tensor2D;
 }
 
-export function explainBatch(model: LoadedModel, images: readonly RgbImage[] | Tensor4D, options: ExplainOptions): ImageExplanation[] {
+/**
+ * Explains a batch. Models with a native runtime (ONNX) run their forward pass there
+ * first, outside tfjs; the gradients then need only the small head on tfjs.
+ */
+export async function explainBatch(
+  model: LoadedModel,
+  images: readonly RgbImage[] | Tensor4D,
+  options: ExplainOptions,
+): Promise<ImageExplanation[]> {
   const { config } = model;
-  const names = config.classes;
   const methods = [...new Set(options.methods)];
   for (const m of methods) if (!(m in CAM_METHODS) && !GUIDED_METHODS.includes(m)) throw new EngineError('method-unsupported', `unknown method "${m}"`);
   const camMethods = methods.filter((m) => m in CAM_METHODS || m === 'guided-gradcam');
+  const guided = methods.some((m) => GUIDED_METHODS.includes(m));
   const layer = options.layer ?? model.defaultLayer;
   const denseKernel = methods.includes('cam') ? camKernel(model, layer) : null;
+  const owned = !(images instanceof tf.Tensor);
+  const x = owned ? toInputTensor(images as RgbImage[], config) : (images as Tensor4D);
+  let fast: FastPass | null = null;
+  try {
+    // Guided methods alone take their logits from their own (differentiable) pass.
+    if (camMethods.length > 0 || !guided) fast = await (model.network.fastPass?.(x, camMethods.length > 0 ? layer : null) ?? null);
+    let results: ImageExplanation[] = [];
+    tf.tidy(() => {
+      results = explainSync(model, x, options, { methods, camMethods, guided, layer, denseKernel, fast });
+    });
+    return results;
+  } finally {
+    fast?.dispose();
+    if (owned) x.dispose();
+  }
+}
 
-  let results: ImageExplanation[] = [];
-  tf.tidy(() => {
-    const x = images instanceof tf.Tensor ? (images as Tensor4D) : toInputTensor(images as RgbImage[], config);
-    const batch = x.shape[0];
-    const settle = (values: Float32Array): Outcome => {
-      const logits = values.slice();
-      checkFinite(logits, 'logit');
-      const classes = options.classesPerImage ?? resolveTargets(options.target ?? { kind: 'predicted' }, logits, names.length);
-      if (classes.length !== batch) throw new EngineError('target-invalid', `got targets for ${classes.length} images, batch has ${batch}`);
-      return { logits, classes };
-    };
-    const pass = camMethods.length > 0 ? forward(model, x, layer) : null;
-    const guided = methods.some((m) => GUIDED_METHODS.includes(m));
-    // Pixel-space methods run the model forward under the gradient tape anyway: when
-    // nothing else needs a forward pass, their first pass supplies the logits.
-    let outcome: Outcome | null = null;
-    if (pass) outcome = settle(pass.logits.dataSync() as Float32Array);
-    else if (!guided) outcome = settle(model.network.logits(x).dataSync() as Float32Array);
-    const targetsOf = (slot: number) => (logits: Float32Array) => {
-      outcome ??= settle(logits);
-      const slotClasses = outcome.classes.map((row) => row[slot]!);
-      return tf.oneHot(tf.tensor1d(slotClasses, 'int32'), names.length).toFloat() as Tensor2D;
-    };
-    const slots: Map<MethodName, MapData[]>[] = [];
-    for (let slot = 0; outcome === null || slot < outcome.classes[0]!.length; slot++) {
-      if (methods.length === 0) break;
-      slots.push(explainSlot(model, methods, x, pass, targetsOf(slot), denseKernel));
-    }
-    results = assemble(outcome!, slots, names, layer, options.topK ?? names.length);
-  });
-  return results;
+interface Prepared {
+  methods: MethodName[];
+  camMethods: MethodName[];
+  guided: boolean;
+  layer: string;
+  denseKernel: Tensor2D | null;
+  fast: FastPass | null;
+}
+
+function explainSync(model: LoadedModel, x: Tensor4D, options: ExplainOptions, prepared: Prepared): ImageExplanation[] {
+  const { methods, camMethods, guided, layer, denseKernel, fast } = prepared;
+  const names = model.config.classes;
+  const batch = x.shape[0];
+  const settle = (values: Float32Array): Outcome => {
+    const logits = values.slice();
+    checkFinite(logits, 'logit');
+    const classes = options.classesPerImage ?? resolveTargets(options.target ?? { kind: 'predicted' }, logits, names.length);
+    if (classes.length !== batch) throw new EngineError('target-invalid', `got targets for ${classes.length} images, batch has ${batch}`);
+    return { logits, classes };
+  };
+  const pass = camMethods.length > 0 ? forward(model, x, layer, fast) : null;
+  // Pixel-space methods run the model forward under the gradient tape anyway: when
+  // nothing else needs a forward pass, their first pass supplies the logits.
+  let outcome: Outcome | null = null;
+  if (pass) outcome = settle(pass.logits.dataSync() as Float32Array);
+  else if (!guided) outcome = settle((fast?.logits ?? model.network.logits(x)).dataSync() as Float32Array);
+  const targetsOf = (slot: number) => (logits: Float32Array) => {
+    outcome ??= settle(logits);
+    const slotClasses = outcome.classes.map((row) => row[slot]!);
+    return tf.oneHot(tf.tensor1d(slotClasses, 'int32'), names.length).toFloat() as Tensor2D;
+  };
+  const slots: Map<MethodName, MapData[]>[] = [];
+  for (let slot = 0; outcome === null || slot < outcome.classes[0]!.length; slot++) {
+    if (methods.length === 0) break;
+    slots.push(explainSlot(model, methods, x, pass, targetsOf(slot), denseKernel));
+  }
+  return assemble(outcome!, slots, names, layer, options.topK ?? names.length);
 }
 
 interface Outcome {
@@ -156,7 +186,8 @@ function camKernel(model: LoadedModel, layer: string): Tensor2D {
   return head.kernel;
 }
 
-function forward(model: LoadedModel, x: Tensor4D, layer: string | null): Pass {
+function forward(model: LoadedModel, x: Tensor4D, layer: string | null, fast: FastPass | null): Pass {
+  if (fast) return { split: layer === null ? null : model.network.split(layer), activation: fast.activation, context: fast.context, logits: fast.logits };
   if (layer === null) return { split: null, activation: null, context: null, logits: model.network.logits(x) };
   const split = model.network.split(layer);
   const { activation, context } = split.body(x);

@@ -33,26 +33,26 @@ export interface SanityCheckOptions {
   seed?: number;
 }
 
-export function randomizationSanityCheck(
+export async function randomizationSanityCheck(
   model: LoadedModel,
   images: readonly RgbImage[],
   options: SanityCheckOptions = {},
-): SanityCheckResult {
+): Promise<SanityCheckResult> {
   const method = options.method ?? 'gradcam';
   const layer = options.layer ?? model.defaultLayer;
-  const original = explainBatch(model, images, { methods: [method], layer });
+  const original = await explainBatch(model, images, { methods: [method], layer });
   // Explain the originally predicted class throughout, so only the weights change.
   const classesPerImage = original.map((e) => [e.maps[0]!.target.index]);
   const layers = model.network.weightedLayers().slice(0, options.depth);
   const restores: (() => void)[] = [];
   const steps: RandomizationStep[] = [];
   try {
-    layers.forEach((name, i) => {
+    for (const [i, name] of layers.entries()) {
       restores.push(model.network.randomizeLayer(name, (options.seed ?? 1234) + 101 * i));
-      const randomized = explainBatch(model, images, { methods: [method], layer, classesPerImage });
+      const randomized = await explainBatch(model, images, { methods: [method], layer, classesPerImage });
       const rho = randomized.map((e, b) => spearman(original[b]!.maps[0]!.map.data, e.maps[0]!.map.data));
       steps.push({ layer: name, spearman: rho, mean: rho.reduce((s, v) => s + v, 0) / rho.length });
-    });
+    }
   } finally {
     for (const restore of restores.reverse()) restore();
   }

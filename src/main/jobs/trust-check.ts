@@ -82,10 +82,10 @@ export async function trustOfSample(sample: TrustSample, options: Pick<TrustOpti
   const model = await loadModel(sample.model);
   try {
     const images = await Promise.all(sample.images.map((image) => decodeRgb(path.join(sample.root, image), model.config.inputSize, model.config.preprocess)));
-    const sanity = randomizationSanityCheck(model, images, { method: options.method, layer: options.layer });
+    const sanity = await randomizationSanityCheck(model, images, { method: options.method, layer: options.layer });
     const steps = sanity.steps.map((s) => ({ layer: s.layer, mean: s.mean }));
     const fell = steps.find((s) => s.mean < SANITY_THRESHOLD);
-    const explained = explainBatch(model, images, { methods: [options.method], layer: options.layer });
+    const explained = await explainBatch(model, images, { methods: [options.method], layer: options.layer });
     const curves = images.map((image, i) => {
       const { map, target } = explained[i]!.maps[0]!;
       return {

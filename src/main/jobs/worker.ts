@@ -91,7 +91,7 @@ async function explainTask(task: ExplainTask): Promise<ExplainReply> {
       : task.targets === 'label'
         ? ({ kind: 'predicted-and', classes: task.images.map((image) => image.extraTarget) } as const)
         : ({ kind: 'predicted' } as const);
-  const explanations = explainBatch(model, rgb, { methods: task.methods, layer, target, topK: task.topK });
+  const explanations = await explainBatch(model, rgb, { methods: task.methods, layer, target, topK: task.topK });
   return { backend, layer, results: task.images.map((image, i) => toResult(image, explanations[i]!, model.config)) };
 }
 
@@ -103,7 +103,7 @@ async function inspectTask(task: InspectTask): Promise<InspectReply> {
 async function explainOneTask(task: ExplainOneTask): Promise<ExplainOneReply> {
   const { model, backend } = await hold(task);
   const [height, width] = model.config.inputSize;
-  const [explanation] = explainBatch(model, [{ width, height, data: task.rgb }], {
+  const [explanation] = await explainBatch(model, [{ width, height, data: task.rgb }], {
     methods: [task.method],
     layer: task.layer,
     target: { kind: 'class', index: task.target },

@@ -8,9 +8,11 @@ import { readSidecar } from './sidecar';
 import type { Network } from './network';
 import { LayersNetwork } from './layers-network';
 import { GraphNetwork } from './graph-network';
+import { loadOnnx } from '../onnx/load-onnx';
+import type { RuntimeOptions } from '../onnx/runtime';
 
 export interface LoadedModel {
-  /** Absolute path of model.json. */
+  /** Absolute path of model.json or the .onnx file. */
   path: string;
   config: ModelConfig;
   /** The sidecar file the config came from. */
@@ -48,11 +50,25 @@ function checkAgreement(network: Network, config: ModelConfig, source: string): 
   if (c !== 3) throw new EngineError('model-invalid', `model takes ${c} channels; biascope feeds RGB (3 channels)`);
 }
 
-export async function loadModel(modelPath: string): Promise<LoadedModel> {
-  const absolute = path.resolve(modelPath);
+/** Whether a path names an ONNX model rather than a TensorFlow.js model.json. */
+export function isOnnxPath(modelPath: string): boolean {
+  return path.extname(modelPath).toLowerCase() === '.onnx';
+}
+
+async function openNetwork(absolute: string, runtime: RuntimeOptions): Promise<{ network: Network; sidecar: { config: ModelConfig; source: string } }> {
+  if (isOnnxPath(absolute)) {
+    const onnx = await loadOnnx(absolute, runtime);
+    return { network: onnx.network, sidecar: { config: onnx.config, source: onnx.configSource } };
+  }
   const json = await readModelJson(absolute);
   const sidecar = await readSidecar(absolute);
-  const network = await loadNetwork(absolute, json, sidecar.config);
+  return { network: await loadNetwork(absolute, json, sidecar.config), sidecar };
+}
+
+/** Loads a TensorFlow.js model.json or an ONNX file; `runtime` sets ONNX Runtime's threads and device. */
+export async function loadModel(modelPath: string, runtime: RuntimeOptions = {}): Promise<LoadedModel> {
+  const absolute = path.resolve(modelPath);
+  const { network, sidecar } = await openNetwork(absolute, runtime);
   try {
     checkAgreement(network, sidecar.config, sidecar.source);
     const layer = sidecar.config.layer ?? network.defaultLayer;

@@ -7,7 +7,7 @@ import type { Tensor2D, Tensor4D } from '../tf';
 
 export interface LayerInfo {
   name: string;
-  /** Keras class name for layers models, op name for graph models. */
+  /** Keras class name for layers models, op name for graph and ONNX models. */
   className: string;
   /** Output shape without the batch dimension, when known. */
   shape: number[] | null;
@@ -32,8 +32,17 @@ export interface CamHead {
   kernel: Tensor2D;
 }
 
+/** A forward pass run outside tfjs (ONNX Runtime): logits, and a layer's activation. */
+export interface FastPass {
+  logits: Tensor2D;
+  activation: Tensor4D | null;
+  context: HeadContext;
+  /** Frees the tensors above. */
+  dispose(): void;
+}
+
 export interface Network {
-  kind: 'layers' | 'graph';
+  kind: 'layers' | 'graph' | 'onnx';
   /** [height, width, channels] the model takes. */
   inputShape: [number, number, number];
   outputUnits: number;
@@ -45,6 +54,11 @@ export interface Network {
   /** Forward pass to pre-softmax logits; differentiable with respect to x. */
   logits(x: Tensor4D): Tensor2D;
   split(layer: string): SplitNetwork;
+  /**
+   * A faster forward pass on a native runtime, when the format has one (null: use
+   * `logits`/`split`). Its tensors belong to the caller.
+   */
+  fastPass?(x: Tensor4D, layer: string | null): Promise<FastPass> | null;
   /** Dense weights for CAM when the head is GAP -> dense, else null with the reason. */
   camHead(layer: string): CamHead | { reason: string };
   /** Layers holding weights, output side first: the order of cascading randomisation. */

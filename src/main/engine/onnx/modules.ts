@@ -1,0 +1,79 @@
+/**
+ * PyTorch module paths recovered from an exported graph, so a user names layers as in
+ * their model code (`layer4`, `features.18`). The TorchScript exporter names nodes by
+ * scope (`/layer4/layer4.1/relu_1/Relu`); the dynamo exporter records the scopes in
+ * each node's metadata. A module's output is the output of its last node.
+ */
+import type { OnnxGraph, OnnxNode } from './graph';
+
+/** Full dotted paths of the modules a node belongs to, outermost first. */
+export function scopesOf(node: OnnxNode): string[] {
+  const segments = node.scopes ?? (node.name.startsWith('/') ? node.name.split('/').filter(Boolean).slice(0, -1) : []);
+  const paths: string[] = [];
+  for (const segment of segments) {
+    const parent = paths.at(-1);
+    // TorchScript writes full paths for container children ("layer4.1") but only the
+    // attribute for a leaf called twice ("relu_1"): join those to their parent.
+    paths.push(!parent || segment.startsWith(`${parent}.`) ? segment : `${parent}.${segment}`);
+  }
+  return paths;
+}
+
+export interface ModuleInfo {
+  path: string;
+  /** The tensor the module outputs: the first output of its last node. */
+  tensor: string;
+  /** Index of its first and last node in graph order. */
+  first: number;
+  last: number;
+  /** Op type of the last node. */
+  op: string;
+}
+
+export function modulesOf(graph: OnnxGraph): Map<string, ModuleInfo> {
+  const modules = new Map<string, ModuleInfo>();
+  graph.nodes.forEach((node, index) => {
+    for (const path of scopesOf(node)) {
+      const known = modules.get(path);
+      const entry = { path, tensor: node.outputs[0] ?? '', first: known?.first ?? index, last: index, op: node.opType };
+      modules.set(path, entry);
+    }
+  });
+  return modules;
+}
+
+const POOLS = new Set(['MaxPool', 'AveragePool', 'Identity', 'Dropout']);
+const COLLAPSES = new Set(['GlobalAveragePool', 'GlobalMaxPool', 'ReduceMean', 'ReduceMax', 'Flatten', 'Reshape']);
+const WEIGHTED = new Set(['Conv', 'Gemm', 'MatMul', 'ConvTranspose']);
+
+/**
+ * The tensor Grad-CAM reads by default: the last spatial feature map before the
+ * network collapses it (global pooling, flatten, reshape), looking back through
+ * pooling as pytorch-grad-cam's usual picks do (VGG: `features.29`, not the pool).
+ */
+export function defaultLayerTensor(graph: OnnxGraph, isSpatial: (tensor: string) => boolean): string | null {
+  const producer = new Map<string, OnnxNode>();
+  for (const node of graph.nodes) for (const out of node.outputs) producer.set(out, node);
+  const collapse = graph.nodes.find((n) => COLLAPSES.has(n.opType) && n.inputs[0] !== undefined && isSpatial(n.inputs[0]) && producer.has(n.inputs[0]));
+  if (!collapse) return null;
+  let tensor = collapse.inputs[0]!;
+  for (let node = producer.get(tensor); node && POOLS.has(node.opType); node = producer.get(tensor)) {
+    const input = node.inputs[0];
+    if (!input || !producer.has(input)) break;
+    tensor = input;
+  }
+  return tensor;
+}
+
+/**
+ * The name to show for a tensor: the shortest module path ending at it, leaving out
+ * containers that begin with the network's first weighted node (`features` in
+ * mobilenet_v2 is the whole backbone, `features.18` the layer).
+ */
+export function moduleNameOf(tensor: string, modules: Map<string, ModuleInfo>, graph: OnnxGraph): string | null {
+  const firstWeighted = graph.nodes.findIndex((n) => WEIGHTED.has(n.opType));
+  const ending = [...modules.values()].filter((m) => m.tensor === tensor);
+  const parts = ending.filter((m) => !(m.first <= firstWeighted && firstWeighted <= m.last));
+  const pick = (list: ModuleInfo[]) => list.sort((a, b) => a.path.split('.').length - b.path.split('.').length || a.path.length - b.path.length)[0];
+  return (pick(parts) ?? pick(ending))?.path ?? null;
+}

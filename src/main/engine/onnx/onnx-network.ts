@@ -1,0 +1,340 @@
+/**
+ * Network over an ONNX model (a PyTorch export). The forward pass runs on ONNX
+ * Runtime, natively, with the explained layer added as an extra output; the head
+ * from that layer to the logits runs on the tfjs interpreter, which differentiates
+ * it. Pixel-space methods and the sanity check interpret the whole graph.
+ */
+import { tf } from '../tf';
+import type { Tensor, Tensor2D, Tensor4D } from '../tf';
+import { EngineError } from '../errors';
+import type { CamHead, FastPass, LayerInfo, Network, SplitNetwork } from '../model/network';
+import type { OnnxGraph, OnnxNode } from './graph';
+import { Interpreter } from './interpreter';
+import { moduleNameOf, modulesOf, type ModuleInfo } from './modules';
+import { withExtraOutputs } from './proto';
+import { createSession, floatTensor, type InferenceSession, type OrtTensor, type RuntimeOptions } from './runtime';
+import { hostValue, logical, tensorValue, type Value } from './ops/value';
+
+export interface OnnxInput {
+  name: string;
+  layout: 'NCHW' | 'NHWC';
+  /** The batch size the model was exported with, or null when it is dynamic. */
+  fixedBatch: number | null;
+}
+
+export interface OnnxParts {
+  source: string;
+  bytes: Uint8Array;
+  graph: OnnxGraph;
+  input: OnnxInput;
+  /** The graph's output as declared, and the tensor explained (before a trailing softmax). */
+  outputName: string;
+  logitsName: string;
+  endsInSoftmax: boolean;
+  inputShape: [number, number, number];
+  runtime: RuntimeOptions;
+}
+
+/** What ORT must output besides the logits for a layer: the layer and what the head reads. */
+interface LayerPlan {
+  tensor: string;
+  context: string[];
+}
+
+const WEIGHTED = new Set(['Conv', 'Gemm', 'MatMul', 'ConvTranspose']);
+
+export class OnnxNetwork implements Network {
+  readonly kind = 'onnx' as const;
+  readonly inputShape: [number, number, number];
+  outputUnits = 0;
+  layers: LayerInfo[] = [];
+  defaultLayer: string | null = null;
+  readonly endsInSoftmax: boolean;
+  /** 'cuda' when ONNX Runtime runs on the GPU. */
+  device: 'cpu' | 'cuda' = 'cpu';
+  private readonly interpreter: Interpreter;
+  private readonly modules: Map<string, ModuleInfo>;
+  private readonly producer = new Map<string, OnnxNode>();
+  private readonly sessions = new Map<string, Promise<InferenceSession>>();
+  private readonly plans = new Map<string, LayerPlan>();
+  private randomized = 0;
+  /** CAM's dense weights per layer, [channels, classes], kept until disposal. */
+  private readonly camKernels = new Map<string, Tensor2D>();
+
+  constructor(private readonly parts: OnnxParts) {
+    this.inputShape = parts.inputShape;
+    this.endsInSoftmax = parts.endsInSoftmax;
+    this.interpreter = new Interpreter(parts.graph);
+    this.modules = modulesOf(parts.graph);
+    for (const node of parts.graph.nodes) for (const out of node.outputs) this.producer.set(out, node);
+  }
+
+  /** Names a user may write for `tensor`: its module path first, else its node's name. */
+  displayName(tensor: string): string {
+    return moduleNameOf(tensor, this.modules, this.parts.graph) ?? this.producer.get(tensor)?.name ?? tensor;
+  }
+
+  /** A module path, node name or tensor name, to the tensor it denotes. */
+  tensorOf(layer: string): string | null {
+    const module = this.modules.get(layer);
+    if (module) return module.tensor;
+    const node = this.parts.graph.nodes.find((n) => n.name === layer);
+    if (node) return node.outputs[0] ?? null;
+    return this.producer.has(layer) ? layer : null;
+  }
+
+  /** Fills layers, output size and default layer from one probing run (shapes of every module output). */
+  async describe(defaultTensor: (isSpatial: (tensor: string) => boolean) => string | null): Promise<void> {
+    const named = new Map<string, string>();
+    for (const m of this.modules.values()) if (!named.has(m.tensor)) named.set(m.tensor, this.displayName(m.tensor));
+    for (const node of this.parts.graph.nodes) {
+      const out = node.outputs[0];
+      if (out && !named.has(out) && WEIGHTED.has(node.opType)) named.set(out, this.displayName(out));
+    }
+    // The collapse point's input, which may belong to no module (e.g. F.relu in forward).
+    for (const node of this.parts.graph.nodes) {
+      const first = node.inputs[0];
+      if (first && this.producer.has(first) && !named.has(first) && /Pool|Flatten|Reshape|ReduceMean/.test(node.opType)) named.set(first, this.displayName(first));
+    }
+    named.delete(this.parts.outputName);
+    const shapes = await this.probeShapes([...named.keys()]);
+    this.outputUnits = shapes.get(this.parts.logitsName)?.[0] ?? 0;
+    const isSpatial = (t: string) => {
+      const s = shapes.get(t);
+      return !!s && s.length === 3 && s[1]! * s[2]! > 1;
+    };
+    this.layers = [...named].map(([tensor, name]) => {
+      const shape = shapes.get(tensor) ?? null;
+      const node = this.producer.get(tensor);
+      const channelsLastShape: number[] | null = shape && shape.length === 3 ? [shape[1]!, shape[2]!, shape[0]!] : shape;
+      return { name, className: node?.opType ?? '', shape: channelsLastShape, candidate: !!shape && shape.length === 3 };
+    });
+    const pick = defaultTensor(isSpatial);
+    this.defaultLayer = pick ? this.displayName(pick) : null;
+  }
+
+  private async probeShapes(tensors: string[]): Promise<Map<string, number[]>> {
+    const outputs = [...new Set([...tensors, this.parts.logitsName])];
+    const { session } = await createSession(withExtraOutputs(this.parts.bytes, outputs.filter((t) => t !== this.parts.outputName)), { ...this.parts.runtime, device: 'cpu' }, this.parts.source);
+    try {
+      const [h, w, c] = this.inputShape;
+      const dims = this.parts.input.layout === 'NCHW' ? [1, c, h, w] : [1, h, w, c];
+      const result = await session.run({ [this.parts.input.name]: floatTensor(new Float32Array(h * w * c), dims) }, outputs);
+      return new Map(outputs.map((name) => [name, [...result[name]!.dims].slice(1).map(Number)]));
+    } finally {
+      await session.release();
+    }
+  }
+
+  private layerPlan(layer: string): LayerPlan {
+    const known = this.plans.get(layer);
+    if (known) return known;
+    const tensor = this.tensorOf(layer);
+    const info = tensor ? this.layers.find((l) => l.name === this.displayName(tensor)) : undefined;
+    if (!tensor || (info && !info.candidate)) {
+      const names = this.layers.filter((l) => l.candidate).map((l) => l.name);
+      throw new EngineError('layer-not-found', `no 4-D layer named "${layer}"; candidates are: ${names.join(', ')}`);
+    }
+    const head = this.interpreter.plan([this.parts.logitsName], new Set([tensor]));
+    const produced = new Set(head.flatMap((n) => n.outputs));
+    const context = [...new Set(head.flatMap((n) => n.inputs))].filter(
+      (name) => name !== '' && name !== tensor && !produced.has(name) && !this.parts.graph.initializers.has(name),
+    );
+    const missing = this.interpreter.unsupported(head);
+    if (missing.length > 0) {
+      const ops = [...new Set(missing.map((n) => `${n.opType} (node "${n.name}")`))].slice(0, 5).join(', ');
+      throw new EngineError('method-unsupported', `the head after "${layer}" uses ONNX ops biascope cannot differentiate yet: ${ops}`);
+    }
+    const plan = { tensor, context };
+    this.plans.set(layer, plan);
+    return plan;
+  }
+
+  /** Ops of the whole graph the interpreter lacks: pixel-space methods need none. */
+  unsupportedOps(): OnnxNode[] {
+    return this.interpreter.unsupported(this.interpreter.plan([this.parts.logitsName], new Set([this.parts.input.name])));
+  }
+
+  private inputValue(x: Tensor4D): Value {
+    // The engine's batches are NHWC; an NCHW model sees them as channels-last maps.
+    return tensorValue(x, this.parts.input.layout === 'NCHW');
+  }
+
+  logits(x: Tensor4D): Tensor2D {
+    this.requireWholeGraph();
+    const [out] = this.interpreter.run(new Map([[this.parts.input.name, this.inputValue(x)]]), [this.parts.logitsName]);
+    return logical(out!) as Tensor2D;
+  }
+
+  private requireWholeGraph(): void {
+    const missing = this.unsupportedOps();
+    if (missing.length === 0) return;
+    const ops = [...new Set(missing.map((n) => `${n.opType} (node "${n.name}")`))].slice(0, 5).join(', ');
+    throw new EngineError(
+      'method-unsupported',
+      `guided backprop, guided Grad-CAM and the sanity check interpret the whole ONNX graph, which uses ops biascope cannot run yet: ${ops}; ` +
+        'the CAM methods (gradcam, counterfactual, cam, gradcampp, hirescam) still work',
+    );
+  }
+
+  split(layer: string): SplitNetwork {
+    const plan = this.layerPlan(layer);
+    return {
+      layer,
+      body: (x) => {
+        this.requireWholeGraph();
+        const outputs = [plan.tensor, ...plan.context];
+        const values = this.interpreter.run(new Map([[this.parts.input.name, this.inputValue(x)]]), outputs);
+        const context = new Map(plan.context.map((name, i) => [name, values[i + 1]!]));
+        return { activation: toChannelsLastMap(values[0]!), context };
+      },
+      head: (activation, context) => {
+        const feeds = new Map(context as Map<string, Value>);
+        feeds.set(plan.tensor, tensorValue(activation, true));
+        const [out] = this.interpreter.run(feeds, [this.parts.logitsName]);
+        return logical(out!) as Tensor2D;
+      },
+    };
+  }
+
+  /**
+   * Logits (and a layer's activation with what the head reads) from ONNX Runtime.
+   * Null while weights are randomised: ORT holds the original ones.
+   */
+  fastPass(x: Tensor4D, layer: string | null): Promise<FastPass> | null {
+    if (this.randomized > 0) return null;
+    return this.runFast(x, layer);
+  }
+
+  private async runFast(x: Tensor4D, layer: string | null): Promise<FastPass> {
+    const plan = layer === null ? null : this.layerPlan(layer);
+    const extra = plan ? [plan.tensor, ...plan.context] : [];
+    const outputs = [this.parts.logitsName, ...extra];
+    const session = await this.session(layer === null ? '' : plan!.tensor, outputs);
+    const [b, h, w, c] = x.shape;
+    const pixels = tf.tidy(() => (this.parts.input.layout === 'NCHW' ? tf.transpose(x, [0, 3, 1, 2]) : x).dataSync() as Float32Array);
+    const per = this.parts.input.fixedBatch ?? b;
+    const chunks: Record<string, OrtTensor>[] = [];
+    for (let start = 0; start < b; start += per) {
+      const n = Math.min(per, b - start);
+      const dims = this.parts.input.layout === 'NCHW' ? [n, c, h, w] : [n, h, w, c];
+      const feed = floatTensor(pixels.subarray(start * h * w * c, (start + n) * h * w * c), dims);
+      chunks.push(await session.run({ [this.parts.input.name]: feed }, outputs));
+    }
+    const gather = (name: string): Value => {
+      const first = chunks[0]![name]!;
+      const dims = [...first.dims].map(Number);
+      if (first.type === 'int64' || first.type === 'int32') {
+        return hostValue(Array.from(first.data as ArrayLike<number | bigint>, Number), dims);
+      }
+      const total = chunks.reduce((n, r) => n + (r[name]!.data as Float32Array).length, 0);
+      const data = new Float32Array(total);
+      let at = 0;
+      for (const r of chunks) {
+        data.set(r[name]!.data as Float32Array, at);
+        at += (r[name]!.data as Float32Array).length;
+      }
+      return tensorValue(tf.tensor(data, [b, ...dims.slice(1)], 'float32'));
+    };
+    const logitsValue = gather(this.parts.logitsName);
+    const logits = (logitsValue as Value & { kind: 'tensor' }).tensor as Tensor2D;
+    if (!plan) return { logits, activation: null, context: null, dispose: () => logits.dispose() };
+    const activationValue = gather(plan.tensor);
+    const activation = tf.tidy(() => toChannelsLastMap(activationValue));
+    if (activationValue.kind === 'tensor' && activationValue.tensor !== activation) activationValue.tensor.dispose();
+    const context = new Map(plan.context.map((name) => [name, gather(name)]));
+    const dispose = () => {
+      tf.dispose([logits, activation]);
+      for (const v of context.values()) if (v.kind === 'tensor') v.tensor.dispose();
+    };
+    return { logits, activation, context, dispose };
+  }
+
+  private session(key: string, outputs: string[]): Promise<InferenceSession> {
+    let session = this.sessions.get(key);
+    if (!session) {
+      const extra = outputs.filter((name) => name !== this.parts.outputName);
+      session = createSession(withExtraOutputs(this.parts.bytes, extra), this.parts.runtime, this.parts.source).then(({ session: s, device }) => {
+        this.device = device;
+        return s;
+      });
+      session.catch(() => this.sessions.delete(key));
+      this.sessions.set(key, session);
+    }
+    return session;
+  }
+
+  camHead(layer: string): CamHead | { reason: string } {
+    const plan = this.layerPlan(layer);
+    const head = this.interpreter.plan([this.parts.logitsName], new Set([plan.tensor])).filter((n) => !SHAPE_ONLY.has(n.opType));
+    const ops = head.map((n) => n.opType);
+    const gemm = head.at(-1);
+    const pooled = ops[0] === 'GlobalAveragePool' || ops[0] === 'ReduceMean';
+    const between = ops.slice(1, -1).every((op) => op === 'Flatten' || op === 'Reshape' || op === 'Squeeze' || op === 'Identity' || op === 'Dropout');
+    const weight = gemm && (gemm.opType === 'Gemm' || gemm.opType === 'MatMul') ? this.parts.graph.initializers.get(gemm.inputs[1] ?? '') : undefined;
+    if (!pooled || !between || !weight || head.length < 2) {
+      return { reason: `CAM needs the layer to feed global average pooling then one dense layer; after "${layer}" come ${ops.join(' -> ')}` };
+    }
+    const transB = gemm!.opType === 'Gemm' && gemm!.attributes.get('transB') === 1;
+    let kernel = this.camKernels.get(layer);
+    if (!kernel) {
+      kernel = tf.keep(
+        tf.tidy(() => {
+          const w = tf.tensor2d(weight.data as Float32Array, weight.dims as [number, number]);
+          return transB ? w.transpose() : w;
+        }),
+      );
+      this.camKernels.set(layer, kernel);
+    }
+    return { kernel };
+  }
+
+  weightedLayers(): string[] {
+    this.requireWholeGraph();
+    return this.weightedNodes()
+      .reverse()
+      .map((n) => this.displayName(n.outputs[0]!));
+  }
+
+  private weightedNodes(): OnnxNode[] {
+    return this.parts.graph.nodes.filter((n) => WEIGHTED.has(n.opType) && this.parts.graph.initializers.has(n.inputs[1] ?? ''));
+  }
+
+  randomizeLayer(layer: string, seed: number): () => void {
+    const node = this.weightedNodes().find((n) => this.displayName(n.outputs[0]!) === layer);
+    if (!node) throw new EngineError('layer-not-found', `no weighted layer named "${layer}"`);
+    const names = node.inputs.slice(1).filter((name) => this.parts.graph.initializers.has(name));
+    const saved = names.map((name) => tf.clone(this.interpreter.weightValue(name)!));
+    names.forEach((name, i) => {
+      const original = saved[i]!;
+      const fresh = tf.tidy(() => {
+        const std = tf.moments(original).variance.sqrt().dataSync()[0]! || 0.05;
+        return tf.randomNormal(original.shape, 0, std, 'float32', seed + i);
+      });
+      this.interpreter.setWeight(name, fresh);
+    });
+    this.randomized++;
+    return () => {
+      names.forEach((name, i) => this.interpreter.setWeight(name, saved[i]!));
+      this.randomized--;
+    };
+  }
+
+  dispose(): void {
+    for (const k of this.camKernels.values()) k.dispose();
+    this.camKernels.clear();
+    this.interpreter.dispose();
+    for (const session of this.sessions.values()) void session.then((s) => s.release()).catch(() => undefined);
+    this.sessions.clear();
+  }
+}
+
+const SHAPE_ONLY = new Set(['Shape', 'Gather', 'Unsqueeze', 'Concat', 'Constant', 'Cast', 'Slice', 'Squeeze']);
+
+/** A 4-D logical NCHW value as the engine's [B, h, w, K] activation. */
+function toChannelsLastMap(value: Value): Tensor4D {
+  if (value.kind === 'tensor' && value.channelsLast) return value.tensor as Tensor4D;
+  const t: Tensor = logical(value);
+  if (t.rank !== 4) throw new EngineError('layer-not-found', `the layer's output has shape [${t.shape.join(', ')}]; Grad-CAM needs a 4-D feature map`);
+  return tf.transpose(t, [0, 2, 3, 1]) as Tensor4D;
+}

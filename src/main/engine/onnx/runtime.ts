@@ -1,0 +1,53 @@
+/**
+ * ONNX Runtime sessions (onnxruntime-node: native, multi-threaded). Threads are set
+ * per session so that audit workers x threads stays within the cores given; CUDA is
+ * used when asked (or, with "auto", when its provider is installed).
+ */
+import * as ort from 'onnxruntime-node';
+import os from 'node:os';
+import { EngineError } from '../errors';
+
+export type Device = 'cpu' | 'cuda' | 'auto';
+
+export interface RuntimeOptions {
+  /** Intra-op threads of each session; all cores when absent. */
+  threads?: number;
+  device?: Device;
+}
+
+export const CUDA_HINT =
+  'ONNX Runtime\'s CUDA provider is not installed: with CUDA 12 and cuDNN 9 present, run ' +
+  '`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`';
+
+export async function createSession(bytes: Uint8Array, options: RuntimeOptions, source: string): Promise<{ session: ort.InferenceSession; device: 'cpu' | 'cuda' }> {
+  const threads = Math.max(1, options.threads ?? os.availableParallelism());
+  const base: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  };
+  const device = options.device ?? 'cpu';
+  if (device !== 'cpu') {
+    try {
+      return { session: await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cuda', 'cpu'] }), device: 'cuda' };
+    } catch (error) {
+      if (device === 'cuda') throw new EngineError('backend-unavailable', `--device cuda: ${CUDA_HINT} (${firstLine(error)})`);
+    }
+  }
+  try {
+    return { session: await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] }), device: 'cpu' };
+  } catch (error) {
+    throw new EngineError('model-invalid', `${source}: ONNX Runtime cannot load the model: ${firstLine(error)}`);
+  }
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0]!;
+}
+
+export function floatTensor(data: Float32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('float32', data, dims);
+}
+
+export type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
