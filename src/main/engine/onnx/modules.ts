@@ -10,13 +10,23 @@ import type { OnnxGraph, OnnxNode } from './graph';
 export function scopesOf(node: OnnxNode): string[] {
   const segments = node.scopes ?? (node.name.startsWith('/') ? node.name.split('/').filter(Boolean).slice(0, -1) : []);
   const paths: string[] = [];
-  for (const segment of segments) {
-    const parent = paths.at(-1);
-    // TorchScript writes full paths for container children ("layer4.1") but only the
-    // attribute for a leaf called twice ("relu_1"): join those to their parent.
-    paths.push(!parent || segment.startsWith(`${parent}.`) ? segment : `${parent}.${segment}`);
-  }
+  for (const segment of segments) paths.push(joinScope(paths.at(-1) ?? '', segment));
   return paths;
+}
+
+/**
+ * TorchScript names a scope relative to its parent's own attribute: under
+ * `features.1.conv` the child is `conv.0`, under `layer4` it is `layer4.1`, under
+ * `layer4.1` a leaf is `relu_1`. The overlap is written once in the full path.
+ */
+export function joinScope(parent: string, segment: string): string {
+  if (!parent) return segment;
+  const p = parent.split('.');
+  const s = segment.split('.');
+  for (let k = Math.min(p.length, s.length - 1); k >= 1; k--) {
+    if (p.slice(-k).every((part, i) => part === s[i])) return [...p.slice(0, -k), ...s].join('.');
+  }
+  return `${parent}.${segment}`;
 }
 
 export interface ModuleInfo {

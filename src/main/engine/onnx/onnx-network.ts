@@ -97,6 +97,10 @@ export class OnnxNetwork implements Network {
       if (first && this.producer.has(first) && !named.has(first) && /Pool|Flatten|Reshape|ReduceMean/.test(node.opType)) named.set(first, this.displayName(first));
     }
     named.delete(this.parts.outputName);
+    const order = new Map(this.parts.graph.nodes.flatMap((n, i) => n.outputs.map((o) => [o, i] as const)));
+    const byGraphOrder = [...named].sort((a, b) => (order.get(a[0]) ?? 0) - (order.get(b[0]) ?? 0));
+    named.clear();
+    for (const [tensor, name] of byGraphOrder) named.set(tensor, name);
     const shapes = await this.probeShapes([...named.keys()]);
     this.outputUnits = shapes.get(this.parts.logitsName)?.[0] ?? 0;
     const isSpatial = (t: string) => {

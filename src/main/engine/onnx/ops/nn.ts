@@ -28,6 +28,22 @@ function pair(values: number[] | undefined, fallback: number): [number, number] 
   return values && values.length >= 2 ? [values[0]!, values[1]!] : [fallback, fallback];
 }
 
+/**
+ * A dilated kernel [kh, kw, ...] as the equivalent dense one, zeros between taps:
+ * tfjs cannot differentiate dilated convolutions, and the two are the same function.
+ */
+function dilateKernel(filter: Tensor4D, [dh, dw]: [number, number]): Tensor4D {
+  if (dh === 1 && dw === 1) return filter;
+  const [kh, kw, a, b] = filter.shape;
+  const rows = (kh - 1) * dh + 1;
+  const cols = (kw - 1) * dw + 1;
+  const data = filter.dataSync();
+  const out = new Float32Array(rows * cols * a * b);
+  const tap = a * b;
+  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) out.set(data.subarray((i * kw + j) * tap, (i * kw + j + 1) * tap), (i * dh * cols + j * dw) * tap);
+  return tf.tensor4d(out, [rows, cols, a, b]);
+}
+
 const conv: OpFn = (ctx) => {
   const x = channelsLast(input(ctx, 0)) as Tensor4D;
   const wShape = logicalShape(input(ctx, 1));
@@ -38,22 +54,23 @@ const conv: OpFn = (ctx) => {
   const dilations = pair(intsAttr(ctx, 'dilations'), 1);
   const pad = explicitPadding(ctx, [x.shape[1], x.shape[2]], [kh, kw], strides, dilations);
   const cIn = x.shape[3];
+  const dense = (key: string, make: () => Tensor) => ctx.prepared(key, () => dilateKernel(make() as Tensor4D, dilations)) as Tensor4D;
   let y: Tensor4D;
   if (groups === 1) {
-    const filter = ctx.prepared('filter', () => tf.transpose(logical(input(ctx, 1)), [2, 3, 1, 0])) as Tensor4D;
-    y = tf.conv2d(x, filter, strides, pad, 'NHWC', dilations);
+    const filter = dense('filter', () => tf.transpose(logical(input(ctx, 1)), [2, 3, 1, 0]));
+    y = tf.conv2d(x, filter, strides, pad);
   } else if (groups === cIn && cInPerGroup === 1) {
     // Depthwise: output channel o reads input channel floor(o / multiplier).
     const multiplier = cOut / cIn;
-    const filter = ctx.prepared('filter', () => tf.transpose(logical(input(ctx, 1)).reshape([cIn, multiplier, kh, kw]), [2, 3, 0, 1])) as Tensor4D;
-    y = tf.depthwiseConv2d(x, filter, strides, pad, 'NHWC', dilations);
+    const filter = dense('filter', () => tf.transpose(logical(input(ctx, 1)).reshape([cIn, multiplier, kh, kw]), [2, 3, 0, 1]));
+    y = tf.depthwiseConv2d(x, filter, strides, pad);
   } else {
     const perGroupOut = cOut / groups;
     const filters = Array.from({ length: groups }, (_, g) =>
-      ctx.prepared(`filter${g}`, () => tf.transpose(logical(input(ctx, 1)).slice([g * perGroupOut, 0, 0, 0], [perGroupOut, cInPerGroup, kh, kw]), [2, 3, 1, 0])) as Tensor4D,
+      dense(`filter${g}`, () => tf.transpose(logical(input(ctx, 1)).slice([g * perGroupOut, 0, 0, 0], [perGroupOut, cInPerGroup, kh, kw]), [2, 3, 1, 0])),
     );
     const parts = tf.split(x, groups, 3) as Tensor4D[];
-    y = tf.concat(parts.map((part, g) => tf.conv2d(part, filters[g]!, strides, pad, 'NHWC', dilations)), 3) as Tensor4D;
+    y = tf.concat(parts.map((part, g) => tf.conv2d(part, filters[g]!, strides, pad)), 3) as Tensor4D;
   }
   const bias = ctx.inputs[2];
   if (bias) y = y.add(ctx.prepared('bias', () => logical(bias).reshape([cOut])));
