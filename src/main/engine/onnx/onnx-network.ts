@@ -135,7 +135,7 @@ export class OnnxNetwork implements Network {
     if (known) return known;
     const tensor = this.tensorOf(layer);
     const info = tensor ? this.layers.find((l) => l.name === this.displayName(tensor)) : undefined;
-    if (!tensor || (info && !info.candidate)) {
+    if (!tensor || (info && !info.candidate) || tensor === this.parts.logitsName || tensor === this.parts.outputName) {
       const names = this.layers.filter((l) => l.candidate).map((l) => l.name);
       throw new EngineError('layer-not-found', `no 4-D layer named "${layer}"; candidates are: ${names.join(', ')}`);
     }

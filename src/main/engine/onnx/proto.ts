@@ -197,3 +197,8 @@ export function withExtraOutputs(bytes: Uint8Array, names: readonly string[]): U
   put(bytes.subarray(graphEnd));
   return out;
 }
+
+/** Encodes a model (tests build small graphs with it). */
+export function encodeModelProto(model: RawModel): Uint8Array {
+  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+}
