@@ -44,7 +44,7 @@ export const ModelViewSchema = z.object({
   /** model.json (or its folder), absolute. */
   path: z.string().min(1),
   hash: z.string(),
-  kind: z.enum(['layers', 'graph']),
+  kind: z.enum(['layers', 'graph', 'onnx']),
   classes: z.array(z.string()),
   /** Every layer, when the model has been loaded; empty when only its stored record is known. */
   layers: z.array(LayerViewSchema),

@@ -153,7 +153,7 @@ describe('ONNX layers by name, runtime and finite differences', () => {
         return s;
       };
       const numeric = (shifted(eps) - shifted(-eps)) / (2 * eps);
-      const analytic = gradient.reduce((sum, g, i) => sum + g * direction[i]!, 0);
+      const analytic = Array.from(gradient).reduce((sum, g, i) => sum + g * direction[i]!, 0);
       expect(Math.abs(numeric - analytic)).toBeLessThan(1e-2 * Math.abs(analytic));
     }
     tf.dispose([x, activation]);

@@ -10,12 +10,14 @@ import type { ModelConfig } from '../../shared/model-config';
 import { EngineError } from '../engine/errors';
 import { modelKind, readModelJson } from '../engine/model/io';
 import { readSidecar } from '../engine/model/sidecar';
+import { isOnnxPath } from '../engine/model/load';
+import { describeOnnx } from '../engine/onnx/load-onnx';
 
 export interface ModelIdentity {
-  /** Absolute path of model.json. */
+  /** Absolute path of model.json or the .onnx file. */
   path: string;
   hash: string;
-  kind: 'layers' | 'graph';
+  kind: 'layers' | 'graph' | 'onnx';
   config: ModelConfig;
 }
 
@@ -30,14 +32,21 @@ async function readWeights(dir: string, file: string): Promise<Buffer> {
 
 export async function identifyModel(modelPath: string): Promise<ModelIdentity> {
   const absolute = path.resolve(modelPath);
-  const json = await readModelJson(absolute);
-  const { config } = await readSidecar(absolute);
   const hash = createHash('sha256');
   // Lengths before contents: no two different file sets hash the same by shifting bytes.
-  const add = (bytes: Buffer | string) => {
-    hash.update(`${Buffer.byteLength(bytes)}:`);
+  const add = (bytes: Uint8Array | string) => {
+    hash.update(`${typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength}:`);
     hash.update(bytes);
   };
+  if (isOnnxPath(absolute)) {
+    // One self-contained file; the configuration may come partly from its metadata.
+    const onnx = await describeOnnx(absolute);
+    add(onnx.bytes);
+    add(JSON.stringify(onnx.config));
+    return { path: absolute, hash: hash.digest('hex'), kind: 'onnx', config: onnx.config };
+  }
+  const json = await readModelJson(absolute);
+  const { config } = await readSidecar(absolute);
   add(await readFile(absolute));
   const dir = path.dirname(absolute);
   for (const group of json.weightsManifest ?? []) {

@@ -10,6 +10,7 @@ import { StoreError } from './errors';
 import { SCHEMA_1 } from './schema-1';
 import { SCHEMA_2 } from './schema-2';
 import { SCHEMA_3 } from './schema-3';
+import { schema4 } from './schema-4';
 
 export interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: (db) => db.exec(SCHEMA_1) },
   { version: 2, up: (db) => db.exec(SCHEMA_2) },
   { version: 3, up: (db) => db.exec(SCHEMA_3) },
+  { version: 4, up: schema4 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -51,6 +53,21 @@ function refuseForeignDatabase(db: Database.Database, file: string): void {
 /** Brings the file up to the latest version; returns how many migrations ran. */
 export function migrate(db: Database.Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number {
   const latest = migrations[migrations.length - 1].version;
+  let applied = 0;
+  if (userVersion(db) >= latest) return 0;
+  // A table rebuild must not cascade or fail on the references to it (SQLite's
+  // documented procedure); each rebuilding migration runs foreign_key_check itself.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    applied = runMigrations(db, file, migrations, latest);
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON');
+  }
+  return applied;
+}
+
+function runMigrations(db: Database.Database, file: string, migrations: readonly Migration[], latest: number): number {
   let applied = 0;
   for (const migration of migrations) {
     const step = db.transaction(() => {

@@ -14,7 +14,7 @@ export interface ModelRow {
   /** sha256 over model.json, its weight files and the sidecar. */
   hash: string;
   path: string;
-  kind: 'layers' | 'graph';
+  kind: 'layers' | 'graph' | 'onnx';
   /** Class names, in output order. */
   classes: string[];
   /** The validated sidecar config, as JSON text. */

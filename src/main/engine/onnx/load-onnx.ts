@@ -149,7 +149,17 @@ async function configFor(modelPath: string, graph: OnnxGraph, size: [number, num
   return { config: parsed.data, source };
 }
 
-export async function loadOnnx(modelPath: string, runtime: RuntimeOptions = {}): Promise<LoadedOnnx> {
+/** An ONNX file read and checked, with its configuration; no runtime is started. */
+export interface OnnxDescription {
+  bytes: Uint8Array;
+  graph: OnnxGraph;
+  input: OnnxInput;
+  output: { outputName: string; logitsName: string; endsInSoftmax: boolean };
+  config: ModelConfig;
+  configSource: string;
+}
+
+export async function describeOnnx(modelPath: string): Promise<OnnxDescription> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(modelPath);
@@ -168,6 +178,11 @@ export async function loadOnnx(modelPath: string, runtime: RuntimeOptions = {}):
   if (size && (size[0] !== config.inputSize[0] || size[1] !== config.inputSize[1])) {
     throw new EngineError('config-invalid', `${source}: field "inputSize" is [${config.inputSize.join(', ')}] but the model takes ${size[0]}x${size[1]} images`);
   }
+  return { bytes, graph, input, output, config, configSource: source };
+}
+
+export async function loadOnnx(modelPath: string, runtime: RuntimeOptions = {}): Promise<LoadedOnnx> {
+  const { bytes, graph, input, output, config, configSource } = await describeOnnx(modelPath);
   const network = new OnnxNetwork({ source: modelPath, bytes, graph, input, ...output, inputShape: [config.inputSize[0], config.inputSize[1], 3], runtime });
   try {
     await network.describe((isSpatial) => defaultLayerTensor(graph, isSpatial));
@@ -175,5 +190,5 @@ export async function loadOnnx(modelPath: string, runtime: RuntimeOptions = {}):
     network.dispose();
     throw error;
   }
-  return { network, config, configSource: source };
+  return { network, config, configSource };
 }
