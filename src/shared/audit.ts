@@ -22,18 +22,25 @@ export type AuditTargets = (typeof AUDIT_TARGETS)[number];
  */
 export const DEFAULT_AUDIT_TARGETS: AuditTargets = 'label';
 
+export const DEVICES = ['cpu', 'cuda', 'auto'] as const;
+export type Device = (typeof DEVICES)[number];
+
 export const AuditSettingsSchema = z
   .object({
     /** Absolute dataset root. */
     dataset: z.string().min(1),
-    /** model.json path. */
+    /** model.json or .onnx path. */
     model: z.string().min(1),
     /** Target layer; the model's default when absent. */
     layer: z.string().min(1).optional(),
     methods: z.array(z.enum(METHODS)).min(1),
     targets: z.enum(AUDIT_TARGETS),
-    /** Worker threads; the number of cores when absent. */
+    /** Worker threads; the number of cores when absent (1 for ONNX models, which thread inside). */
     workers: z.number().int().min(1).max(64).optional(),
+    /** ONNX Runtime threads per worker; the cores divided by the workers when absent. */
+    threads: z.number().int().min(1).max(256).optional(),
+    /** Where ONNX Runtime runs: "cuda" needs its CUDA provider; "auto" uses it when present. */
+    device: z.enum(DEVICES).optional(),
     /** Images per worker task. */
     batchSize: z.number().int().min(1).max(256).optional(),
   })

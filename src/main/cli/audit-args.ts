@@ -4,10 +4,12 @@ import { GUIDED_METHODS, METHODS, type MethodName } from '../../shared/explain';
 import { BACKENDS, type BackendName } from '../engine/backend';
 import { parseChoice, parseCommandArgs, parseInteger } from './args';
 import { UsageError } from './errors';
+import { RUNTIME_OPTIONS, parseRuntime } from './runtime-args';
+import type { RuntimeOptions } from '../engine/onnx/runtime';
 
 const AUDIT_METHODS = METHODS.filter((m) => !GUIDED_METHODS.includes(m));
 
-export const AUDIT_USAGE = `Usage: biascope audit <dataset-dir> --model <model.json> --out <dir> [options]
+export const AUDIT_USAGE = `Usage: biascope audit <dataset-dir> --model <model.json|model.onnx> --out <dir> [options]
 
 Explains every image of a dataset folder and caches maps, predictions and
 attention statistics in <dir>/audit.db. A second run computes only what is
@@ -18,14 +20,21 @@ The dataset is one sub-folder per class, or a manifest.csv (path,label,...) at i
 root; regions.csv (path,region,x0,y0,x1,y1) or COCO JSON boxes name regions.
 
 Options:
-  --model <path>              model.json (or its folder) with a biascope.json
+  --model <path>              a PyTorch model exported to ONNX (model.onnx), or a
+                              TensorFlow.js model.json (or the folder of either),
+                              with a biascope.json beside it
   --out <dir>                 where audit.db and the CSV files go (created)
   --method <m>                ${AUDIT_METHODS.join(', ')}; repeat for
                               several                      (default: gradcam)
   --layer <name>              target layer      (default: the model's default)
   --targets <t>               predicted, label (predicted and true label) or
                               all (every class)               (default: label)
-  --workers <n>               worker threads     (default: the number of cores)
+  --workers <n>               worker threads     (default: the number of cores;
+                              1 for ONNX models, which use the cores as threads)
+  --threads <n>               ONNX Runtime threads per worker (ONNX models)
+                              (default: the cores divided by the workers)
+  --device <d>                cpu, cuda or auto: where ONNX Runtime runs; cuda needs
+                              its CUDA provider (see the README)   (default: cpu)
   --batch <n>                 images per worker task              (default: 8)
   --backend <b>               ${BACKENDS.join(', ')}   (default: best available)
   --spurious-region <name>    a region that should not decide the class (repeat for
@@ -53,6 +62,7 @@ export interface AuditRequest {
   workers?: number;
   batch?: number;
   backend?: BackendName;
+  runtime: RuntimeOptions;
   /** Region roles named on the command line; empty: the ones stored for the dataset. */
   spuriousRegions: string[];
   evidenceRegions: string[];
@@ -73,6 +83,7 @@ const OPTIONS = {
   workers: { type: 'string' },
   batch: { type: 'string' },
   backend: { type: 'string' },
+  ...RUNTIME_OPTIONS,
   'spurious-region': { type: 'string', multiple: true },
   'evidence-region': { type: 'string', multiple: true },
   'spurious-threshold': { type: 'string' },
@@ -91,7 +102,7 @@ export function parseAuditArgs(argv: readonly string[]): ParsedAudit {
   if (values.help) return { help: true };
   if (positionals.length === 0) throw new UsageError('no dataset folder given');
   if (positionals.length > 1) throw new UsageError(`one dataset folder at a time; got ${positionals.length}: ${positionals.join(', ')}`);
-  if (values.model === undefined) throw new UsageError('--model <model.json> is required');
+  if (values.model === undefined) throw new UsageError('--model <model.onnx|model.json> is required');
   if (values.out === undefined) throw new UsageError('--out <dir> is required');
   if (values.layer !== undefined && values.layer.trim() === '') throw new UsageError('--layer needs a layer name');
   const both = (values['spurious-region'] ?? []).filter((name) => (values['evidence-region'] ?? []).includes(name));
@@ -108,6 +119,7 @@ export function parseAuditArgs(argv: readonly string[]): ParsedAudit {
     workers: values.workers === undefined ? undefined : parseInteger(values.workers, '--workers', 1, 64),
     batch: values.batch === undefined ? undefined : parseInteger(values.batch, '--batch', 1, 256),
     backend: values.backend === undefined ? undefined : parseChoice(values.backend, '--backend', BACKENDS),
+    runtime: parseRuntime(values),
     spuriousRegions: [...new Set(values['spurious-region'] ?? [])],
     evidenceRegions: [...new Set(values['evidence-region'] ?? [])],
     spuriousThreshold: values['spurious-threshold'] === undefined ? undefined : parseShare(values['spurious-threshold'], '--spurious-threshold'),

@@ -56,6 +56,7 @@ async function runAudit(request: AuditRequest, io: CliIO): Promise<number> {
         targets: request.targets,
         ...(request.workers ? { workers: request.workers } : {}),
         ...(request.batch ? { batchSize: request.batch } : {}),
+        ...request.runtime,
       },
       request.backend ? { backend: request.backend } : {},
     );

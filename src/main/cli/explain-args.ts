@@ -3,15 +3,18 @@ import { BACKENDS, type BackendName } from '../engine/backend';
 import { METHODS, type MethodName } from '../../shared/explain';
 import { parseChoice, parseCommandArgs, parseInteger } from './args';
 import { UsageError } from './errors';
+import { RUNTIME_OPTIONS, RUNTIME_USAGE, parseRuntime } from './runtime-args';
+import type { RuntimeOptions } from '../engine/onnx/runtime';
 
-export const EXPLAIN_USAGE = `Usage: biascope explain <image>... --model <model.json> [options]
+export const EXPLAIN_USAGE = `Usage: biascope explain <image>... --model <model.onnx|model.json> [options]
 
 Explains a model's predictions for each image: the top predictions, and an
 attribution map for each target class.
 
 Options:
-  --model <path>    model.json of a TensorFlow.js model (or its folder), with a
-                    biascope.json or Teachable Machine metadata.json beside it
+  --model <path>    a PyTorch model exported to ONNX (model.onnx), or a
+                    TensorFlow.js model.json (or the folder of either), with a
+                    biascope.json (or Teachable Machine metadata.json) beside it
   --target <t>      class to explain: an index, a class name, "predicted", or
                     "all" for one map per class             (default: predicted)
   --method <m>      ${METHODS.join(', ')}
@@ -20,6 +23,7 @@ Options:
   --top <k>         predictions to report per image, best first     (default: 5)
   --batch <n>       images per forward pass                         (default: 8)
   --backend <b>     ${BACKENDS.join(', ')}          (default: best available)
+${RUNTIME_USAGE}
   --json            JSON Lines on stdout: one object per (image, target), or
                     {"image", "error"} for an image that cannot be read
   -h, --help        show this help
@@ -45,6 +49,7 @@ export interface ExplainRequest {
   batch: number;
   /** Absent: the best backend available. */
   backend?: BackendName;
+  runtime: RuntimeOptions;
   json: boolean;
 }
 
@@ -58,6 +63,7 @@ const OPTIONS = {
   top: { type: 'string' },
   batch: { type: 'string' },
   backend: { type: 'string' },
+  ...RUNTIME_OPTIONS,
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -65,7 +71,7 @@ const OPTIONS = {
 export function parseExplainArgs(argv: readonly string[]): ParsedExplain {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) return { help: true };
-  if (values.model === undefined) throw new UsageError('--model <model.json> is required');
+  if (values.model === undefined) throw new UsageError('--model <model.onnx|model.json> is required');
   if (positionals.length === 0) throw new UsageError('no images given');
   if (values.layer !== undefined && values.layer.trim() === '') throw new UsageError('--layer needs a layer name');
   return {
@@ -78,6 +84,7 @@ export function parseExplainArgs(argv: readonly string[]): ParsedExplain {
     top: values.top === undefined ? DEFAULT_TOP : parseInteger(values.top, '--top', 1),
     batch: values.batch === undefined ? DEFAULT_BATCH : parseInteger(values.batch, '--batch', 1, MAX_BATCH),
     backend: values.backend === undefined ? undefined : parseChoice(values.backend, '--backend', BACKENDS),
+    runtime: parseRuntime(values),
     json: values.json ?? false,
   };
 }

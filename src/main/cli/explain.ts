@@ -77,7 +77,7 @@ async function runExplain(argv: readonly string[], io: CliIO): Promise<number> {
     await io.out(EXPLAIN_USAGE);
     return EXIT_OK;
   }
-  return withModel(parsed.model, parsed.backend, io.err, (model) => explainImages(io, parsed, model));
+  return withModel(parsed.model, parsed.backend, io.err, parsed.runtime, (model) => explainImages(io, parsed, model));
 }
 
 export const explainCommand: Command = {

@@ -6,18 +6,23 @@ import type { LayerInfo } from '../engine/model/network';
 import { BACKENDS, type BackendName } from '../engine/backend';
 import { parseChoice, parseCommandArgs } from './args';
 import { EXIT_OK, UsageError } from './errors';
+import { RUNTIME_OPTIONS, RUNTIME_USAGE, parseRuntime } from './runtime-args';
 import { withModel } from './model-path';
 import type { CliIO } from './io';
 import type { Command } from './command';
 
-export const LAYERS_USAGE = `Usage: biascope layers --model <model.json> [--json]
+export const LAYERS_USAGE = `Usage: biascope layers --model <model.onnx|model.json> [--json]
 
 Lists a model's layers with their output shapes, marks the ones a CAM method can
-target (4-D outputs) and the one used by default.
+target (4-D outputs) and the one used by default. ONNX models exported from
+PyTorch list their layers by module path (layer4, features.18), as --layer takes
+them; --layer also takes an ONNX node or tensor name.
 
 Options:
-  --model <path>    model.json of a TensorFlow.js model (or its folder)
+  --model <path>    a PyTorch model exported to ONNX (model.onnx), or a
+                    TensorFlow.js model.json (or the folder of either)
   --backend <b>     ${BACKENDS.join(', ')}          (default: best available)
+${RUNTIME_USAGE}
   --json            one JSON object per layer: name, className, shape, candidate, default
   -h, --help        show this help`;
 
@@ -35,6 +40,7 @@ async function runLayers(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     model: { type: 'string' },
     backend: { type: 'string' },
+    ...RUNTIME_OPTIONS,
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -43,9 +49,9 @@ async function runLayers(argv: readonly string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (!values.model) throw new UsageError('--model <model.json> is required');
+  if (!values.model) throw new UsageError('--model <model.onnx|model.json> is required');
   const backend = values.backend === undefined ? undefined : parseChoice<BackendName>(values.backend, '--backend', BACKENDS);
-  return withModel(values.model, backend, io.err, async (model) => {
+  return withModel(values.model, backend, io.err, parseRuntime(values), async (model) => {
     const { layers } = model.network;
     if (values.json) {
       for (const l of layers) await io.out(JSON.stringify({ ...l, default: l.name === model.defaultLayer }));

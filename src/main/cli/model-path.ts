@@ -1,10 +1,11 @@
 /** Resolves what the user passed to --model (a model.json, or the folder holding one) and loads it. */
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from './errors';
 import { startBackend } from './backend';
 import type { BackendName } from '../engine/backend';
 import { loadModel, type LoadedModel } from '../engine/model/load';
+import type { RuntimeOptions } from '../engine/onnx/runtime';
 
 async function kindOf(file: string): Promise<'file' | 'directory' | 'missing'> {
   try {
@@ -20,7 +21,10 @@ export async function resolveModelPath(given: string): Promise<string> {
   if (kind === 'missing') throw new CliError(`model not found: ${given}`);
   const inside = path.join(given, 'model.json');
   if ((await kindOf(inside)) === 'file') return inside;
-  throw new CliError(`${given} is a folder without a model.json`);
+  const onnx = (await readdir(given)).filter((name) => name.toLowerCase().endsWith('.onnx'));
+  if (onnx.length === 1) return path.join(given, onnx[0]!);
+  if (onnx.length > 1) throw new CliError(`${given} holds ${onnx.length} .onnx files (${onnx.join(', ')}): name one with --model`);
+  throw new CliError(`${given} is a folder without a model.json or a .onnx file`);
 }
 
 /**
@@ -31,11 +35,12 @@ export async function withModel<T>(
   given: string,
   backend: BackendName | undefined,
   log: (line: string) => void,
+  runtime: RuntimeOptions,
   fn: (model: LoadedModel) => Promise<T>,
 ): Promise<T> {
   const modelPath = await resolveModelPath(given);
   await startBackend(backend, log);
-  const model = await loadModel(modelPath);
+  const model = await loadModel(modelPath, runtime);
   try {
     return await fn(model);
   } finally {

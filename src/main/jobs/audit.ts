@@ -146,7 +146,11 @@ export class AuditRun extends EventEmitter<AuditEvents> {
       classes: identity.config.classes,
       config: JSON.stringify(identity.config),
     });
-    const workers = settings.workers ?? defaultWorkerCount();
+    // ONNX Runtime threads inside one session: one worker with every core beats many
+    // single-threaded copies of the weights. Workers x threads never exceeds the cores.
+    const onnx = identity.kind === 'onnx';
+    const workers = settings.workers ?? (onnx ? 1 : defaultWorkerCount());
+    const runtime = onnx ? { threads: settings.threads ?? Math.max(1, Math.floor(defaultWorkerCount() / workers)), device: settings.device ?? 'cpu' } : undefined;
     let pool: ExplainPool | null = null;
     let backend = 'none (everything cached)';
     // The layer keys the cache: the model's default is learned once from a worker and kept.
@@ -155,6 +159,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
       modelPath: identity.path,
       modelHash: identity.hash,
       ...(this.options.backend ? { backend: this.options.backend } : {}),
+      ...(runtime ? { runtime } : {}),
       ...(layer ? { layer } : {}),
       methods: settings.methods,
       targets: settings.targets,

@@ -3,6 +3,7 @@ import type { MethodName } from '../../shared/explain';
 import type { EncodedMap } from '../../shared/map-codec';
 import type { LayerInfo } from '../engine/model/network';
 import type { BackendName } from '../engine/backend';
+import type { RuntimeOptions } from '../engine/onnx/runtime';
 import type { RegionBox } from '../library/types';
 import type { ImageResult } from '../store/types';
 
@@ -23,6 +24,8 @@ export interface ExplainTask {
   /** Identifies the model a worker holds: a changed file means a reload. */
   modelHash: string;
   backend?: BackendName;
+  /** ONNX Runtime's threads and device, for ONNX models. */
+  runtime?: RuntimeOptions;
   /** Absent: the model's default layer. */
   layer?: string;
   methods: MethodName[];
@@ -45,6 +48,7 @@ export interface InspectTask {
   modelPath: string;
   modelHash: string;
   backend?: BackendName;
+  runtime?: RuntimeOptions;
 }
 
 export interface InspectReply {
@@ -59,6 +63,7 @@ export interface ExplainOneTask {
   modelPath: string;
   modelHash: string;
   backend?: BackendName;
+  runtime?: RuntimeOptions;
   layer: string;
   method: MethodName;
   /** Class index explained. */

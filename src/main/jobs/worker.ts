@@ -2,6 +2,7 @@
  * One audit worker thread: holds its own model, explains a batch, and computes each
  * map's attention statistics here, so the main thread only decodes and writes.
  */
+import os from 'node:os';
 import { decodeMap, encodeMap } from '../../shared/map-codec';
 import { mapFrame } from '../../shared/map-frame';
 import type { ModelConfig } from '../../shared/model-config';
@@ -31,14 +32,25 @@ interface Held {
 
 let held: Promise<Held> | null = null;
 
+/** What ran the model: tfjs's backend, and ONNX Runtime for ONNX models. */
+function describeRuntime(model: LoadedModel, backend: string, task: WorkerTask): string {
+  if (model.network.kind !== 'onnx') return backend;
+  const runtime = 'runtime' in task ? task.runtime : undefined;
+  const threads = runtime?.threads ?? os.availableParallelism();
+  const device = (model.network as { device?: string }).device ?? 'cpu';
+  return `ONNX Runtime (${device}, ${threads} thread${threads === 1 ? '' : 's'}) + tfjs ${backend} for gradients`;
+}
+
 async function hold(task: WorkerTask): Promise<Held> {
-  const key = `${task.modelPath}\n${task.modelHash}\n${task.backend ?? ''}`;
+  const runtime = 'runtime' in task ? task.runtime : undefined;
+  const key = `${task.modelPath}\n${task.modelHash}\n${task.backend ?? ''}\n${JSON.stringify(runtime ?? {})}`;
   const current = held ? await held.catch(() => null) : null;
   if (current?.key === key) return current;
   current?.model.network.dispose();
   held = (async () => {
     const backend = describeBackend(await initBackend(task.backend));
-    return { key, model: await loadModel(task.modelPath), backend };
+    const model = await loadModel(task.modelPath, runtime ?? {});
+    return { key, model, backend: describeRuntime(model, backend, task) };
   })();
   // A failed load must not stick: the next task tries again and reports its own error.
   held.catch(() => (held = null));

@@ -77,13 +77,14 @@ export function defaultLayerTensor(graph: OnnxGraph, isSpatial: (tensor: string)
 
 /**
  * The name to show for a tensor: the shortest module path ending at it, leaving out
- * containers that begin with the network's first weighted node (`features` in
- * mobilenet_v2 is the whole backbone, `features.18` the layer).
+ * backbones, containers that run from the network's first weighted node through
+ * others (`features` in mobilenet_v2 is the whole backbone, `features.18` the layer).
  */
 export function moduleNameOf(tensor: string, modules: Map<string, ModuleInfo>, graph: OnnxGraph): string | null {
-  const firstWeighted = graph.nodes.findIndex((n) => WEIGHTED.has(n.opType));
+  const weighted = graph.nodes.flatMap((n, i) => (WEIGHTED.has(n.opType) ? [i] : []));
+  const isBackbone = (m: ModuleInfo) => m.first <= weighted[0]! && weighted.filter((i) => m.first <= i && i <= m.last).length > 1;
   const ending = [...modules.values()].filter((m) => m.tensor === tensor);
-  const parts = ending.filter((m) => !(m.first <= firstWeighted && firstWeighted <= m.last));
+  const parts = ending.filter((m) => !isBackbone(m));
   const pick = (list: ModuleInfo[]) => list.sort((a, b) => a.path.split('.').length - b.path.split('.').length || a.path.length - b.path.length)[0];
   return (pick(parts) ?? pick(ending))?.path ?? null;
 }

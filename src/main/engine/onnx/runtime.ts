@@ -5,9 +5,8 @@
  */
 import * as ort from 'onnxruntime-node';
 import os from 'node:os';
+import type { Device } from '../../../shared/audit';
 import { EngineError } from '../errors';
-
-export type Device = 'cpu' | 'cuda' | 'auto';
 
 export interface RuntimeOptions {
   /** Intra-op threads of each session; all cores when absent. */
