@@ -22,7 +22,7 @@ describe('nativeDialogs', () => {
     await expect(dialogs.pickPath('model')).resolves.toBe('/models/demo/model.json');
     expect(dialog.showOpenDialog).toHaveBeenCalledWith(PICKERS.model);
     expect(PICKERS.model.properties).toEqual(['openFile']);
-    expect(PICKERS.model.filters).toEqual([expect.objectContaining({ extensions: ['json'] })]);
+    expect(PICKERS.model.filters).toEqual([expect.objectContaining({ extensions: ['onnx', 'json'] })]);
   });
 
   it('opens unattached when the window is gone', async () => {

@@ -1,8 +1,9 @@
 /**
  * Native pickers behind the contract's `pickPath`. A dataset is always a folder (its
- * manifest, when it has one, lives inside). A model is picked as its model.json: Windows
- * and Linux cannot show one dialog that picks either a file or a folder, and model.json
- * is what both LayersModel and GraphModel are loaded from.
+ * manifest, when it has one, lives inside). A model is picked as its file: an ONNX
+ * export (.onnx) or a TensorFlow.js model.json. Windows and Linux cannot show one
+ * dialog that picks either a file or a folder, and model.json is what both
+ * LayersModel and GraphModel are loaded from.
  */
 import type { BrowserWindow, Dialog, OpenDialogOptions } from 'electron';
 import type { Dialogs } from '../backend';
@@ -25,7 +26,7 @@ export const PICKERS: Readonly<Record<PathKind, OpenDialogOptions>> = {
     buttonLabel: 'Open Model',
     properties: ['openFile'],
     // Filters match extensions only, not whole names: model.json cannot be singled out.
-    filters: [{ name: 'TensorFlow.js model (model.json)', extensions: ['json'] }],
+    filters: [{ name: 'Models (ONNX .onnx, TensorFlow.js model.json)', extensions: ['onnx', 'json'] }],
   },
 };
 

@@ -7,11 +7,13 @@ export function sameAudit(x: AuditKey, y: AuditKey): boolean {
 
 /**
  * The model's folder with its parent ("demo/model"): model.json is the same name
- * everywhere, and a folder alone ("model") is often the same too.
+ * everywhere, and a folder alone ("model") is often the same too. An ONNX file with
+ * its own name is named by it ("exports/resnet50").
  */
 export function auditName(audit: { modelPath: string; layer: string; method: string }): string {
   const parts = audit.modelPath.split(/[\\/]/).filter((p) => p !== '');
-  const folders = /\.json$/i.test(parts.at(-1) ?? '') ? parts.slice(0, -1) : parts;
+  const file = parts.at(-1) ?? '';
+  const folders = /^model\.(json|onnx)$/i.test(file) || /\.json$/i.test(file) ? parts.slice(0, -1) : [...parts.slice(0, -1), file.replace(/\.onnx$/i, '')];
   return `${folders.slice(-2).join('/')} · ${audit.layer} · ${audit.method}`;
 }
 
