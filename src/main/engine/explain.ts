@@ -210,7 +210,7 @@ function explainSlot(
     const { split, activation, context } = pass;
     const oneHot = targetsFor(pass.logits.dataSync() as Float32Array);
     const gradients = needsGradients
-      ? (tf.grad((a) => split.head(a as Tensor4D, context).mul(oneHot).sum())(activation) as Tensor4D)
+      ? (split.gradient?.(activation, oneHot) ?? (tf.grad((a) => split.head(a as Tensor4D, context).mul(oneHot).sum())(activation) as Tensor4D))
       : null;
     // w^c for each image: the one-hot rows pick columns of the [K, classes] kernel.
     const denseWeights = denseKernel ? (tf.matMul(oneHot, denseKernel, false, true) as Tensor2D) : null;

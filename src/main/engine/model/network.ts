@@ -24,6 +24,11 @@ export interface SplitNetwork {
   body(x: Tensor4D): { activation: Tensor4D; context: HeadContext };
   /** The rest of the model from the layer's activation to pre-softmax logits. */
   head(activation: Tensor4D, context: HeadContext): Tensor2D;
+  /**
+   * d(sum of targets . logits)/d(activation) in closed form, when the head has one
+   * (null: differentiate `head`). `targets` holds one-hot rows [B, classes].
+   */
+  gradient?(activation: Tensor4D, targets: Tensor2D): Tensor4D | null;
 }
 
 /** CAM weights: the layer feeds global average pooling, then a dense layer. */

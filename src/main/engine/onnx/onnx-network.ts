@@ -5,6 +5,7 @@
  * it. Pixel-space methods and the sanity check interpret the whole graph.
  */
 import { tf } from '../tf';
+import { permuteData, transpose } from './ops/transpose';
 import type { Tensor, Tensor2D, Tensor4D } from '../tf';
 import { EngineError } from '../errors';
 import type { CamHead, FastPass, LayerInfo, Network, SplitNetwork } from '../model/network';
@@ -60,6 +61,7 @@ export class OnnxNetwork implements Network {
   private randomized = 0;
   /** CAM's dense weights per layer, [channels, classes], kept until disposal. */
   private readonly camKernels = new Map<string, Tensor2D>();
+  private readonly camRows = new Map<string, Tensor2D>();
 
   constructor(private readonly parts: OnnxParts) {
     this.inputShape = parts.inputShape;
@@ -198,6 +200,19 @@ export class OnnxNetwork implements Network {
         const [out] = this.interpreter.run(feeds, [this.parts.logitsName]);
         return logical(out!) as Tensor2D;
       },
+      gradient: (activation, targets) => {
+        // Global average pooling then one dense layer: dy/dA_ijk = w_k / (h w), with no
+        // second pass through the head (the pixels of a ResNet's head cost more than it).
+        const cam = this.camHead(layer);
+        if ('reason' in cam) return null;
+        const [b, h, w, k] = activation.shape;
+        // Rows of the [classes, K] weights picked by index: a product with the one-hot
+        // rows would cost a full [B, classes] x [classes, K] multiplication.
+        const byClass = this.classRows(layer, cam.kernel);
+        const weights = tf.gather(byClass, tf.argMax(targets, 1)).div(h * w);
+        // An add that broadcasts: tfjs-wasm runs broadcastTo (Tile) forty times slower.
+        return tf.zeros([b, h, w, k]).add(weights.reshape([b, 1, 1, k])) as Tensor4D;
+      },
     };
   }
 
@@ -216,7 +231,8 @@ export class OnnxNetwork implements Network {
     const outputs = [this.parts.logitsName, ...extra];
     const session = await this.session(layer === null ? '' : plan!.tensor, outputs);
     const [b, h, w, c] = x.shape;
-    const pixels = tf.tidy(() => (this.parts.input.layout === 'NCHW' ? tf.transpose(x, [0, 3, 1, 2]) : x).dataSync() as Float32Array);
+    const nhwc = x.dataSync() as Float32Array;
+    const pixels = this.parts.input.layout === 'NCHW' ? permuteData(nhwc, x.shape, [0, 3, 1, 2]) : nhwc;
     const per = this.parts.input.fixedBatch ?? b;
     const chunks: Record<string, OrtTensor>[] = [];
     for (let start = 0; start < b; start += per) {
@@ -273,9 +289,14 @@ export class OnnxNetwork implements Network {
     const head = this.interpreter.plan([this.parts.logitsName], new Set([plan.tensor])).filter((n) => !SHAPE_ONLY.has(n.opType));
     const ops = head.map((n) => n.opType);
     const gemm = head.at(-1);
-    const pooled = ops[0] === 'GlobalAveragePool' || ops[0] === 'ReduceMean';
+    const pool = head[0];
+    const axes = pool?.opType === 'ReduceMean' ? ((pool.attributes.get('axes') as number[] | undefined) ?? this.hostInts(pool.inputs[1])) : null;
+    const spatialMean = (a: number[] | null) => !!a && a.length === 2 && a.map((v) => (v < 0 ? v + 4 : v)).sort().join() === '2,3';
+    const pooled = pool?.opType === 'GlobalAveragePool' || (pool?.opType === 'ReduceMean' && spatialMean(axes));
     const between = ops.slice(1, -1).every((op) => op === 'Flatten' || op === 'Reshape' || op === 'Squeeze' || op === 'Identity' || op === 'Dropout');
-    const weight = gemm && (gemm.opType === 'Gemm' || gemm.opType === 'MatMul') ? this.parts.graph.initializers.get(gemm.inputs[1] ?? '') : undefined;
+    // A plain product: Gemm scaled by alpha or with A transposed is not CAM's dense layer.
+    const plain = gemm?.opType === 'MatMul' || (gemm?.opType === 'Gemm' && (gemm.attributes.get('alpha') ?? 1) === 1 && (gemm.attributes.get('transA') ?? 0) === 0);
+    const weight = gemm && plain ? this.parts.graph.initializers.get(gemm.inputs[1] ?? '') : undefined;
     if (!pooled || !between || !weight || head.length < 2) {
       return { reason: `CAM needs the layer to feed global average pooling then one dense layer; after "${layer}" come ${ops.join(' -> ')}` };
     }
@@ -285,12 +306,28 @@ export class OnnxNetwork implements Network {
       kernel = tf.keep(
         tf.tidy(() => {
           const w = tf.tensor2d(weight.data as Float32Array, weight.dims as [number, number]);
-          return transB ? w.transpose() : w;
+          return transB ? (transpose(w, [1, 0]) as Tensor2D) : w;
         }),
       );
       this.camKernels.set(layer, kernel);
     }
     return { kernel };
+  }
+
+  /** CAM's kernel as [classes, K], kept beside it. */
+  private classRows(layer: string, kernel: Tensor2D): Tensor2D {
+    let rows = this.camRows.get(layer);
+    if (!rows) {
+      rows = tf.keep(transpose(kernel, [1, 0]) as Tensor2D);
+      this.camRows.set(layer, rows);
+    }
+    return rows;
+  }
+
+  /** An integer initializer's values (ReduceMean's axes input from opset 18). */
+  private hostInts(name: string | undefined): number[] | null {
+    const constant = name ? this.parts.graph.initializers.get(name) : undefined;
+    return constant?.integer ? (constant.data as number[]) : null;
   }
 
   weightedLayers(): string[] {
@@ -325,8 +362,9 @@ export class OnnxNetwork implements Network {
   }
 
   dispose(): void {
-    for (const k of this.camKernels.values()) k.dispose();
+    for (const k of [...this.camKernels.values(), ...this.camRows.values()]) k.dispose();
     this.camKernels.clear();
+    this.camRows.clear();
     this.interpreter.dispose();
     for (const session of this.sessions.values()) void session.then((s) => s.release()).catch(() => undefined);
     this.sessions.clear();
@@ -340,5 +378,5 @@ function toChannelsLastMap(value: Value): Tensor4D {
   if (value.kind === 'tensor' && value.channelsLast) return value.tensor as Tensor4D;
   const t: Tensor = logical(value);
   if (t.rank !== 4) throw new EngineError('layer-not-found', `the layer's output has shape [${t.shape.join(', ')}]; Grad-CAM needs a 4-D feature map`);
-  return tf.transpose(t, [0, 2, 3, 1]) as Tensor4D;
+  return transpose(t, [0, 2, 3, 1]) as Tensor4D;
 }

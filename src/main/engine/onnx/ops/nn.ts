@@ -1,5 +1,6 @@
 /** Convolutions, normalisation, pooling and the dense layers, on channels-last maps. */
 import { tf } from '../../tf';
+import { transpose } from './transpose';
 import type { Tensor, Tensor2D, Tensor4D } from '../../tf';
 import { floatAttr, input, intAttr, intsAttr, stringAttr, type OpContext, type OpFn } from './context';
 import { axisOf, channelsLast, logical, logicalShape, tensorValue } from './value';
@@ -57,17 +58,17 @@ const conv: OpFn = (ctx) => {
   const dense = (key: string, make: () => Tensor) => ctx.prepared(key, () => dilateKernel(make() as Tensor4D, dilations)) as Tensor4D;
   let y: Tensor4D;
   if (groups === 1) {
-    const filter = dense('filter', () => tf.transpose(logical(input(ctx, 1)), [2, 3, 1, 0]));
+    const filter = dense('filter', () => transpose(logical(input(ctx, 1)), [2, 3, 1, 0]));
     y = tf.conv2d(x, filter, strides, pad);
   } else if (groups === cIn && cInPerGroup === 1) {
     // Depthwise: output channel o reads input channel floor(o / multiplier).
     const multiplier = cOut / cIn;
-    const filter = dense('filter', () => tf.transpose(logical(input(ctx, 1)).reshape([cIn, multiplier, kh, kw]), [2, 3, 0, 1]));
+    const filter = dense('filter', () => transpose(logical(input(ctx, 1)).reshape([cIn, multiplier, kh, kw]), [2, 3, 0, 1]));
     y = tf.depthwiseConv2d(x, filter, strides, pad);
   } else {
     const perGroupOut = cOut / groups;
     const filters = Array.from({ length: groups }, (_, g) =>
-      dense(`filter${g}`, () => tf.transpose(logical(input(ctx, 1)).slice([g * perGroupOut, 0, 0, 0], [perGroupOut, cInPerGroup, kh, kw]), [2, 3, 1, 0])),
+      dense(`filter${g}`, () => transpose(logical(input(ctx, 1)).slice([g * perGroupOut, 0, 0, 0], [perGroupOut, cInPerGroup, kh, kw]), [2, 3, 1, 0])),
     );
     const parts = tf.split(x, groups, 3) as Tensor4D[];
     y = tf.concat(parts.map((part, g) => tf.conv2d(part, filters[g]!, strides, pad)), 3) as Tensor4D;
@@ -167,8 +168,8 @@ function softmaxLike(log: boolean): OpFn {
     if (axis === x.rank - 1) return [tensorValue(log ? tf.logSoftmax(x) : tf.softmax(x))];
     const perm = [...Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== axis), axis];
     const inverse = perm.map((_, i) => perm.indexOf(i));
-    const moved = tf.transpose(x, perm);
-    return [tensorValue(tf.transpose(log ? tf.logSoftmax(moved) : tf.softmax(moved), inverse))];
+    const moved = transpose(x, perm);
+    return [tensorValue(transpose(log ? tf.logSoftmax(moved) : tf.softmax(moved), inverse))];
   };
 }
 

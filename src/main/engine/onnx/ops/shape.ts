@@ -4,6 +4,7 @@
  * work in ONNX's layout, except where a channels-last map can stay as it is.
  */
 import { tf } from '../../tf';
+import { transpose as permute } from './transpose';
 import type { Tensor } from '../../tf';
 import type { Constant } from '../graph';
 import { attr, input, intAttr, intsAttr, type OpContext, type OpFn } from './context';
@@ -61,7 +62,7 @@ const transpose: OpFn = (ctx) => {
     if (x.channelsLast && same(TO_CHANNELS_LAST)) return [tensorValue(x.tensor)];
     if (!x.channelsLast && rank === 4 && same([0, 3, 1, 2])) return [tensorValue(x.tensor, true)];
   }
-  return [tensorValue(tf.transpose(logical(x), perm))];
+  return [tensorValue(permute(logical(x), perm))];
 };
 
 const shapeOp: OpFn = (ctx) => {

@@ -7,6 +7,7 @@
  * host arrays and never reaches tfjs.
  */
 import { tf } from '../../tf';
+import { transpose } from './transpose';
 import type { Tensor } from '../../tf';
 
 export type Value =
@@ -33,7 +34,7 @@ export function logicalShape(value: Value): number[] {
 /** The tensor in ONNX's layout. */
 export function logical(value: Value): Tensor {
   if (value.kind === 'host') return tf.tensor(value.data, value.dims, 'float32');
-  return value.channelsLast ? tf.transpose(value.tensor, TO_CHANNELS_FIRST) : value.tensor;
+  return value.channelsLast ? transpose(value.tensor, TO_CHANNELS_FIRST) : value.tensor;
 }
 
 /** A 4-D feature map, NHWC. */
@@ -41,7 +42,7 @@ export function channelsLast(value: Value): Tensor {
   if (value.kind === 'tensor' && value.channelsLast) return value.tensor;
   const t = logical(value);
   if (t.rank !== 4) throw new Error(`expected a 4-D feature map, got shape [${t.shape.join(', ')}]`);
-  return tf.transpose(t, TO_CHANNELS_LAST);
+  return transpose(t, TO_CHANNELS_LAST);
 }
 
 /** Host values (shapes, indices, axes) as numbers. */
@@ -64,7 +65,7 @@ export function aligned(values: Value[]): { tensors: Tensor[]; channelsLast: boo
     const t = logical(v);
     if (t.rank > 4) throw new Error(`cannot broadcast a rank-${t.rank} tensor with a feature map`);
     const padded = t.rank === 4 ? t : t.reshape([...new Array<number>(4 - t.rank).fill(1), ...t.shape]);
-    return tf.transpose(padded, TO_CHANNELS_LAST);
+    return transpose(padded, TO_CHANNELS_LAST);
   });
   return { tensors, channelsLast: true };
 }
