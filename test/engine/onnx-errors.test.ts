@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError, initBackend, loadModel } from '../../src/main/engine';
 import { explainBatch } from '../../src/main/engine/explain';
 import { onnxFixture, saveTinyGraph } from '../fixtures/onnx-models';
+import { cudaInstalled } from '../../src/main/engine/onnx/runtime';
 import { syntheticImages, tempDir } from '../fixtures/models';
 
 async function loadError(file: string): Promise<EngineError> {
@@ -83,5 +84,17 @@ describe('ONNX files biascope cannot explain', () => {
     } finally {
       model.network.dispose();
     }
+  });
+
+  it.skipIf(cudaInstalled())('--device cuda without the CUDA provider says how to install it, before any work', async () => {
+    const error = await loadModel(onnxFixture('tiny-gap').model, { device: 'cuda' }).then(
+      () => null,
+      (e: unknown) => e as EngineError,
+    );
+    expect(error?.kind).toBe('backend-unavailable');
+    expect(error?.message).toMatch(/--device cuda: ONNX Runtime's CUDA provider is not installed: .*ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node/);
+    // "auto" falls back to the CPU.
+    const auto = await loadModel(onnxFixture('tiny-gap').model, { device: 'auto' });
+    auto.network.dispose();
   });
 });

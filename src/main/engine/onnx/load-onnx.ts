@@ -11,7 +11,7 @@ import { toGraph, DATA_TYPE, type OnnxGraph, type OnnxNode, type ValueDecl } fro
 import { defaultLayerTensor } from './modules';
 import { OnnxNetwork, type OnnxInput } from './onnx-network';
 import { decodeModelProto } from './proto';
-import type { RuntimeOptions } from './runtime';
+import { checkDevice, type RuntimeOptions } from './runtime';
 
 /** Ops of quantised models: ONNX Runtime runs them, but their maps would not be differentiable. */
 const QUANTISED = new Set(['QLinearConv', 'QLinearMatMul', 'QuantizeLinear', 'DequantizeLinear', 'ConvInteger', 'MatMulInteger']);
@@ -182,6 +182,7 @@ export async function describeOnnx(modelPath: string): Promise<OnnxDescription> 
 }
 
 export async function loadOnnx(modelPath: string, runtime: RuntimeOptions = {}): Promise<LoadedOnnx> {
+  checkDevice(runtime.device);
   const { bytes, graph, input, output, config, configSource } = await describeOnnx(modelPath);
   const network = new OnnxNetwork({ source: modelPath, bytes, graph, input, ...output, inputShape: [config.inputSize[0], config.inputSize[1], 3], runtime });
   try {
