@@ -90,6 +90,9 @@ export async function explainBatch(
   images: readonly RgbImage[] | Tensor4D,
   options: ExplainOptions,
 ): Promise<ImageExplanation[]> {
+  const fixed = model.network.fixedBatch ?? null;
+  const count = images instanceof tf.Tensor ? images.shape[0] : images.length;
+  if (fixed !== null && count !== fixed) return inFixedBatches(model, images, options, fixed);
   const { config } = model;
   const methods = [...new Set(options.methods)];
   for (const m of methods) if (!(m in CAM_METHODS) && !GUIDED_METHODS.includes(m)) throw new EngineError('method-unsupported', `unknown method "${m}"`);
@@ -112,6 +115,29 @@ export async function explainBatch(
     fast?.dispose();
     if (owned) x.dispose();
   }
+}
+
+/**
+ * A model exported with a fixed batch (the dynamo exporter's default is 1) sees
+ * batches of exactly that size: the last one is filled up with its last image, whose
+ * extra results are dropped.
+ */
+async function inFixedBatches(model: LoadedModel, images: readonly RgbImage[] | Tensor4D, options: ExplainOptions, size: number): Promise<ImageExplanation[]> {
+  const count = images instanceof tf.Tensor ? images.shape[0] : images.length;
+  const out: ImageExplanation[] = [];
+  for (let start = 0; start < count; start += size) {
+    const n = Math.min(size, count - start);
+    const picked = Array.from({ length: size }, (_, i) => start + Math.min(i, n - 1));
+    const part = images instanceof tf.Tensor ? (tf.gather(images, picked) as Tensor4D) : picked.map((i) => (images as readonly RgbImage[])[i]!);
+    const classesPerImage = options.classesPerImage && picked.map((i) => options.classesPerImage![i]!);
+    try {
+      const explained = await explainBatch(model, part, { ...options, ...(classesPerImage ? { classesPerImage } : {}) });
+      out.push(...explained.slice(0, n));
+    } finally {
+      if (part instanceof tf.Tensor) part.dispose();
+    }
+  }
+  return out;
 }
 
 interface Prepared {

@@ -40,7 +40,7 @@ export async function identifyModel(modelPath: string): Promise<ModelIdentity> {
   };
   if (isOnnxPath(absolute)) {
     // One self-contained file; the configuration may come partly from its metadata.
-    const onnx = await describeOnnx(absolute);
+    const onnx = await describeOnnx(absolute, { weights: false });
     add(onnx.bytes);
     add(JSON.stringify(onnx.config));
     return { path: absolute, hash: hash.digest('hex'), kind: 'onnx', config: onnx.config };

@@ -54,6 +54,8 @@ export interface Network {
   layers: LayerInfo[];
   /** Layer the engine picks when none is asked for. */
   defaultLayer: string | null;
+  /** A batch size the model only accepts (an export without a dynamic batch); absent: any. */
+  fixedBatch?: number | null;
   /** Whether the model ends in softmax (the engine explains the logits before it). */
   endsInSoftmax: boolean;
   /** Forward pass to pre-softmax logits; differentiable with respect to x. */

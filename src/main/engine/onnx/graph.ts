@@ -49,7 +49,12 @@ export interface OnnxGraph {
 
 const decoder = new TextDecoder();
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function littleEndianFloats(bytes: Uint8Array, count: number, width: 4 | 8): Float32Array {
+  // ONNX stores little-endian, as every machine biascope runs on: one copy, no loop.
+  // (A copy into a fresh buffer: rawData may be a Buffer view into the whole file.)
+  if (width === 4 && LITTLE_ENDIAN && bytes.byteLength === count * 4) return new Float32Array(new Uint8Array(bytes).buffer);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = width === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true);
@@ -137,11 +142,21 @@ function parseScopes(text: string | undefined): string[] | null {
   return names.filter((n) => n.length > 0);
 }
 
-export function toGraph(model: RawModel, source: string): OnnxGraph {
+/**
+ * The graph of a decoded model. `weights: false` reads integer initializers (shape
+ * arithmetic) but leaves float weights empty, checking only where they are stored:
+ * enough to describe the model without copying its megabytes.
+ */
+export function toGraph(model: RawModel, source: string, { weights = true }: { weights?: boolean } = {}): OnnxGraph {
   const graph = model.graph;
   if (!graph || !graph.node || graph.node.length === 0) throw new EngineError('model-invalid', `${source}: the ONNX file holds no graph nodes`);
   const initializers = new Map<string, Constant>();
-  for (const tensor of graph.initializer ?? []) initializers.set(tensor.name ?? '', readTensor(tensor, `${source}: initializer "${tensor.name}"`));
+  for (const tensor of graph.initializer ?? []) {
+    const where = `${source}: initializer "${tensor.name}"`;
+    const floating = tensor.dataType === DATA_TYPE.FLOAT || tensor.dataType === DATA_TYPE.DOUBLE;
+    const constant = weights || !floating || tensor.dataLocation === 1 ? readTensor(tensor, where) : { dims: (tensor.dims ?? []).map(int64), data: new Float32Array(0), integer: false };
+    initializers.set(tensor.name ?? '', constant);
+  }
   const nodes: OnnxNode[] = graph.node.map((node, i) => {
     const name = node.name || `${node.opType ?? 'node'}_${i}`;
     const attributes = new Map<string, AttributeValue>();

@@ -22,16 +22,23 @@ export function isSupportedOp(node: OnnxNode): boolean {
 
 export class Interpreter {
   private readonly producer = new Map<string, number>();
+  /** Initializers as values, made on first use: a closed-form head reads none of a ResNet's weights. */
   private readonly weights = new Map<string, Value>();
   private readonly prepared = new Map<string, Tensor>();
 
   constructor(private readonly graph: OnnxGraph) {
     graph.nodes.forEach((node, i) => node.outputs.forEach((out) => this.producer.set(out, i)));
-    for (const [name, constant] of graph.initializers) {
-      const value = constantValue(constant);
-      if (value.kind === 'tensor') tf.keep(value.tensor);
-      this.weights.set(name, value);
-    }
+  }
+
+  private weight(name: string): Value | undefined {
+    let value = this.weights.get(name);
+    if (value) return value;
+    const constant = this.graph.initializers.get(name);
+    if (!constant) return undefined;
+    value = constantValue(constant);
+    if (value.kind === 'tensor') tf.keep(value.tensor);
+    this.weights.set(name, value);
+    return value;
   }
 
   /** Nodes needed to compute `outputs` from `given` tensors, in graph order. */
@@ -40,7 +47,7 @@ export class Interpreter {
     const stack = [...outputs];
     while (stack.length) {
       const name = stack.pop()!;
-      if (given.has(name) || this.weights.has(name) || name === '') continue;
+      if (given.has(name) || this.graph.initializers.has(name) || name === '') continue;
       const index = this.producer.get(name);
       if (index === undefined) throw new EngineError('input-invalid', `the graph has no tensor "${name}" and it was not fed`);
       if (needed.has(index)) continue;
@@ -63,7 +70,7 @@ export class Interpreter {
       if (!op || !isSupportedOp(node)) {
         throw new EngineError('method-unsupported', `the ONNX op ${node.opType} (node "${node.name}") cannot be differentiated by biascope yet`);
       }
-      const read = (name: string) => (name === '' ? undefined : (values.get(name) ?? this.weights.get(name)));
+      const read = (name: string) => (name === '' ? undefined : (values.get(name) ?? this.weight(name)));
       const ctx: OpContext = {
         node,
         inputs: node.inputs.map(read),
@@ -81,7 +88,7 @@ export class Interpreter {
       results.forEach((value, i) => node.outputs[i] && values.set(node.outputs[i]!, value));
     }
     return outputs.map((name) => {
-      const value = values.get(name) ?? this.weights.get(name);
+      const value = values.get(name) ?? this.weight(name);
       if (!value) throw new EngineError('input-invalid', `tensor "${name}" was not computed`);
       return value;
     });
@@ -105,7 +112,7 @@ export class Interpreter {
 
   /** Names of float weights (Conv and Gemm parameters) in graph order. */
   weightValue(name: string): Tensor | null {
-    const v = this.weights.get(name);
+    const v = this.weight(name);
     return v?.kind === 'tensor' ? v.tensor : null;
   }
 

@@ -27,7 +27,7 @@ function describeDims(decl: ValueDecl): string {
   return decl.dims ? `[${decl.dims.map((d) => d ?? '?').join(', ')}]` : 'an unknown shape';
 }
 
-export function decodeOnnx(bytes: Uint8Array, source: string): OnnxGraph {
+export function decodeOnnx(bytes: Uint8Array, source: string, weights = true): OnnxGraph {
   const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
   if (head.startsWith('{') || head.startsWith('[')) {
     throw new EngineError('model-invalid', `${source} is not an ONNX model: it holds JSON (a TensorFlow.js model is opened by its model.json)`);
@@ -45,7 +45,7 @@ export function decodeOnnx(bytes: Uint8Array, source: string): OnnxGraph {
     );
   }
   if (!raw.graph) throw new EngineError('model-invalid', `${source} is not an ONNX model: it has no graph`);
-  return toGraph(raw, source);
+  return toGraph(raw, source, { weights });
 }
 
 function inputOf(graph: OnnxGraph, source: string): { input: OnnxInput; size: [number, number] | null } {
@@ -159,14 +159,15 @@ export interface OnnxDescription {
   configSource: string;
 }
 
-export async function describeOnnx(modelPath: string): Promise<OnnxDescription> {
+/** `weights: false` (identifying a model for the cache) leaves the float weights unread. */
+export async function describeOnnx(modelPath: string, { weights = true }: { weights?: boolean } = {}): Promise<OnnxDescription> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(modelPath);
   } catch (error) {
     throw new EngineError('model-not-found', `cannot read model file ${modelPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  const graph = decodeOnnx(bytes, modelPath);
+  const graph = decodeOnnx(bytes, modelPath, weights);
   const quantised = graph.nodes.find((n) => QUANTISED.has(n.opType));
   if (quantised) {
     throw new EngineError('model-invalid', `${modelPath}: a quantised model (${quantised.opType} at node "${quantised.name}"); explain the float model it was made from`);

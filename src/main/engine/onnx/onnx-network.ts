@@ -13,7 +13,7 @@ import type { OnnxGraph, OnnxNode } from './graph';
 import { Interpreter } from './interpreter';
 import { moduleNameOf, modulesOf, type ModuleInfo } from './modules';
 import { withExtraOutputs } from './proto';
-import { createSession, floatTensor, type InferenceSession, type OrtTensor, type RuntimeOptions } from './runtime';
+import { createSession, floatTensor, type InferenceSession, type RuntimeOptions } from './runtime';
 import { hostValue, logical, tensorValue, type Value } from './ops/value';
 
 export interface OnnxInput {
@@ -51,6 +51,8 @@ export class OnnxNetwork implements Network {
   layers: LayerInfo[] = [];
   defaultLayer: string | null = null;
   readonly endsInSoftmax: boolean;
+  /** The batch size the model was exported with, when it is fixed. */
+  readonly fixedBatch: number | null;
   /** 'cuda' when ONNX Runtime runs on the GPU. */
   device: 'cpu' | 'cuda' = 'cpu';
   private readonly interpreter: Interpreter;
@@ -66,6 +68,7 @@ export class OnnxNetwork implements Network {
   constructor(private readonly parts: OnnxParts) {
     this.inputShape = parts.inputShape;
     this.endsInSoftmax = parts.endsInSoftmax;
+    this.fixedBatch = parts.input.fixedBatch;
     this.interpreter = new Interpreter(parts.graph);
     this.modules = modulesOf(parts.graph);
     for (const node of parts.graph.nodes) for (const out of node.outputs) this.producer.set(out, node);
@@ -121,7 +124,8 @@ export class OnnxNetwork implements Network {
 
   private async probeShapes(tensors: string[]): Promise<Map<string, number[]>> {
     const outputs = [...new Set([...tensors, this.parts.logitsName])];
-    const { session } = await createSession(withExtraOutputs(this.parts.bytes, outputs.filter((t) => t !== this.parts.outputName)), { ...this.parts.runtime, device: 'cpu' }, this.parts.source);
+    // Basic optimisation only: the probe runs once, and a full optimisation takes 4x longer to set up.
+    const { session } = await createSession(withExtraOutputs(this.parts.bytes, outputs.filter((t) => t !== this.parts.outputName)), { ...this.parts.runtime, device: 'cpu' }, this.parts.source, 'basic');
     try {
       const [h, w, c] = this.inputShape;
       const dims = this.parts.input.layout === 'NCHW' ? [1, c, h, w] : [1, h, w, c];
@@ -233,28 +237,14 @@ export class OnnxNetwork implements Network {
     const [b, h, w, c] = x.shape;
     const nhwc = x.dataSync() as Float32Array;
     const pixels = this.parts.input.layout === 'NCHW' ? permuteData(nhwc, x.shape, [0, 3, 1, 2]) : nhwc;
-    const per = this.parts.input.fixedBatch ?? b;
-    const chunks: Record<string, OrtTensor>[] = [];
-    for (let start = 0; start < b; start += per) {
-      const n = Math.min(per, b - start);
-      const dims = this.parts.input.layout === 'NCHW' ? [n, c, h, w] : [n, h, w, c];
-      const feed = floatTensor(pixels.subarray(start * h * w * c, (start + n) * h * w * c), dims);
-      chunks.push(await session.run({ [this.parts.input.name]: feed }, outputs));
-    }
+    // explainBatch hands a fixed-batch model batches of exactly its size.
+    const dims = this.parts.input.layout === 'NCHW' ? [b, c, h, w] : [b, h, w, c];
+    const result = await session.run({ [this.parts.input.name]: floatTensor(pixels, dims) }, outputs);
     const gather = (name: string): Value => {
-      const first = chunks[0]![name]!;
-      const dims = [...first.dims].map(Number);
-      if (first.type === 'int64' || first.type === 'int32') {
-        return hostValue(Array.from(first.data as ArrayLike<number | bigint>, Number), dims);
-      }
-      const total = chunks.reduce((n, r) => n + (r[name]!.data as Float32Array).length, 0);
-      const data = new Float32Array(total);
-      let at = 0;
-      for (const r of chunks) {
-        data.set(r[name]!.data as Float32Array, at);
-        at += (r[name]!.data as Float32Array).length;
-      }
-      return tensorValue(tf.tensor(data, [b, ...dims.slice(1)], 'float32'));
+      const out = result[name]!;
+      const shape = [...out.dims].map(Number);
+      if (out.type === 'int64' || out.type === 'int32') return hostValue(Array.from(out.data as ArrayLike<number | bigint>, Number), shape);
+      return tensorValue(tf.tensor(out.data as Float32Array, shape, 'float32'));
     };
     const logitsValue = gather(this.parts.logitsName);
     const logits = (logitsValue as Value & { kind: 'tensor' }).tensor as Tensor2D;

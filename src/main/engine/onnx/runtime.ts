@@ -40,13 +40,18 @@ export function checkDevice(device: Device | undefined): void {
   if (device === 'cuda' && !cudaInstalled()) throw new EngineError('backend-unavailable', `--device cuda: ${CUDA_HINT}`);
 }
 
-export async function createSession(bytes: Uint8Array, options: RuntimeOptions, source: string): Promise<{ session: ort.InferenceSession; device: 'cpu' | 'cuda' }> {
+export async function createSession(
+  bytes: Uint8Array,
+  options: RuntimeOptions,
+  source: string,
+  optimization: 'basic' | 'all' = 'all',
+): Promise<{ session: ort.InferenceSession; device: 'cpu' | 'cuda' }> {
   const threads = Math.max(1, options.threads ?? os.availableParallelism());
   const base: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: optimization,
   };
   const device = options.device ?? 'cpu';
   checkDevice(device);
