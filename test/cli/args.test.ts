@@ -26,6 +26,7 @@ describe('parseExplainArgs', () => {
       top: DEFAULT_TOP,
       batch: DEFAULT_BATCH,
       backend: undefined,
+      runtime: {},
       json: false,
     });
   });

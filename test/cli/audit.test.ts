@@ -140,7 +140,7 @@ describe('biascope audit', () => {
     expect(missing.stderr).toMatch(/biascope audit: .*nope/);
     const usage = await runBiascope(['audit', demoSubset(1), '--out', out]);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/--model <model.json> is required/);
+    expect(usage.stderr).toMatch(/--model <model.onnx\|model.json> is required/);
     const guided = await runBiascope(['audit', demoSubset(1), '--model', DEMO_MODEL, '--out', out, '--method', 'guided-backprop']);
     expect(guided.code).toBe(2);
     expect(guided.stderr).toMatch(/--method must be one of gradcam/);

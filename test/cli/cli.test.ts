@@ -37,7 +37,7 @@ describe('biascope dispatcher', () => {
   it('shows a command help and the version', async () => {
     const help = await capture(['explain', '--help']);
     expect(help.code).toBe(0);
-    expect(help.out[0]).toMatch(/^Usage: biascope explain <image>\.\.\. --model <model\.json>/);
+    expect(help.out[0]).toMatch(/^Usage: biascope explain <image>\.\.\. --model <model\.onnx\|model\.json>/);
     expect(await capture(['--version'])).toMatchObject({ code: 0, out: ['1.2.3'] });
   });
 

@@ -30,6 +30,6 @@ describe('biascope layers', () => {
   it('requires --model', async () => {
     const run = await runBiascope(['layers']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--model <model.json> is required/);
+    expect(run.stderr).toMatch(/--model <model.onnx\|model.json> is required/);
   });
 });

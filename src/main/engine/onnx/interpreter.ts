@@ -104,7 +104,8 @@ export class Interpreter {
     const id = `${node.name}\n${key}`;
     let tensor = this.prepared.get(id);
     if (!tensor) {
-      tensor = tf.keep(tf.tidy(make));
+      // A clone: `make` may hand back a weight itself, which must outlive this cache.
+      tensor = tf.keep(tf.tidy(() => make().clone()));
       this.prepared.set(id, tensor);
     }
     return tensor;
