@@ -211,6 +211,8 @@ describe('biascope in Chromium against biascope serve', () => {
     // Tiles are a pool moved by transforms: the distinct left edges are the columns.
     const columns = () =>
       page.$$eval('.tile:not(.loading)', (tiles) => new Set(tiles.map((t) => Math.round(t.getBoundingClientRect().left))).size);
+    // Under load tiles may still be loading: count the columns once a row has come in.
+    await expect.poll(columns, { timeout: 15_000 }).toBeGreaterThan(1);
     const before = await columns();
     await page.getByTestId('tile-size').selectOption({ label: 'Tiles: large' });
     await expect.poll(columns).toBeLessThan(before);
