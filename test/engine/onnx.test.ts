@@ -52,7 +52,7 @@ for (const c of CASES) {
     beforeAll(async () => {
       const fixture = onnxFixture(c.name);
       ({ reference, guided } = fixture);
-      model = await loadModel(fixture.model, { threads: 2 });
+      model = await loadModel(fixture.model, { threads: 1 });
       images = await fixtureImages(c.name, reference);
     });
     afterAll(() => model.network.dispose());
@@ -114,7 +114,7 @@ describe('ONNX layers by name, runtime and finite differences', () => {
   let images: RgbImage[];
   beforeAll(async () => {
     const fixture = onnxFixture('resnet18');
-    resnet = await loadModel(fixture.model);
+    resnet = await loadModel(fixture.model, { threads: 1 });
     images = (await fixtureImages('resnet18', fixture.reference)).slice(0, 1);
   });
   afterAll(() => resnet.network.dispose());

@@ -207,6 +207,8 @@ export class OnnxNetwork implements Network {
       gradient: (activation, targets) => {
         // Global average pooling then one dense layer: dy/dA_ijk = w_k / (h w), with no
         // second pass through the head (the pixels of a ResNet's head cost more than it).
+        // While the sanity check has weights randomised, differentiate what it changed.
+        if (this.randomized > 0) return null;
         const cam = this.camHead(layer);
         if ('reason' in cam) return null;
         const [b, h, w, k] = activation.shape;
@@ -291,6 +293,11 @@ export class OnnxNetwork implements Network {
       return { reason: `CAM needs the layer to feed global average pooling then one dense layer; after "${layer}" come ${ops.join(' -> ')}` };
     }
     const transB = gemm!.opType === 'Gemm' && gemm!.attributes.get('transB') === 1;
+    if (this.randomized > 0) {
+      // The interpreter holds the randomised weights; the cache holds the model's own.
+      const current = this.interpreter.weightValue(gemm!.inputs[1]!)!;
+      return { kernel: (transB ? transpose(current, [1, 0]) : current.clone()) as Tensor2D };
+    }
     let kernel = this.camKernels.get(layer);
     if (!kernel) {
       kernel = tf.keep(
