@@ -15,7 +15,8 @@ export interface Sidecar {
   source: string;
 }
 
-async function readJson(file: string): Promise<unknown | undefined> {
+/** A JSON file's value; undefined when the file does not exist. */
+export async function readJson(file: string): Promise<unknown | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

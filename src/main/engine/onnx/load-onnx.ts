@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelConfigSchema, describeIssues, type ModelConfig } from '../../../shared/model-config';
 import { EngineError } from '../errors';
-import { SIDECAR_NAME } from '../model/sidecar';
+import { SIDECAR_NAME, readJson } from '../model/sidecar';
 import { toGraph, DATA_TYPE, type OnnxGraph, type OnnxNode, type ValueDecl } from './graph';
 import { defaultLayerTensor } from './modules';
 import { OnnxNetwork, type OnnxInput } from './onnx-network';
@@ -109,22 +109,6 @@ export function classesFromMetadata(metadata: Map<string, string>): string[] | n
   return null;
 }
 
-async function readOptionalJson(file: string): Promise<Record<string, unknown> | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new EngineError('config-invalid', `cannot read ${file}: ${(error as Error).message}`);
-  }
-  try {
-    const json: unknown = JSON.parse(text);
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('expected an object');
-    return json as Record<string, unknown>;
-  } catch (error) {
-    throw new EngineError('config-invalid', `${file} is not valid JSON: ${(error as Error).message}`);
-  }
-}
 
 /**
  * The sidecar may leave out what the ONNX file says itself: the input size when it
@@ -132,7 +116,11 @@ async function readOptionalJson(file: string): Promise<Record<string, unknown> |
  */
 async function configFor(modelPath: string, graph: OnnxGraph, size: [number, number] | null): Promise<{ config: ModelConfig; source: string }> {
   const source = path.join(path.dirname(modelPath), SIDECAR_NAME);
-  const sidecar = (await readOptionalJson(source)) ?? {};
+  const json = await readJson(source);
+  if (json !== undefined && (typeof json !== 'object' || json === null || Array.isArray(json))) {
+    throw new EngineError('config-invalid', `${source}: expected a JSON object`);
+  }
+  const sidecar = (json ?? {}) as Record<string, unknown>;
   const merged: Record<string, unknown> = { ...sidecar };
   merged['classes'] ??= classesFromMetadata(graph.metadata) ?? undefined;
   merged['inputSize'] ??= size ?? undefined;
