@@ -135,11 +135,15 @@ function readDecl(info: RawValueInfo): ValueDecl {
   return { name: info.name ?? '', elemType: tensorType?.elemType ?? 0, dims };
 }
 
-/** Parses "['', 'layer4', 'layer4.1']"-style scope lists the dynamo exporter writes. */
-function parseScopes(text: string | undefined): string[] | null {
+/**
+ * The module scopes the dynamo exporter writes per node, as a Python list:
+ * "['', 'model', 'model.blocks', 'model.blocks.0', 'relu_3']" — the root, the modules
+ * outermost first (full paths), then the traced op's own name, which is dropped.
+ */
+export function parseScopes(text: string | undefined): string[] | null {
   if (!text) return null;
   const names = [...text.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2] ?? '');
-  return names.filter((n) => n.length > 0);
+  return names.slice(0, -1).filter((n) => n.length > 0);
 }
 
 /**
