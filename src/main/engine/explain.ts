@@ -103,18 +103,52 @@ export async function explainBatch(
   const owned = !(images instanceof tf.Tensor);
   const x = owned ? toInputTensor(images as RgbImage[], config) : (images as Tensor4D);
   let fast: FastPass | null = null;
+  let guidedPixels: Tensor4D[] | null = null;
   try {
-    // Guided methods alone take their logits from their own (differentiable) pass.
-    if (camMethods.length > 0 || !guided) fast = await (model.network.fastPass?.(x, camMethods.length > 0 ? layer : null) ?? null);
+    // With a native guided pass, the fast pass supplies the logits that pick the targets;
+    // otherwise guided methods alone take them from their own differentiable pass.
+    const nativeGuided = guided && model.network.guidedGradient !== undefined;
+    if (camMethods.length > 0 || !guided || nativeGuided) fast = await (model.network.fastPass?.(x, camMethods.length > 0 ? layer : null) ?? null);
+    if (nativeGuided && fast) guidedPixels = await nativeGuidedPixels(model, x, settler(model, options, x.shape[0])(fast.logits.dataSync() as Float32Array));
     let results: ImageExplanation[] = [];
     tf.tidy(() => {
-      results = explainSync(model, x, options, { methods, camMethods, guided, layer, denseKernel, fast });
+      results = explainSync(model, x, options, { methods, camMethods, guided, layer, denseKernel, fast, guidedPixels });
     });
     return results;
   } finally {
     fast?.dispose();
+    if (guidedPixels) tf.dispose(guidedPixels);
     if (owned) x.dispose();
   }
+}
+
+/** Guided backprop of every target slot on the model's native runtime; null where it declines. */
+async function nativeGuidedPixels(model: LoadedModel, x: Tensor4D, outcome: Outcome): Promise<Tensor4D[] | null> {
+  const classes = model.config.classes.length;
+  const pixels: Tensor4D[] = [];
+  for (let slot = 0; slot < outcome.classes[0]!.length; slot++) {
+    const rows = new Float32Array(outcome.classes.length * classes);
+    outcome.classes.forEach((row, b) => (rows[b * classes + row[slot]!] = 1));
+    const grad = await model.network.guidedGradient!(x, rows);
+    if (!grad) {
+      tf.dispose(pixels);
+      return null;
+    }
+    pixels.push(grad);
+  }
+  return pixels;
+}
+
+/** Logits to the classes explained for each image (one per slot), checked. */
+function settler(model: LoadedModel, options: ExplainOptions, batch: number): (values: Float32Array) => Outcome {
+  const names = model.config.classes;
+  return (values) => {
+    const logits = values.slice();
+    checkFinite(logits, 'logit');
+    const classes = options.classesPerImage ?? resolveTargets(options.target ?? { kind: 'predicted' }, logits, names.length);
+    if (classes.length !== batch) throw new EngineError('target-invalid', `got targets for ${classes.length} images, batch has ${batch}`);
+    return { logits, classes };
+  };
 }
 
 /**
@@ -147,25 +181,20 @@ interface Prepared {
   layer: string;
   denseKernel: Tensor2D | null;
   fast: FastPass | null;
+  /** Guided backprop per target slot, from the native runtime; null: differentiate here. */
+  guidedPixels: Tensor4D[] | null;
 }
 
 function explainSync(model: LoadedModel, x: Tensor4D, options: ExplainOptions, prepared: Prepared): ImageExplanation[] {
-  const { methods, camMethods, guided, layer, denseKernel, fast } = prepared;
+  const { methods, camMethods, guided, layer, denseKernel, fast, guidedPixels } = prepared;
   const names = model.config.classes;
-  const batch = x.shape[0];
-  const settle = (values: Float32Array): Outcome => {
-    const logits = values.slice();
-    checkFinite(logits, 'logit');
-    const classes = options.classesPerImage ?? resolveTargets(options.target ?? { kind: 'predicted' }, logits, names.length);
-    if (classes.length !== batch) throw new EngineError('target-invalid', `got targets for ${classes.length} images, batch has ${batch}`);
-    return { logits, classes };
-  };
+  const settle = settler(model, options, x.shape[0]);
   const pass = camMethods.length > 0 ? forward(model, x, layer, fast) : null;
   // Pixel-space methods run the model forward under the gradient tape anyway: when
   // nothing else needs a forward pass, their first pass supplies the logits.
   let outcome: Outcome | null = null;
   if (pass) outcome = settle(pass.logits.dataSync() as Float32Array);
-  else if (!guided) outcome = settle((fast?.logits ?? model.network.logits(x)).dataSync() as Float32Array);
+  else if (!guided || (guidedPixels && fast)) outcome = settle((fast?.logits ?? model.network.logits(x)).dataSync() as Float32Array);
   const targetsOf = (slot: number) => (logits: Float32Array) => {
     outcome ??= settle(logits);
     const slotClasses = outcome.classes.map((row) => row[slot]!);
@@ -174,7 +203,7 @@ function explainSync(model: LoadedModel, x: Tensor4D, options: ExplainOptions, p
   const slots: Map<MethodName, MapData[]>[] = [];
   for (let slot = 0; outcome === null || slot < outcome.classes[0]!.length; slot++) {
     if (methods.length === 0) break;
-    slots.push(explainSlot(model, methods, x, pass, targetsOf(slot), denseKernel));
+    slots.push(explainSlot(model, methods, x, pass, targetsOf(slot), denseKernel, guidedPixels?.[slot] ?? null));
   }
   return assemble(outcome!, slots, names, layer, options.topK ?? names.length);
 }
@@ -228,6 +257,7 @@ function explainSlot(
   pass: Pass | null,
   targetsFor: (logits: Float32Array) => Tensor2D,
   denseKernel: Tensor2D | null,
+  nativeGuided: Tensor4D | null,
 ): Map<MethodName, MapData[]> {
   const out = new Map<MethodName, MapData[]>();
   const camResults = new Map<MethodName, Tensor3D>();
@@ -250,7 +280,7 @@ function explainSlot(
     if (result) out.set(m, perImage(result));
   }
   if (methods.some((m) => GUIDED_METHODS.includes(m))) {
-    const guided = guidedBackprop(model.network, x, targetsFor);
+    const guided = nativeGuided ?? guidedBackprop(model.network, x, targetsFor);
     if (methods.includes('guided-backprop')) out.set('guided-backprop', perImage(channelSummedMagnitude(guided)));
     if (methods.includes('guided-gradcam')) {
       out.set('guided-gradcam', perImage(channelSummedMagnitude(guidedGradcam(guided, camResults.get('gradcam')!))));

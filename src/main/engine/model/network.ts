@@ -66,6 +66,11 @@ export interface Network {
    * `logits`/`split`). Its tensors belong to the caller.
    */
   fastPass?(x: Tensor4D, layer: string | null): Promise<FastPass> | null;
+  /**
+   * Guided backprop's input gradient [B, H, W, 3] on a native runtime, for one-hot
+   * target rows [B, classes]; null when it cannot (the engine differentiates instead).
+   */
+  guidedGradient?(x: Tensor4D, targets: Float32Array): Promise<Tensor4D | null>;
   /** Dense weights for CAM when the head is GAP -> dense, else null with the reason. */
   camHead(layer: string): CamHead | { reason: string };
   /** Layers holding weights, output side first: the order of cascading randomisation. */

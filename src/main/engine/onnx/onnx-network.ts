@@ -12,7 +12,8 @@ import type { CamHead, FastPass, LayerInfo, Network, SplitNetwork } from '../mod
 import type { OnnxGraph, OnnxNode } from './graph';
 import { Interpreter } from './interpreter';
 import { moduleNameOf, modulesOf, type ModuleInfo } from './modules';
-import { withExtraOutputs } from './proto';
+import { extendGraph, withExtraOutputs } from './proto';
+import { buildGuidedGraph, tensorsToProbe } from './reverse/guided-graph';
 import { createSession, floatTensor, type InferenceSession, type RuntimeOptions } from './runtime';
 import { hostValue, logical, tensorValue, type Value } from './ops/value';
 
@@ -61,6 +62,10 @@ export class OnnxNetwork implements Network {
   private readonly sessions = new Map<string, Promise<InferenceSession>>();
   private readonly plans = new Map<string, LayerPlan>();
   private randomized = 0;
+  /** Guided backprop on ONNX Runtime, built on first use; null when the transform declines. */
+  private guided: Promise<{ session: InferenceSession; seed: string; gradient: string } | null> | null = null;
+  /** Why guided backprop runs on the interpreter instead, when it does. */
+  guidedFallback: string | null = null;
   /** CAM's dense weights per layer, [channels, classes], kept until disposal. */
   private readonly camKernels = new Map<string, Tensor2D>();
   private readonly camRows = new Map<string, Tensor2D>();
@@ -262,6 +267,49 @@ export class OnnxNetwork implements Network {
     return { logits, activation, context, dispose };
   }
 
+  /**
+   * Guided backprop's input gradient, [B, H, W, 3], on ONNX Runtime from a reverse-mode
+   * transform of the graph; `targets` holds one-hot rows [B, classes]. Null when the
+   * transform has no rule for an op (or weights are randomised): use the interpreter.
+   */
+  async guidedGradient(x: Tensor4D, targets: Float32Array): Promise<Tensor4D | null> {
+    if (this.randomized > 0) return null;
+    this.guided ??= this.buildGuided();
+    const guided = await this.guided;
+    if (!guided) return null;
+    const [b, h, w, c] = x.shape;
+    const nhwc = x.dataSync() as Float32Array;
+    const nchw = this.parts.input.layout === 'NCHW';
+    const dims = nchw ? [b, c, h, w] : [b, h, w, c];
+    const result = await guided.session.run(
+      { [this.parts.input.name]: floatTensor(nchw ? permuteData(nhwc, x.shape, [0, 3, 1, 2]) : nhwc, dims), [guided.seed]: floatTensor(targets, [b, this.outputUnits]) },
+      [guided.gradient],
+    );
+    const grad = result[guided.gradient]!.data as Float32Array;
+    return tf.tensor4d(nchw ? permuteData(grad, dims, [0, 2, 3, 1]) : grad, [b, h, w, c]);
+  }
+
+  private async buildGuided(): Promise<{ session: InferenceSession; seed: string; gradient: string } | null> {
+    const { graph, input, logitsName, bytes, source, runtime } = this.parts;
+    const shapes = await this.probeShapes(tensorsToProbe(graph, input.name, logitsName));
+    const [h, w, c] = this.inputShape;
+    shapes.set(input.name, input.layout === 'NCHW' ? [c, h, w] : [h, w, c]);
+    const built = buildGuidedGraph(graph, input.name, logitsName, shapes);
+    if ('reason' in built) {
+      this.guidedFallback = built.reason;
+      return null;
+    }
+    const seedType = { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: this.outputUnits }] } } };
+    const extended = extendGraph(bytes, { nodes: built.nodes, inputs: [{ name: built.seed, type: seedType }], outputs: [built.gradient] });
+    try {
+      const { session } = await createSession(extended, runtime, source);
+      return { session, seed: built.seed, gradient: built.gradient };
+    } catch (error) {
+      this.guidedFallback = (error as Error).message;
+      return null;
+    }
+  }
+
   private session(key: string, outputs: string[]): Promise<InferenceSession> {
     let session = this.sessions.get(key);
     if (!session) {
@@ -365,6 +413,8 @@ export class OnnxNetwork implements Network {
     this.interpreter.dispose();
     for (const session of this.sessions.values()) void session.then((s) => s.release()).catch(() => undefined);
     this.sessions.clear();
+    void this.guided?.then((g) => g?.session.release()).catch(() => undefined);
+    this.guided = null;
   }
 }
 

@@ -157,13 +157,23 @@ export function int64(value: Int64 | undefined): number {
 
 const Writer = protobuf.Writer;
 
+const NodeProto = root.lookupType('onnx.NodeProto');
+const ValueInfoProto = root.lookupType('onnx.ValueInfoProto');
+
+/** What to add to a graph: nodes, inputs (with their types) and outputs (names). */
+export interface GraphAdditions {
+  nodes?: RawNode[];
+  inputs?: RawValueInfo[];
+  outputs?: readonly string[];
+}
+
 /**
- * The same model with more graph outputs. Protobuf concatenates repeated fields, so
- * the new `output` entries are appended inside the graph message and only the graph's
- * length prefix changes: every other byte, including fields this reader does not
- * know, is kept as it was. ONNX Runtime infers the added outputs' types.
+ * The same model with more in its graph. Protobuf concatenates repeated fields, so the
+ * new entries are appended inside the graph message and only the graph's length prefix
+ * changes: every other byte, including fields this reader does not know, is kept as
+ * it was. ONNX Runtime infers the added outputs' types.
  */
-export function withExtraOutputs(bytes: Uint8Array, names: readonly string[]): Uint8Array {
+export function extendGraph(bytes: Uint8Array, additions: GraphAdditions): Uint8Array {
   const reader = protobuf.Reader.create(bytes);
   let graphStart = -1;
   let graphEnd = -1;
@@ -181,7 +191,10 @@ export function withExtraOutputs(bytes: Uint8Array, names: readonly string[]): U
   }
   if (graphStart < 0) throw new Error('the model has no graph');
   const extra = Writer.create();
-  for (const name of names) extra.uint32((12 << 3) | 2).fork().uint32((1 << 3) | 2).string(name).ldelim();
+  const field = (id: number, message: Uint8Array) => extra.uint32((id << 3) | 2).bytes(message);
+  for (const node of additions.nodes ?? []) field(1, NodeProto.encode(NodeProto.fromObject(node)).finish());
+  for (const input of additions.inputs ?? []) field(11, ValueInfoProto.encode(ValueInfoProto.fromObject(input)).finish());
+  for (const name of additions.outputs ?? []) field(12, ValueInfoProto.encode(ValueInfoProto.fromObject({ name })).finish());
   const extraBytes = extra.finish();
   const header = Writer.create().uint32((7 << 3) | 2).uint32(graphEnd - graphStart + extraBytes.length).finish();
   const out = new Uint8Array(tagStart + header.length + (graphEnd - graphStart) + extraBytes.length + (bytes.length - graphEnd));
@@ -196,6 +209,11 @@ export function withExtraOutputs(bytes: Uint8Array, names: readonly string[]): U
   put(extraBytes);
   put(bytes.subarray(graphEnd));
   return out;
+}
+
+/** The same model with more graph outputs. */
+export function withExtraOutputs(bytes: Uint8Array, names: readonly string[]): Uint8Array {
+  return extendGraph(bytes, { outputs: names });
 }
 
 /** Encodes a model (tests build small graphs with it). */
