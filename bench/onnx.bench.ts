@@ -64,7 +64,7 @@ async function engineRow(name: string): Promise<EngineRow> {
   try {
     const forward = await msPerImage(async () => (await model.network.fastPass!(x8, null))!.dispose(), 8);
     const gradcam = await msPerImage(() => explainBatch(model, x8, { methods: ['gradcam'] }), 8);
-    const guided = await msPerImage(() => explainBatch(model, x1, { methods: ['guided-backprop'] }), 1, 1);
+    const guided = await msPerImage(() => explainBatch(model, x1, { methods: ['guided-backprop'] }), 1);
     return { model: name, forward, gradcam, guided };
   } finally {
     tf.dispose([x8, x1]);
@@ -107,7 +107,7 @@ function audit(dataset: string, extra: string[], label: string): AuditRow {
 async function main(): Promise<void> {
   if (python([path.join(ROOT, 'scripts/fixtures/onnx-bench-models.py'), MODELS_DIR]) === null) return;
   await initBackend('wasm');
-  console.log(`ONNX Runtime on ${cores} cores, batch 8 at 224x224 (guided backprop: batch 1, on the tfjs interpreter)\n`);
+  console.log(`ONNX Runtime on ${cores} cores, batch 8 at 224x224 (guided backprop: batch 1, ONNX Runtime on the reverse-mode graph)\n`);
   console.log('model          forward   Grad-CAM   ratio   guided backprop   (ms/img)');
   const rows: EngineRow[] = [];
   for (const name of ['resnet18', 'resnet50', 'mobilenet_v2']) {

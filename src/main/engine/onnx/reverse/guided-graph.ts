@@ -77,7 +77,6 @@ function unbroadcast(b: GraphBuilder, grad: string, operand: readonly number[] |
 
 type Add = (tensor: string, grad: string) => void;
 
-// eslint-disable-next-line complexity -- one rule per op, read top to bottom
 function backward(
   node: OnnxNode,
   dy: string,
