@@ -175,7 +175,7 @@ export async function loadOnnx(modelPath: string, runtime: RuntimeOptions = {}):
   const { bytes, graph, input, output, config, configSource } = await describeOnnx(modelPath);
   const network = new OnnxNetwork({ source: modelPath, bytes, graph, input, ...output, inputShape: [config.inputSize[0], config.inputSize[1], 3], runtime });
   try {
-    await network.describe((isSpatial) => defaultLayerTensor(graph, isSpatial));
+    await network.describe((isSpatial) => defaultLayerTensor(graph, output.logitsName, isSpatial));
   } catch (error) {
     network.dispose();
     throw error;

@@ -53,20 +53,31 @@ export function modulesOf(graph: OnnxGraph): Map<string, ModuleInfo> {
 }
 
 const POOLS = new Set(['MaxPool', 'AveragePool', 'Identity', 'Dropout']);
-const COLLAPSES = new Set(['GlobalAveragePool', 'GlobalMaxPool', 'ReduceMean', 'ReduceMax', 'Flatten', 'Reshape']);
+/** Producers of shapes and constants, never of a feature map. */
+const SHAPE_OPS = new Set(['Shape', 'Constant', 'Size', 'ConstantOfShape']);
 const WEIGHTED = new Set(['Conv', 'Gemm', 'MatMul', 'ConvTranspose']);
 
 /**
  * The tensor Grad-CAM reads by default: the last spatial feature map before the
- * network collapses it (global pooling, flatten, reshape), looking back through
- * pooling as pytorch-grad-cam's usual picks do (VGG: `features.29`, not the pool).
+ * network collapses it, found by walking back from the logits along the data path
+ * (so a squeeze-excite block's pooling inside the backbone is never taken for the
+ * head's), then back through pooling as pytorch-grad-cam's usual picks do (VGG:
+ * `features.29`, not the pool after it).
  */
-export function defaultLayerTensor(graph: OnnxGraph, isSpatial: (tensor: string) => boolean): string | null {
+export function defaultLayerTensor(graph: OnnxGraph, logitsName: string, isSpatial: (tensor: string) => boolean): string | null {
   const producer = new Map<string, OnnxNode>();
   for (const node of graph.nodes) for (const out of node.outputs) producer.set(out, node);
-  const collapse = graph.nodes.find((n) => COLLAPSES.has(n.opType) && n.inputs[0] !== undefined && isSpatial(n.inputs[0]) && producer.has(n.inputs[0]));
-  if (!collapse) return null;
-  let tensor = collapse.inputs[0]!;
+  let tensor = logitsName;
+  const seen = new Set<OnnxNode>();
+  while (!isSpatial(tensor)) {
+    const node = producer.get(tensor);
+    if (!node || seen.has(node)) return null;
+    seen.add(node);
+    // The data input: the first one computed by the graph (shapes and weights are not).
+    const next = [node.inputs[0], ...node.inputs.slice(1)].find((i) => i && producer.has(i) && !SHAPE_OPS.has(producer.get(i)!.opType));
+    if (!next) return null;
+    tensor = next;
+  }
   for (let node = producer.get(tensor); node && POOLS.has(node.opType); node = producer.get(tensor)) {
     const input = node.inputs[0];
     if (!input || !producer.has(input)) break;

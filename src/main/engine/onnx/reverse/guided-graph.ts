@@ -58,7 +58,7 @@ export function buildGuidedGraph(graph: OnnxGraph, inputName: string, logitsName
     const dy = total(y);
     if (!dy) continue;
     const weightDims = (t: string) => graph.initializers.get(t)?.dims ?? null;
-    const reason = backward(node, dy, b, add, live, shapeOf, weightDims, graph.opset);
+    const reason = node.opType === 'Pad' ? padBackward(node, dy, b, add, constantInts(graph)) : backward(node, dy, b, add, live, shapeOf, weightDims, graph.opset);
     if (reason) return { reason: `${node.opType} (node "${node.name}"): ${reason}` };
   }
   const gradient = total(inputName);
@@ -122,6 +122,22 @@ function backward(
       const inside = above && below ? b.one('And', [above, below]) : (above ?? below);
       const passed = b.one('Relu', [dy]);
       add(x0!, inside ? b.one('Mul', [passed, b.one('Cast', [inside], { to: 1 })]) : passed);
+      return null;
+    }
+    case 'HardSigmoid': {
+      // y = clip(alpha x + beta, 0, 1): the slope alpha where the line is inside (0, 1).
+      const alpha = Number(attr('alpha') ?? 0.2);
+      const beta = Number(attr('beta') ?? 0.5);
+      const line = b.one('Add', [b.one('Mul', [x0!, b.scalar(alpha)]), b.scalar(beta)]);
+      const inside = b.one('And', [b.one('Greater', [line, b.scalar(0)]), b.one('Less', [line, b.scalar(1)])]);
+      add(x0!, b.one('Mul', [dy, b.one('Mul', [b.one('Cast', [inside], { to: 1 }), b.scalar(alpha)])]));
+      return null;
+    }
+    case 'HardSwish': {
+      // y = x clip(x/6 + 1/2, 0, 1): slope 0 below -3, 1 above 3, (2x + 3)/6 between.
+      const middle = b.one('Div', [b.one('Add', [b.one('Mul', [x0!, b.scalar(2)]), b.scalar(3)]), b.scalar(6)]);
+      const slope = b.one('Where', [b.one('Less', [x0!, b.scalar(-3)]), b.scalar(0), b.one('Where', [b.one('Greater', [x0!, b.scalar(3)]), b.scalar(1), middle])]);
+      add(x0!, b.one('Mul', [dy, slope]));
       return null;
     }
     case 'Sigmoid': {
@@ -204,6 +220,8 @@ function backward(
       return convBackward(node, dy, b, add, shapeOf, weightDims);
     case 'MaxPool':
       return maxPoolBackward(node, dy, b, add, opset);
+    case 'AveragePool':
+      return averagePoolBackward(node, dy, b, add, shapeOf);
     default:
       return 'no gradient rule';
   }
@@ -255,5 +273,52 @@ function maxPoolBackward(node: OnnxNode, dy: string, b: GraphBuilder, add: Add, 
   const zeros = b.one('ConstantOfShape', [b.one('Reshape', [b.one('Size', [x]), b.ints([1])])]);
   const scattered = b.one('ScatterElements', [zeros, b.one('Reshape', [indices!, flat]), b.one('Reshape', [dy, flat])], { axis: 0, reduction: 'add' });
   add(x, b.one('Reshape', [scattered, b.one('Shape', [x])]));
+  return null;
+}
+
+/** Each input pixel gets 1/(kh kw) of every window's gradient: a depthwise transposed convolution. */
+function averagePoolBackward(node: OnnxNode, dy: string, b: GraphBuilder, add: Add, shapeOf: (t: string) => readonly number[] | undefined): string | null {
+  const x = node.inputs[0]!;
+  const inShape = shapeOf(x);
+  const outShape = shapeOf(node.outputs[0]!);
+  const kernel = node.attributes.get('kernel_shape') as number[] | undefined;
+  if (!inShape || !outShape || inShape.length !== 3 || !kernel || kernel.length !== 2) return 'shapes unknown';
+  const strides = (node.attributes.get('strides') as number[] | undefined) ?? [1, 1];
+  const pads = (node.attributes.get('pads') as number[] | undefined) ?? [0, 0, 0, 0];
+  const autoPad = String(node.attributes.get('auto_pad') ?? 'NOTSET');
+  if (autoPad !== 'NOTSET' && autoPad !== 'VALID') return 'auto_pad';
+  if (pads.some((p) => p !== 0) && Number(node.attributes.get('count_include_pad') ?? 0) === 0) return 'padding left out of the average';
+  const outputPadding = [0, 1].map((i) => inShape[i + 1]! - ((outShape[i + 1]! - 1) * strides[i]! - pads[i]! - pads[i + 2]! + kernel[i]!));
+  if (outputPadding.some((p, i) => p < 0 || p >= strides[i]!)) return 'an output size the transposed convolution cannot reproduce';
+  const channels = inShape[0]!;
+  const weight = b.one('Constant', [], { value: { dims: [channels, 1, kernel[0]!, kernel[1]!], data: new Float32Array(channels * kernel[0]! * kernel[1]!).fill(1 / (kernel[0]! * kernel[1]!)), integer: false } });
+  add(x, b.one('ConvTranspose', [dy, weight], { group: channels, strides, pads, output_padding: outputPadding, kernel_shape: kernel }));
+  return null;
+}
+
+/** Integer constants of the graph by tensor name: initializers and Constant nodes. */
+function constantInts(graph: OnnxGraph): (name: string) => number[] | null {
+  return (name) => {
+    const init = graph.initializers.get(name);
+    if (init?.integer) return init.data as number[];
+    const node = graph.nodes.find((n) => n.opType === 'Constant' && n.outputs[0] === name);
+    const value = node?.attributes.get('value');
+    return value && typeof value === 'object' && !Array.isArray(value) && value.integer ? (value.data as number[]) : null;
+  };
+}
+
+/** Constant padding taken off again: a slice. */
+function padBackward(node: OnnxNode, dy: string, b: GraphBuilder, add: Add, ints: (name: string) => number[] | null): string | null {
+  const mode = String(node.attributes.get('mode') ?? 'constant');
+  if (mode !== 'constant') return `${mode} padding`;
+  if (node.inputs[3]) return 'padding of chosen axes';
+  const pads = (node.attributes.get('pads') as number[] | undefined) ?? ints(node.inputs[1] ?? '');
+  if (!pads || pads.some((p) => p < 0)) return 'pads unknown or negative';
+  const rank = pads.length / 2;
+  const starts = pads.slice(0, rank);
+  // Slice ends counted from the end; a huge end keeps everything on unpadded axes.
+  const ends = pads.slice(rank).map((p) => (p > 0 ? -p : 2 ** 62));
+  const axes = Array.from({ length: rank }, (_, i) => i);
+  add(node.inputs[0]!, b.one('Slice', [dy, b.ints(starts), b.ints(ends), b.ints(axes)]));
   return null;
 }
