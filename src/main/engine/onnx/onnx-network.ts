@@ -2,20 +2,22 @@
  * Network over an ONNX model (a PyTorch export). The forward pass runs on ONNX
  * Runtime, natively, with the explained layer added as an extra output; the head
  * from that layer to the logits runs on the tfjs interpreter, which differentiates
- * it. Pixel-space methods and the sanity check interpret the whole graph.
+ * it. Guided backprop runs on ONNX Runtime too (native-guided.ts); the sanity check,
+ * and guided backprop where that transform declines, interpret the whole graph.
  */
 import { tf } from '../tf';
-import { permuteData, transpose } from './ops/transpose';
 import type { Tensor, Tensor2D, Tensor4D } from '../tf';
+import { transpose } from './ops/transpose';
 import { EngineError } from '../errors';
 import type { CamHead, FastPass, LayerInfo, Network, SplitNetwork } from '../model/network';
 import type { OnnxGraph, OnnxNode } from './graph';
 import { Interpreter } from './interpreter';
 import { moduleNameOf, modulesOf, type ModuleInfo } from './modules';
-import { extendGraph, withExtraOutputs } from './proto';
-import { buildGuidedGraph, tensorsToProbe } from './reverse/guided-graph';
+import { NativeGuided } from './native-guided';
+import { modelInput, outputValue } from './ort-io';
+import { withExtraOutputs } from './proto';
 import { createSession, floatTensor, type InferenceSession, type RuntimeOptions } from './runtime';
-import { hostValue, logical, tensorValue, type Value } from './ops/value';
+import { logical, tensorValue, type Value } from './ops/value';
 
 export interface OnnxInput {
   name: string;
@@ -62,10 +64,7 @@ export class OnnxNetwork implements Network {
   private readonly sessions = new Map<string, Promise<InferenceSession>>();
   private readonly plans = new Map<string, LayerPlan>();
   private randomized = 0;
-  /** Guided backprop on ONNX Runtime, built on first use; null when the transform declines. */
-  private guided: Promise<{ session: InferenceSession; seed: string; gradient: string } | null> | null = null;
-  /** Why guided backprop runs on the interpreter instead, when it does. */
-  guidedFallback: string | null = null;
+  private readonly nativeGuided: NativeGuided;
   /** CAM's dense weights per layer, [channels, classes], kept until disposal. */
   private readonly camKernels = new Map<string, Tensor2D>();
   private readonly camRows = new Map<string, Tensor2D>();
@@ -77,6 +76,7 @@ export class OnnxNetwork implements Network {
     this.interpreter = new Interpreter(parts.graph);
     this.modules = modulesOf(parts.graph);
     for (const node of parts.graph.nodes) for (const out of node.outputs) this.producer.set(out, node);
+    this.nativeGuided = new NativeGuided(parts, () => this.outputUnits, (tensors) => this.probeShapes(tensors));
   }
 
   /** Names a user may write for `tensor`: its module path first, else its node's name. */
@@ -241,18 +241,9 @@ export class OnnxNetwork implements Network {
     const extra = plan ? [plan.tensor, ...plan.context] : [];
     const outputs = [this.parts.logitsName, ...extra];
     const session = await this.session(layer === null ? '' : plan!.tensor, outputs);
-    const [b, h, w, c] = x.shape;
-    const nhwc = x.dataSync() as Float32Array;
-    const pixels = this.parts.input.layout === 'NCHW' ? permuteData(nhwc, x.shape, [0, 3, 1, 2]) : nhwc;
     // explainBatch hands a fixed-batch model batches of exactly its size.
-    const dims = this.parts.input.layout === 'NCHW' ? [b, c, h, w] : [b, h, w, c];
-    const result = await session.run({ [this.parts.input.name]: floatTensor(pixels, dims) }, outputs);
-    const gather = (name: string): Value => {
-      const out = result[name]!;
-      const shape = [...out.dims].map(Number);
-      if (out.type === 'int64' || out.type === 'int32') return hostValue(Array.from(out.data as ArrayLike<number | bigint>, Number), shape);
-      return tensorValue(tf.tensor(out.data as Float32Array, shape, 'float32'));
-    };
+    const result = await session.run({ [this.parts.input.name]: modelInput(x, this.parts.input) }, outputs);
+    const gather = (name: string): Value => outputValue(result[name]!);
     const logitsValue = gather(this.parts.logitsName);
     const logits = (logitsValue as Value & { kind: 'tensor' }).tensor as Tensor2D;
     if (!plan) return { logits, activation: null, context: null, dispose: () => logits.dispose() };
@@ -272,42 +263,14 @@ export class OnnxNetwork implements Network {
    * transform of the graph; `targets` holds one-hot rows [B, classes]. Null when the
    * transform has no rule for an op (or weights are randomised): use the interpreter.
    */
-  async guidedGradient(x: Tensor4D, targets: Float32Array): Promise<Tensor4D | null> {
-    if (this.randomized > 0) return null;
-    this.guided ??= this.buildGuided();
-    const guided = await this.guided;
-    if (!guided) return null;
-    const [b, h, w, c] = x.shape;
-    const nhwc = x.dataSync() as Float32Array;
-    const nchw = this.parts.input.layout === 'NCHW';
-    const dims = nchw ? [b, c, h, w] : [b, h, w, c];
-    const result = await guided.session.run(
-      { [this.parts.input.name]: floatTensor(nchw ? permuteData(nhwc, x.shape, [0, 3, 1, 2]) : nhwc, dims), [guided.seed]: floatTensor(targets, [b, this.outputUnits]) },
-      [guided.gradient],
-    );
-    const grad = result[guided.gradient]!.data as Float32Array;
-    return tf.tensor4d(nchw ? permuteData(grad, dims, [0, 2, 3, 1]) : grad, [b, h, w, c]);
+  guidedGradient(x: Tensor4D, targets: Float32Array): Promise<Tensor4D | null> {
+    if (this.randomized > 0) return Promise.resolve(null);
+    return this.nativeGuided.gradient(x, targets);
   }
 
-  private async buildGuided(): Promise<{ session: InferenceSession; seed: string; gradient: string } | null> {
-    const { graph, input, logitsName, bytes, source, runtime } = this.parts;
-    const shapes = await this.probeShapes(tensorsToProbe(graph, input.name, logitsName));
-    const [h, w, c] = this.inputShape;
-    shapes.set(input.name, input.layout === 'NCHW' ? [c, h, w] : [h, w, c]);
-    const built = buildGuidedGraph(graph, input.name, logitsName, shapes);
-    if ('reason' in built) {
-      this.guidedFallback = built.reason;
-      return null;
-    }
-    const seedType = { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: this.outputUnits }] } } };
-    const extended = extendGraph(bytes, { nodes: built.nodes, inputs: [{ name: built.seed, type: seedType }], outputs: [built.gradient] });
-    try {
-      const { session } = await createSession(extended, runtime, source);
-      return { session, seed: built.seed, gradient: built.gradient };
-    } catch (error) {
-      this.guidedFallback = (error as Error).message;
-      return null;
-    }
+  /** Why guided backprop runs on the interpreter, when the graph transform declined. */
+  get guidedFallback(): string | null {
+    return this.nativeGuided.declined;
   }
 
   private session(key: string, outputs: string[]): Promise<InferenceSession> {
@@ -413,8 +376,7 @@ export class OnnxNetwork implements Network {
     this.interpreter.dispose();
     for (const session of this.sessions.values()) void session.then((s) => s.release()).catch(() => undefined);
     this.sessions.clear();
-    void this.guided?.then((g) => g?.session.release()).catch(() => undefined);
-    this.guided = null;
+    this.nativeGuided.release();
   }
 }
 
