@@ -34,7 +34,8 @@ Options:
   --threads <n>               ONNX Runtime threads per worker (ONNX models)
                               (default: the cores divided by the workers)
   --device <d>                cpu, cuda or auto: where ONNX Runtime runs; cuda needs
-                              its CUDA provider (see the README)   (default: cpu)
+                              its CUDA provider (see the README), auto uses it
+                              when installed                      (default: auto)
   --batch <n>                 images per worker task              (default: 8)
   --backend <b>               ${BACKENDS.join(', ')}   (default: best available)
   --spurious-region <name>    a region that should not decide the class (repeat for

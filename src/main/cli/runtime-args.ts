@@ -11,7 +11,7 @@ export const RUNTIME_OPTIONS = {
 export const RUNTIME_USAGE = `  --threads <n>     ONNX Runtime threads (ONNX models)  (default: the cores,
                     shared among audit workers)
   --device <d>      ${DEVICES.join(', ')}: where ONNX Runtime runs; cuda needs its
-                    CUDA provider, auto uses it when installed  (default: cpu)`;
+                    CUDA provider, auto uses it when installed (default: auto)`;
 
 export function parseRuntime(values: { threads?: string; device?: string }): RuntimeOptions {
   return {

@@ -150,7 +150,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
     // single-threaded copies of the weights. Workers x threads never exceeds the cores.
     const onnx = identity.kind === 'onnx';
     const workers = settings.workers ?? (onnx ? 1 : defaultWorkerCount());
-    const runtime = onnx ? { threads: settings.threads ?? Math.max(1, Math.floor(defaultWorkerCount() / workers)), device: settings.device ?? 'cpu' } : undefined;
+    const runtime = onnx ? { threads: settings.threads ?? Math.max(1, Math.floor(defaultWorkerCount() / workers)), device: settings.device ?? 'auto' } : undefined;
     let pool: ExplainPool | null = null;
     let backend = 'none (everything cached)';
     // The layer keys the cache: the model's default is learned once from a worker and kept.

@@ -53,7 +53,8 @@ export async function createSession(
     executionMode: 'sequential',
     graphOptimizationLevel: optimization,
   };
-  const device = options.device ?? 'cpu';
+  // auto: the GPU when ONNX Runtime's CUDA provider is installed (and works), else the CPU.
+  const device = options.device ?? 'auto';
   checkDevice(device);
   if (device === 'cuda' || (device === 'auto' && cudaInstalled())) {
     try {
