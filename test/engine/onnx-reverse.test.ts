@@ -2,7 +2,7 @@
  * Guided backprop from the reverse-mode ONNX graph (run by ONNX Runtime) against the
  * same quantity from the interpreter (tfjs autodiff): two independent computations of
  * one derivative, on hand-built graphs with the ops whose rules have no PyTorch
- * fixture here (HardSwish, HardSigmoid, Pad, AveragePool); and the default layer of a
+ * fixture here (HardSwish, HardSigmoid, Pad, AveragePool, Erf, LayerNormalization); and the default layer of a
  * network with squeeze-excite pooling inside its backbone.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -31,6 +31,7 @@ describe('guided backprop on the reverse-mode graph', () => {
     ['relu, pad and average pool', { averagePool: true }],
     ['hard swish', { activation: 'HardSwish' }],
     ['hard sigmoid', { activation: 'HardSigmoid' }],
+    ['erf and a channels-last layer norm', { activation: 'Erf', layerNorm: true }],
   ];
   for (const [label, options] of cases) {
     it(`${label}: ONNX Runtime's graph equals the interpreter's gradient`, async () => {

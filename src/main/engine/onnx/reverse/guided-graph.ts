@@ -177,10 +177,16 @@ function backward(
       return null;
     }
     case 'MatMul': {
-      if (isLive(x1) || shapeOf(x0!)?.length !== 1) return 'only [batch, K] x weight products';
+      // [..., K] x [K, N] weights (dense layers, also on channels-last maps as in ConvNeXt).
+      if (isLive(x1) || weightDims(x1!)?.length !== 2) return 'only products with a 2-D weight';
       add(x0!, b.one('MatMul', [dy, b.one('Transpose', [x1!], { perm: [1, 0] })]));
       return null;
     }
+    case 'Erf':
+      add(x0!, b.one('Mul', [dy, b.one('Mul', [b.one('Exp', [b.one('Neg', [b.one('Mul', [x0!, x0!])])]), b.scalar(2 / Math.sqrt(Math.PI))])]));
+      return null;
+    case 'LayerNormalization':
+      return layerNormBackward(node, dy, b, add, shapeOf, opset);
     case 'GlobalAveragePool': {
       const shape = shapeOf(x0!);
       if (!shape || shape.length !== 3) return 'input shape unknown';
@@ -320,5 +326,29 @@ function padBackward(node: OnnxNode, dy: string, b: GraphBuilder, add: Add, ints
   const ends = pads.slice(rank).map((p) => (p > 0 ? -p : 2 ** 62));
   const axes = Array.from({ length: rank }, (_, i) => i);
   add(node.inputs[0]!, b.one('Slice', [dy, b.ints(starts), b.ints(ends), b.ints(axes)]));
+  return null;
+}
+
+/**
+ * y = x^ g + b with x^ = (x - mean) / sd over the trailing axes:
+ *   dx = (dx^ - mean(dx^) - x^ mean(dx^ x^)) / sd,  dx^ = dy g.
+ */
+function layerNormBackward(node: OnnxNode, dy: string, b: GraphBuilder, add: Add, shapeOf: (t: string) => readonly number[] | undefined, opset: number): string | null {
+  const [x, scale] = node.inputs;
+  const shape = shapeOf(x!);
+  if (!shape) return 'input shape unknown';
+  const rank = shape.length + 1;
+  const axis = Number(node.attributes.get('axis') ?? -1);
+  const first = axis < 0 ? axis + rank : axis;
+  const axes = Array.from({ length: rank - first }, (_, i) => first + i);
+  const epsilon = Number(node.attributes.get('epsilon') ?? 1e-5);
+  // ReduceMean took its axes as an attribute until opset 18, as an input since.
+  const mean = (t: string) => (opset >= 18 ? b.one('ReduceMean', [t, b.ints(axes)], { keepdims: 1 }) : b.one('ReduceMean', [t], { axes, keepdims: 1 }));
+  const centred = b.one('Sub', [x!, mean(x!)]);
+  const inverse = b.one('Reciprocal', [b.one('Sqrt', [b.one('Add', [mean(b.one('Mul', [centred, centred])), b.scalar(epsilon)])])]);
+  const normed = b.one('Mul', [centred, inverse]);
+  const dNormed = b.one('Mul', [dy, scale!]);
+  const inner = b.one('Sub', [b.one('Sub', [dNormed, mean(dNormed)]), b.one('Mul', [normed, mean(b.one('Mul', [dNormed, normed]))])]);
+  add(x!, b.one('Mul', [inner, inverse]));
   return null;
 }
