@@ -7,7 +7,7 @@
  */
 import { tf } from '../tf';
 import type { Tensor, Tensor2D, Tensor4D } from '../tf';
-import { transpose } from './ops/transpose';
+import { permuteData, transpose } from './ops/transpose';
 import { EngineError } from '../errors';
 import type { CamHead, FastPass, LayerInfo, Network, SplitNetwork } from '../model/network';
 import type { OnnxGraph, OnnxNode } from './graph';
@@ -16,7 +16,7 @@ import { moduleNameOf, modulesOf, type ModuleInfo } from './modules';
 import { NativeGuided } from './native-guided';
 import { modelInput, outputValue } from './ort-io';
 import { withExtraOutputs } from './proto';
-import { createSession, floatTensor, type InferenceSession, type RuntimeOptions } from './runtime';
+import { createSession, floatTensor, type InferenceSession, type OrtTensor, type RuntimeOptions } from './runtime';
 import { logical, tensorValue, type Value } from './ops/value';
 
 export interface OnnxInput {
@@ -247,9 +247,7 @@ export class OnnxNetwork implements Network {
     const logitsValue = gather(this.parts.logitsName);
     const logits = (logitsValue as Value & { kind: 'tensor' }).tensor as Tensor2D;
     if (!plan) return { logits, activation: null, context: null, dispose: () => logits.dispose() };
-    const activationValue = gather(plan.tensor);
-    const activation = tf.tidy(() => toChannelsLastMap(activationValue));
-    if (activationValue.kind === 'tensor' && activationValue.tensor !== activation) activationValue.tensor.dispose();
+    const activation = channelsLastActivation(result[plan.tensor]!, layer!);
     const context = new Map(plan.context.map((name) => [name, gather(name)]));
     const dispose = () => {
       tf.dispose([logits, activation]);
@@ -381,6 +379,16 @@ export class OnnxNetwork implements Network {
 }
 
 const SHAPE_ONLY = new Set(['Shape', 'Gather', 'Unsqueeze', 'Concat', 'Constant', 'Cast', 'Slice', 'Squeeze']);
+
+/** ONNX Runtime's NCHW layer output as the engine's [B, h, w, K], permuted before upload. */
+function channelsLastActivation(out: OrtTensor, layer: string): Tensor4D {
+  const dims = [...out.dims].map(Number);
+  if (dims.length !== 4 || out.type !== 'float32') {
+    throw new EngineError('layer-not-found', `layer "${layer}" outputs shape [${dims.join(', ')}]; Grad-CAM needs a 4-D feature map`);
+  }
+  const [b, k, h, w] = dims as [number, number, number, number];
+  return tf.tensor4d(permuteData(out.data as Float32Array, dims, [0, 2, 3, 1]), [b, h, w, k]);
+}
 
 /** A 4-D logical NCHW value as the engine's [B, h, w, K] activation. */
 function toChannelsLastMap(value: Value): Tensor4D {
