@@ -25,7 +25,7 @@ const PYTHON = '/usr/bin/python3';
 const MODELS_DIR = path.join(os.tmpdir(), 'biascope-bench-onnx');
 const RESULT = path.join(ROOT, 'bench/results/onnx-latest.json');
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' } }, strict: true });
-const REPS = flags.quick ? 2 : 5;
+const REPS = flags.quick ? 2 : 7;
 const AUDIT_IMAGES = flags.quick ? 32 : 160;
 const cores = os.availableParallelism();
 
@@ -38,15 +38,23 @@ function python(args: string[]): string | null {
   return run.stdout;
 }
 
-async function msPerImage(fn: () => Promise<unknown>, images: number, reps = REPS): Promise<number> {
-  await fn();
-  const runs: number[] = [];
+/**
+ * ms/img of each case, measured round by round (one run of each case per round, after
+ * a warm-up round), so a change of load on a shared machine hits every case alike
+ * and their ratios hold.
+ */
+async function interleaved<K extends string>(cases: Record<K, () => Promise<unknown>>, images: number, reps = REPS): Promise<Record<K, number>> {
+  const keys = Object.keys(cases) as K[];
+  for (const key of keys) await cases[key]();
+  const runs = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   for (let i = 0; i < reps; i++) {
-    const start = performance.now();
-    await fn();
-    runs.push(performance.now() - start);
+    for (const key of keys) {
+      const start = performance.now();
+      await cases[key]();
+      runs[key].push(performance.now() - start);
+    }
   }
-  return median(runs) / images;
+  return Object.fromEntries(keys.map((k) => [k, median(runs[k]) / images])) as Record<K, number>;
 }
 
 interface EngineRow {
@@ -61,10 +69,15 @@ async function engineRow(name: string): Promise<EngineRow> {
   const batch = (n: number) => tf.tidy(() => tf.randomUniform([n, 224, 224, 3], -2, 2, 'float32', 7)) as Tensor4D;
   const x8 = batch(8);
   try {
-    const forward = await msPerImage(async () => (await model.network.fastPass!(x8, null))!.dispose(), 8);
-    const gradcam = await msPerImage(() => explainBatch(model, x8, { methods: ['gradcam'] }), 8);
-    const guided = await msPerImage(() => explainBatch(model, x8, { methods: ['guided-backprop'] }), 8);
-    return { model: name, forward, gradcam, guided };
+    const ms = await interleaved(
+      {
+        forward: async () => (await model.network.fastPass!(x8, null))!.dispose(),
+        gradcam: () => explainBatch(model, x8, { methods: ['gradcam'] }),
+        guided: () => explainBatch(model, x8, { methods: ['guided-backprop'] }),
+      },
+      8,
+    );
+    return { model: name, ...ms };
   } finally {
     x8.dispose();
     model.network.dispose();
