@@ -12,7 +12,10 @@ import type { MethodName } from '../../../shared/explain';
 export interface CamInputs {
   /** A: the target layer's activation, [B, h, w, K]. */
   activation: Tensor4D;
-  /** dy^c / dA for each image's target class, [B, h, w, K]; null if not computed. */
+  /**
+   * dy^c / dA for each image's target class, [B, h, w, K], or [B, 1, 1, K] when it is
+   * the same at every position (a global-average-pooling head); null if not computed.
+   */
   gradients: Tensor4D | null;
   /** w^c: dense weights of each image's target class, [B, K]; null unless the head is GAP -> dense. */
   denseWeights: Tensor2D | null;

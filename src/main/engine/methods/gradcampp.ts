@@ -13,7 +13,9 @@ export const gradcampp: CamMethod = {
   name: 'gradcampp',
   needs: 'gradients',
   channelWeights: (inputs) => {
-    const g = requireGradients(inputs, 'gradcampp');
+    const given = requireGradients(inputs, 'gradcampp');
+    // Its sums run over positions: a gradient constant over space is spread out first.
+    const g = given.shape[1] === inputs.activation.shape[1] && given.shape[2] === inputs.activation.shape[2] ? given : given.add(tf.zerosLike(inputs.activation));
     const g2 = g.square();
     const g3 = g2.mul(g);
     const activationSum = inputs.activation.sum([1, 2], true);

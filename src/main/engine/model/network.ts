@@ -26,7 +26,8 @@ export interface SplitNetwork {
   head(activation: Tensor4D, context: HeadContext): Tensor2D;
   /**
    * d(sum of targets . logits)/d(activation) in closed form, when the head has one
-   * (null: differentiate `head`). `targets` holds one-hot rows [B, classes].
+   * (null: differentiate `head`). `targets` holds one-hot rows [B, classes]. May be
+   * [B, 1, 1, K] when the gradient is the same at every position.
    */
   gradient?(activation: Tensor4D, targets: Tensor2D): Tensor4D | null;
 }

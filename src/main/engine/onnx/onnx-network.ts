@@ -220,9 +220,8 @@ export class OnnxNetwork implements Network {
         // Rows of the [classes, K] weights picked by index: a product with the one-hot
         // rows would cost a full [B, classes] x [classes, K] multiplication.
         const byClass = this.classRows(layer, cam.kernel);
-        const weights = tf.gather(byClass, tf.argMax(targets, 1)).div(h * w);
-        // An add that broadcasts: tfjs-wasm runs broadcastTo (Tile) forty times slower.
-        return tf.zeros([b, h, w, k]).add(weights.reshape([b, 1, 1, k])) as Tensor4D;
+        // Constant over space: [B, 1, 1, K], which the CAM methods broadcast.
+        return tf.gather(byClass, tf.argMax(targets, 1)).div(h * w).reshape([b, 1, 1, k]) as Tensor4D;
       },
     };
   }
