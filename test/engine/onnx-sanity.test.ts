@@ -4,7 +4,7 @@
  * decorrelate, and the model comes back exactly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, loadModel, randomizationSanityCheck, type LoadedModel } from '../../src/main/engine';
+import { initBackend, liveTensors, loadModel, randomizationSanityCheck, type LoadedModel } from '../../src/main/engine';
 import { explainBatch } from '../../src/main/engine/explain';
 import { syntheticImages } from '../fixtures/models';
 import { onnxFixture } from '../fixtures/onnx-models';
@@ -30,5 +30,15 @@ describe('randomisation sanity check on ONNX', () => {
     expect(result.steps.at(-1)!.mean).toBeLessThan(0.5);
     const after = await explainBatch(model, images, { methods: ['gradcam'] });
     after.forEach((image, b) => expect(Array.from(image.maps[0]!.map.data)).toEqual(Array.from(before[b]!.maps[0]!.map.data)));
+  });
+
+  it('CAM reads the randomised dense weights too, and leaves no tensor behind', async () => {
+    const images = syntheticImages(4, 32, 5);
+    await randomizationSanityCheck(model, images, { method: 'cam', depth: 1 }); // warm up caches
+    const tensors = liveTensors();
+    const result = await randomizationSanityCheck(model, images, { method: 'cam', depth: 1 });
+    expect(result.steps[0]!.layer).toBe('fc');
+    expect(result.steps[0]!.mean).toBeLessThan(0.9);
+    expect(liveTensors()).toBe(tensors);
   });
 });

@@ -68,6 +68,8 @@ export class OnnxNetwork implements Network {
   /** CAM's dense weights per layer, [channels, classes], kept until disposal. */
   private readonly camKernels = new Map<string, Tensor2D>();
   private readonly camRows = new Map<string, Tensor2D>();
+  /** Kernels made from randomised weights, freed when the weights are restored. */
+  private readonly whileRandomized: Tensor[] = [];
 
   constructor(private readonly parts: OnnxParts) {
     this.inputShape = parts.inputShape;
@@ -304,7 +306,9 @@ export class OnnxNetwork implements Network {
     if (this.randomized > 0) {
       // The interpreter holds the randomised weights; the cache holds the model's own.
       const current = this.interpreter.weightValue(gemm!.inputs[1]!)!;
-      return { kernel: (transB ? transpose(current, [1, 0]) : current.clone()) as Tensor2D };
+      const kernel = tf.keep((transB ? transpose(current, [1, 0]) : current.clone()) as Tensor2D);
+      this.whileRandomized.push(kernel);
+      return { kernel };
     }
     let kernel = this.camKernels.get(layer);
     if (!kernel) {
@@ -363,6 +367,7 @@ export class OnnxNetwork implements Network {
     return () => {
       names.forEach((name, i) => this.interpreter.setWeight(name, saved[i]!));
       this.randomized--;
+      if (this.randomized === 0) tf.dispose(this.whileRandomized.splice(0));
     };
   }
 
