@@ -50,7 +50,7 @@ async function hold(task: WorkerTask): Promise<Held> {
   held = (async () => {
     const backend = describeBackend(await initBackend(task.backend));
     const model = await loadModel(task.modelPath, runtime ?? {});
-    return { key, model, backend: describeRuntime(model, backend, task) };
+    return { key, model, backend };
   })();
   // A failed load must not stick: the next task tries again and reports its own error.
   held.catch(() => (held = null));
@@ -94,7 +94,7 @@ async function explainTask(task: ExplainTask): Promise<ExplainReply> {
   // No images: a probe that loads the model and checks the layer.
   if (task.images.length === 0) {
     model.network.split(layer);
-    return { backend, layer, results: [] };
+    return { backend: describeRuntime(model, backend, task), layer, results: [] };
   }
   const rgb = task.images.map((image) => ({ width: model.config.inputSize[1], height: model.config.inputSize[0], data: image.rgb }));
   const target =
@@ -104,12 +104,13 @@ async function explainTask(task: ExplainTask): Promise<ExplainReply> {
         ? ({ kind: 'predicted-and', classes: task.images.map((image) => image.extraTarget) } as const)
         : ({ kind: 'predicted' } as const);
   const explanations = await explainBatch(model, rgb, { methods: task.methods, layer, target, topK: task.topK });
-  return { backend, layer, results: task.images.map((image, i) => toResult(image, explanations[i]!, model.config)) };
+  // Described after the run: ONNX Runtime settles on CUDA or the CPU when it first runs.
+  return { backend: describeRuntime(model, backend, task), layer, results: task.images.map((image, i) => toResult(image, explanations[i]!, model.config)) };
 }
 
 async function inspectTask(task: InspectTask): Promise<InspectReply> {
   const { model, backend } = await hold(task);
-  return { backend, layers: model.network.layers, defaultLayer: model.defaultLayer };
+  return { backend: describeRuntime(model, backend, task), layers: model.network.layers, defaultLayer: model.defaultLayer };
 }
 
 async function explainOneTask(task: ExplainOneTask): Promise<ExplainOneReply> {
@@ -123,7 +124,7 @@ async function explainOneTask(task: ExplainOneTask): Promise<ExplainOneReply> {
   });
   const map = explanation?.maps[0]?.map;
   if (!map) throw new Error(`${task.method} produced no map`);
-  return { backend, layer: task.layer, map: encodeMap(map) };
+  return { backend: describeRuntime(model, backend, task), layer: task.layer, map: encodeMap(map) };
 }
 
 /** The one entry Piscina calls: a batch of an audit, or a request of the app. */
