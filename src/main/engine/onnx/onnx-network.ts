@@ -11,6 +11,7 @@ import { permuteData, transpose } from './ops/transpose';
 import { EngineError } from '../errors';
 import type { CamHead, FastPass, LayerInfo, Network, SplitNetwork } from '../model/network';
 import type { OnnxGraph, OnnxNode } from './graph';
+import { denseHead, type DenseHead } from './cam-head';
 import { Interpreter } from './interpreter';
 import { moduleNameOf, modulesOf, type ModuleInfo } from './modules';
 import { NativeGuided } from './native-guided';
@@ -65,9 +66,10 @@ export class OnnxNetwork implements Network {
   private readonly plans = new Map<string, LayerPlan>();
   private randomized = 0;
   private readonly nativeGuided: NativeGuided;
-  /** CAM's dense weights per layer, [channels, classes], kept until disposal. */
-  private readonly camKernels = new Map<string, Tensor2D>();
-  private readonly camRows = new Map<string, Tensor2D>();
+  private readonly denseHeads = new Map<string, DenseHead | { reason: string }>();
+  /** The dense weights of CAM heads per layer, kept until disposal. */
+  private readonly denseCache = new Map<string, { kernel: Tensor2D; rows: Tensor2D }>();
+  private unsupported: OnnxNode[] | null = null;
   /** Kernels made from randomised weights, freed when the weights are restored. */
   private readonly whileRandomized: Tensor[] = [];
 
@@ -167,9 +169,10 @@ export class OnnxNetwork implements Network {
     return plan;
   }
 
-  /** Ops of the whole graph the interpreter lacks: pixel-space methods need none. */
+  /** Ops of the whole graph the interpreter lacks (found once): pixel-space methods need none. */
   unsupportedOps(): OnnxNode[] {
-    return this.interpreter.unsupported(this.interpreter.plan([this.parts.logitsName], new Set([this.parts.input.name])));
+    this.unsupported ??= this.interpreter.unsupported(this.interpreter.plan([this.parts.logitsName], new Set([this.parts.input.name])));
+    return this.unsupported;
   }
 
   private inputValue(x: Tensor4D): Value {
@@ -216,12 +219,12 @@ export class OnnxNetwork implements Network {
         // second pass through the head (the pixels of a ResNet's head cost more than it).
         // While the sanity check has weights randomised, differentiate what it changed.
         if (this.randomized > 0) return null;
-        const cam = this.camHead(layer);
-        if ('reason' in cam) return null;
+        const head = this.denseHeadOf(layer);
+        if ('reason' in head) return null;
         const [b, h, w, k] = activation.shape;
         // Rows of the [classes, K] weights picked by index: a product with the one-hot
         // rows would cost a full [B, classes] x [classes, K] multiplication.
-        const byClass = this.classRows(layer, cam.kernel);
+        const byClass = this.denseWeights(layer, head).rows;
         // Constant over space: [B, 1, 1, K], which the CAM methods broadcast.
         return tf.gather(byClass, tf.argMax(targets, 1)).div(h * w).reshape([b, 1, 1, k]) as Tensor4D;
       },
@@ -286,57 +289,40 @@ export class OnnxNetwork implements Network {
     return session;
   }
 
-  camHead(layer: string): CamHead | { reason: string } {
-    const plan = this.layerPlan(layer);
-    const head = this.interpreter.plan([this.parts.logitsName], new Set([plan.tensor])).filter((n) => !SHAPE_ONLY.has(n.opType));
-    const ops = head.map((n) => n.opType);
-    const gemm = head.at(-1);
-    const pool = head[0];
-    const axes = pool?.opType === 'ReduceMean' ? ((pool.attributes.get('axes') as number[] | undefined) ?? this.hostInts(pool.inputs[1])) : null;
-    const spatialMean = (a: number[] | null) => !!a && a.length === 2 && a.map((v) => (v < 0 ? v + 4 : v)).sort().join() === '2,3';
-    const pooled = pool?.opType === 'GlobalAveragePool' || (pool?.opType === 'ReduceMean' && spatialMean(axes));
-    const between = ops.slice(1, -1).every((op) => op === 'Flatten' || op === 'Reshape' || op === 'Squeeze' || op === 'Identity' || op === 'Dropout');
-    // A plain product: Gemm scaled by alpha or with A transposed is not CAM's dense layer.
-    const plain = gemm?.opType === 'MatMul' || (gemm?.opType === 'Gemm' && (gemm.attributes.get('alpha') ?? 1) === 1 && (gemm.attributes.get('transA') ?? 0) === 0);
-    const weight = gemm && plain ? this.parts.graph.initializers.get(gemm.inputs[1] ?? '') : undefined;
-    if (!pooled || !between || !weight || head.length < 2) {
-      return { reason: `CAM needs the layer to feed global average pooling then one dense layer; after "${layer}" come ${ops.join(' -> ')}` };
+  /** The head after a layer, when it is CAM's (pooling, then one dense layer); kept per layer. */
+  private denseHeadOf(layer: string): DenseHead | { reason: string } {
+    let found = this.denseHeads.get(layer);
+    if (!found) {
+      const head = this.interpreter.plan([this.parts.logitsName], new Set([this.layerPlan(layer).tensor]));
+      found = denseHead(this.parts.graph, head, layer);
+      this.denseHeads.set(layer, found);
     }
-    const transB = gemm!.opType === 'Gemm' && gemm!.attributes.get('transB') === 1;
+    return found;
+  }
+
+  camHead(layer: string): CamHead | { reason: string } {
+    const head = this.denseHeadOf(layer);
+    if ('reason' in head) return head;
     if (this.randomized > 0) {
       // The interpreter holds the randomised weights; the cache holds the model's own.
-      const current = this.interpreter.weightValue(gemm!.inputs[1]!)!;
-      const kernel = tf.keep((transB ? transpose(current, [1, 0]) : current.clone()) as Tensor2D);
+      const current = this.interpreter.weightValue(head.weightName)!;
+      const kernel = tf.keep((head.classesFirst ? transpose(current, [1, 0]) : current.clone()) as Tensor2D);
       this.whileRandomized.push(kernel);
       return { kernel };
     }
-    let kernel = this.camKernels.get(layer);
-    if (!kernel) {
-      kernel = tf.keep(
-        tf.tidy(() => {
-          const w = tf.tensor2d(weight.data as Float32Array, weight.dims as [number, number]);
-          return transB ? (transpose(w, [1, 0]) as Tensor2D) : w;
-        }),
-      );
-      this.camKernels.set(layer, kernel);
-    }
-    return { kernel };
+    return { kernel: this.denseWeights(layer, head).kernel };
   }
 
-  /** CAM's kernel as [classes, K], kept beside it. */
-  private classRows(layer: string, kernel: Tensor2D): Tensor2D {
-    let rows = this.camRows.get(layer);
-    if (!rows) {
-      rows = tf.keep(transpose(kernel, [1, 0]) as Tensor2D);
-      this.camRows.set(layer, rows);
+  /** The dense weight both ways round, made once per layer: [K, classes] for CAM, [classes, K] to pick rows from. */
+  private denseWeights(layer: string, head: DenseHead): { kernel: Tensor2D; rows: Tensor2D } {
+    let weights = this.denseCache.get(layer);
+    if (!weights) {
+      const stored = tf.keep(tf.tensor2d(head.weight.data as Float32Array, head.weight.dims as [number, number]));
+      const other = tf.keep(transpose(stored, [1, 0]) as Tensor2D);
+      weights = head.classesFirst ? { kernel: other, rows: stored } : { kernel: stored, rows: other };
+      this.denseCache.set(layer, weights);
     }
-    return rows;
-  }
-
-  /** An integer initializer's values (ReduceMean's axes input from opset 18). */
-  private hostInts(name: string | undefined): number[] | null {
-    const constant = name ? this.parts.graph.initializers.get(name) : undefined;
-    return constant?.integer ? (constant.data as number[]) : null;
+    return weights;
   }
 
   weightedLayers(): string[] {
@@ -372,9 +358,8 @@ export class OnnxNetwork implements Network {
   }
 
   dispose(): void {
-    for (const k of [...this.camKernels.values(), ...this.camRows.values()]) k.dispose();
-    this.camKernels.clear();
-    this.camRows.clear();
+    for (const { kernel, rows } of this.denseCache.values()) tf.dispose([kernel, rows]);
+    this.denseCache.clear();
     this.interpreter.dispose();
     for (const session of this.sessions.values()) void session.then((s) => s.release()).catch(() => undefined);
     this.sessions.clear();
@@ -382,7 +367,6 @@ export class OnnxNetwork implements Network {
   }
 }
 
-const SHAPE_ONLY = new Set(['Shape', 'Gather', 'Unsqueeze', 'Concat', 'Constant', 'Cast', 'Slice', 'Squeeze']);
 
 /** ONNX Runtime's NCHW layer output as the engine's [B, h, w, K], permuted before upload. */
 function channelsLastActivation(out: OrtTensor, layer: string): Tensor4D {
