@@ -9,7 +9,7 @@ import path from 'node:path';
 import { runCli } from '../src/main/cli/cli';
 import { processIO, type CliIO } from '../src/main/cli/io';
 import { SERVING_ON } from '../src/main/cli/serve';
-import { packageRoot, packageVersion, rendererDir } from '../src/main/serve/package-root';
+import { packageRoot, packageVersion, rendererDir } from '../src/main/util/package-root';
 import { electronExecutable, electronPackageDir, installElectron, missingDisplay } from './electron-binary';
 
 const ROOT = packageRoot(import.meta.url);

@@ -109,8 +109,9 @@ describe('biascope in Chromium against biascope serve', () => {
     await page.locator('[data-testid="class-row"][data-class="nurse"]').click();
     await expect.poll(() => page.getByTestId('grid-title').textContent()).toBe('nurse');
     await expect.poll(() => page.getByTestId('grid-count').textContent()).toBe(`${PER_CLASS} images`);
+    // The tiles of the new class load after the title changes: wait for them.
+    await expect.poll(() => page.locator('.tile:not(.loading) .truth').count()).toBeGreaterThan(0);
     const truths = await page.$$eval('.tile:not(.loading) .truth', (els) => els.map((e) => e.textContent ?? ''));
-    expect(truths.length).toBeGreaterThan(0);
     expect(truths.every((t) => t.endsWith('nurse'))).toBe(true);
 
     await page.getByTestId('mode-heatmap').click();

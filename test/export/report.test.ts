@@ -11,7 +11,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportData, datasetHash, pdfIsTagged, pdfPageCount, printPdf, renderReportHtml, writeAuditReport, type ReportData } from '../../src/main/export/report';
 import { startAudit } from '../../src/main/jobs/audit';
-import { checkTrust } from '../../src/main/jobs/trust-check';
+import { checkTrust } from '../../src/main/analysis/trust-check';
 import { judgeFocus } from '../../src/main/analysis/suggestions';
 import { expectedGap, expectedShare } from '../analysis/array-bootstrap';
 import { openStore, type Store } from '../../src/main/store';

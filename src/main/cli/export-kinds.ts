@@ -10,7 +10,7 @@ import type { BoxTarget, JobRow, Store } from '../store';
 import type { DatasetRow } from '../store/types';
 import { isMethodName } from '../../shared/explain';
 import { ModelConfigSchema } from '../../shared/model-config';
-import { checkTrust, SANITY_THRESHOLD } from '../jobs/trust-check';
+import { checkTrust, SANITY_THRESHOLD } from '../analysis/trust-check';
 import { ChromiumMissingError, leadLines, ModelCardError, storedSpurious, writeReport, type SpuriousRules } from '../export/report';
 import { CliError, UsageError } from './errors';
 import type { CliIO } from './io';

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { createBackend, type Backend } from '../backend';
 import { isLoopbackHost } from '../serve/host-guard';
-import { packageRoot, packageVersion, rendererDir } from '../serve/package-root';
+import { packageRoot, packageVersion, rendererDir } from '../util/package-root';
 import { startServer, type RunningServer } from '../serve/server';
 import { NOT_BUILT } from '../serve/static-files';
 import { parseCommandArgs, parseInteger } from './args';

@@ -9,25 +9,10 @@ import type {
   Session,
   WebContents,
 } from 'electron';
-import { IMAGE_SCHEME } from '../../shared/client';
+import { CONTENT_SECURITY_POLICY } from '../util/content-security-policy';
 
-/**
- * The same policy is set in src/renderer/index.html (file:// pages get no headers) and
- * as a response header (the dev server). Styles allow 'unsafe-inline' because the dev
- * server injects <style> elements and Svelte sets style attributes. Dataset images come
- * from the image protocol (see protocol.ts).
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  `img-src 'self' data: blob: ${IMAGE_SCHEME}:`,
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "object-src 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY };
+
 
 /** Permissions the page may use; everything else is refused. */
 const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);

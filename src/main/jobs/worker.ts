@@ -12,7 +12,7 @@ import { describeBackend, initBackend } from '../engine/backend';
 import { explainBatch, type ImageExplanation } from '../engine/explain';
 import { loadModel, type LoadedModel } from '../engine/model/load';
 import type { ImageResult, MapToStore } from '../store/types';
-import { trustOfSample, type TrustReport } from './trust-check';
+import { trustOfSample, type TrustReport } from '../analysis/trust-check';
 import type {
   ExplainOneReply,
   ExplainOneTask,

@@ -1,6 +1,6 @@
 /** Headers every response carries, and the small ways the routes answer. */
 import type { ServerResponse } from 'node:http';
-import { CONTENT_SECURITY_POLICY } from '../electron/security';
+import { CONTENT_SECURITY_POLICY } from '../util/content-security-policy';
 
 /**
  * The desktop app's policy (its connect-src 'self' also admits our own ws:// origin),

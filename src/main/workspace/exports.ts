@@ -10,7 +10,7 @@ import type { ExportRequest, ExportResult } from '../../shared/exports';
 import { NO_GROUP } from '../analysis/rebalance';
 import { ChromiumMissingError, ModelCardError, storedSpurious, writeReport, type PdfPrinter } from '../export/report';
 import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
-import type { TrustReport } from '../jobs/trust-check';
+import type { TrustReport } from '../analysis/trust-check';
 import type { Store } from '../store';
 
 async function sized(files: readonly string[]): Promise<ExportResult['files']> {

@@ -13,7 +13,7 @@ import { NO_GROUP } from '../analysis/rebalance';
 import { clusterClasses } from '../analysis/spray/audit-clusters';
 import { subgroupTable } from '../analysis/subgroups';
 import type { PdfPrinter } from '../export/report';
-import { trustSample } from '../jobs/trust-check';
+import { trustSample } from '../analysis/trust-check';
 import type { DatasetOverview, GridScope, Store } from '../store';
 import { clusterLayout } from './cluster-view';
 import { compareView } from './compare-view';

@@ -9,7 +9,7 @@ import { headline, splitAttribute, type HeadlineInput } from '../../analysis/hea
 import { NO_GROUP, REBALANCE_ACTIONS, tagAction, type RebalanceAction, type RebalancePlan } from '../../analysis/rebalance';
 import { clusterClasses } from '../../analysis/spray/audit-clusters';
 import { subgroupTable } from '../../analysis/subgroups';
-import { packageRoot, packageVersion } from '../../serve/package-root';
+import { packageRoot, packageVersion } from '../../util/package-root';
 import type { AuditRow, Store } from '../../store';
 import { isOnRegion } from '../../../shared/region-focus';
 import type { AuditKey } from '../../../shared/views';

@@ -6,7 +6,7 @@
 import type { CellSummary, RebalanceAction, RebalancePolicy } from '../../analysis/rebalance';
 import type { SubgroupRow } from '../../analysis/subgroups';
 import type { Headline } from '../../analysis/headline';
-import type { TrustReport } from '../../jobs/trust-check';
+import type { TrustReport } from '../../analysis/trust-check';
 import type { ModelCard } from './model-card';
 
 /** Regions that should not decide a class, regions that should, and the share of a map that counts as focus. */
