@@ -1,5 +1,6 @@
 /** Progress of an audit in one line: a bar on a terminal, plain lines elsewhere. */
 import type { AuditProgress } from '../../shared/audit';
+import { phaseWords } from '../../shared/audit-phases';
 
 export function formatDuration(seconds: number): string {
   const s = Math.round(seconds);
@@ -10,7 +11,9 @@ export function formatDuration(seconds: number): string {
 }
 
 export function formatProgress(p: AuditProgress, barWidth = 24): string {
-  if (p.phase !== 'explaining') return `${p.phase}...`;
+  // Before explaining there are no counts to show; 'finished' is an end, not an ongoing step.
+  if (p.phase === 'finished') return phaseWords(p.phase);
+  if (p.phase !== 'explaining') return `${phaseWords(p.phase)}...`;
   const share = p.total === 0 ? 1 : p.done / p.total;
   const filled = Math.round(share * barWidth);
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]`;
