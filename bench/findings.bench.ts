@@ -80,10 +80,10 @@ try {
   const subgroupsMs = await medianMs(3, () => backend.api.subgroups({ key, groupBy: 'cue' }));
   const drawn = await timed(() => backend.api.drawRegion({ datasetId: dataset.id, label: 'doctor', name: 'scrubs', box: { x0: 0.3, y0: 0.45, x1: 0.68, y1: 1 } }));
   const report = await timed(() =>
-    backend.api.exportFindings({ key, kind: 'report', dir: path.join(tmp, 'report'), groupBy: 'cue', policy: 'equal', pdf: false, trust: false }),
+    backend.api.exportFindings({ key, kind: 'report', dir: path.join(tmp, 'report'), options: { groupBy: 'cue' } }),
   );
   const reportPdf = await timed(() =>
-    backend.api.exportFindings({ key, kind: 'report', dir: path.join(tmp, 'report-pdf'), groupBy: 'cue', policy: 'equal', pdf: true, trust: true }),
+    backend.api.exportFindings({ key, kind: 'report', dir: path.join(tmp, 'report-pdf'), options: { groupBy: 'cue', pdf: true, trust: true } }),
   );
   const secondAuditSeconds = await audit('conv3');
   const other: AuditKey = { ...key, layer: 'conv3' };

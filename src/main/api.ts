@@ -35,6 +35,7 @@ export function createApi(options: ApiOptions, workspace: Workspace): BiascopeAp
     openDataset: ({ root }) => workspace.openDataset(root),
     openModel: ({ path }) => workspace.openModel(path),
     storedAudits: async ({ datasetId }) => workspace.storedAudits(datasetId),
+    storedDatasets: async () => workspace.storedDatasets(),
     startAudit: async (settings) => workspace.startAudit(settings),
     auditState: async () => workspace.auditState(),
     pauseAudit: async () => workspace.pauseAudit(),

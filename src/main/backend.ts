@@ -19,10 +19,17 @@ export type { Dialogs };
 export interface BackendOptions {
   name: string;
   version: string;
-  /** Holds settings.json and, unless `dbFile` is given, library.db. */
-  dataDir: string;
+  /**
+   * Holds settings.json and, unless `dbFile` is given, library.db. Absent (a command-line
+   * run): settings live in memory and `dbFile` is required.
+   */
+  dataDir?: string;
   /** An audit database to open instead of `<dataDir>/library.db` (e.g. one written by `biascope audit`). */
   dbFile?: string;
+  /** Opens the database read-only: for exports from a file the user may not write. */
+  readonly?: boolean;
+  /** Prepares the last audit's summaries ahead of the first request (the app's first screen); default true. */
+  warm?: boolean;
   /** The demo preselected on a first run; found next to the app when absent, null for none. */
   demo?: { dataset: string; model: string } | null;
   /** Native pickers, in the desktop app. */
@@ -45,11 +52,14 @@ export interface Backend {
 }
 
 export function createBackend(options: BackendOptions): Backend {
+  const dbFile = options.dbFile ?? (options.dataDir === undefined ? undefined : path.join(options.dataDir, 'library.db'));
+  if (dbFile === undefined) throw new Error('createBackend needs a data folder or a database file');
   const events = new EventHub();
   const images = new DatasetImages();
-  const settings = new Settings(path.join(options.dataDir, 'settings.json'));
+  const settings = new Settings(options.dataDir === undefined ? null : path.join(options.dataDir, 'settings.json'));
   const workspace = new Workspace({
-    dbFile: options.dbFile ?? path.join(options.dataDir, 'library.db'),
+    dbFile,
+    ...(options.readonly ? { readonly: true } : {}),
     settings,
     images,
     events,
@@ -61,6 +71,6 @@ export function createBackend(options: BackendOptions): Backend {
     ...(options.printPdf ? { printPdf: options.printPdf } : {}),
   });
   const api = createApi({ name: options.name, version: options.version }, workspace);
-  setTimeout(() => workspace.warm(), 0);
+  if (options.warm !== false) setTimeout(() => workspace.warm(), 0);
   return { api, images, events, settings, close: () => workspace.close() };
 }

@@ -44,6 +44,7 @@ import {
   ModelViewSchema,
   RecentDatasetSchema,
   StoredAuditSchema,
+  StoredDatasetSchema,
   SubgroupRowSchema,
   TagChangeSchema,
   TagCountSchema,
@@ -58,6 +59,7 @@ import {
   type ImageDetail,
   type ModelView,
   type StoredAudit,
+  type StoredDataset,
   type SubgroupRow,
   type TagChange,
   type TagCount,
@@ -238,8 +240,10 @@ export interface BiascopeApi {
   openDataset(request: { root: string }): Promise<DatasetView>;
   /** Loads a model to list its layers, and registers it. */
   openModel(request: { path: string }): Promise<ModelView>;
-  /** Audits already stored for a dataset. */
+  /** Audits already stored for a dataset, newest first. */
   storedAudits(request: { datasetId: number }): Promise<StoredAudit[]>;
+  /** Every dataset the database holds, with the audit run on it last. */
+  storedDatasets(): Promise<StoredDataset[]>;
   /** Starts an audit; `conflict` while another runs. */
   startAudit(settings: AuditSettings): Promise<AuditState>;
   auditState(): Promise<AuditState | null>;
@@ -268,7 +272,7 @@ export interface BiascopeApi {
   suggestions(request: SuggestionsRequest): Promise<SuggestionList>;
   /** Accepts, rejects or forgets suggestions (accepting tags spurious:<region>); returns their tags now. */
   decideSuggestions(change: DecisionChange): Promise<TagsOf>;
-  /** Writes the audit report (HTML, PDF) or the rebalancing lists into a folder. */
+  /** Writes an export of an audit into a folder: the report (HTML, PDF), the rebalancing lists, or any kind of shared/exports. */
   exportFindings(request: ExportRequest): Promise<ExportResult>;
   /** The user's notes on a dataset's audit (printed in the report); empty when none. */
   notes(request: { datasetId: number }): Promise<string>;
@@ -303,6 +307,7 @@ export const API_SCHEMAS: { readonly [M in ApiMethod]: MethodSchema<ApiArgs<M>, 
   openDataset: { args: z.tuple([z.object({ root: Path })]), value: DatasetViewSchema },
   openModel: { args: z.tuple([z.object({ path: Path })]), value: ModelViewSchema },
   storedAudits: { args: z.tuple([DatasetRef]), value: z.array(StoredAuditSchema) },
+  storedDatasets: { args: z.tuple([]), value: z.array(StoredDatasetSchema) },
   startAudit: { args: z.tuple([AuditSettingsSchema]), value: AuditStateSchema },
   auditState: { args: z.tuple([]), value: AuditStateSchema.nullable() },
   pauseAudit: { args: z.tuple([]), value: AuditStateSchema.nullable() },

@@ -25,6 +25,24 @@ export const DEFAULT_AUDIT_TARGETS: AuditTargets = 'label';
 export const DEVICES = ['cpu', 'cuda', 'auto'] as const;
 export type Device = (typeof DEVICES)[number];
 
+/** TensorFlow.js backends, best first: native TensorFlow (tfjs-node), then wasm, then plain JavaScript. */
+export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/**
+ * Region roles an audit sets for its dataset once the scan knows its regions, before any
+ * map is computed: a name the dataset lacks stops the audit there (a typo would
+ * otherwise suggest nothing, silently, at the end of a long audit).
+ */
+export const AuditRolesSchema = z
+  .object({
+    spurious: z.array(z.string().min(1)),
+    evidence: z.array(z.string().min(1)),
+    /** Absent: the stored threshold. */
+    threshold: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+export type AuditRoles = z.infer<typeof AuditRolesSchema>;
 export const AuditSettingsSchema = z
   .object({
     /** Absolute dataset root. */
@@ -43,6 +61,10 @@ export const AuditSettingsSchema = z
     device: z.enum(DEVICES).optional(),
     /** Images per worker task. */
     batchSize: z.number().int().min(1).max(256).optional(),
+    /** The TensorFlow.js backend of tfjs models; the best available when absent. */
+    backend: z.enum(BACKENDS).optional(),
+    /** Region roles to set for the dataset before computing (see AuditRolesSchema). */
+    roles: AuditRolesSchema.optional(),
   })
   .strict();
 export type AuditSettings = z.infer<typeof AuditSettingsSchema>;

@@ -70,6 +70,15 @@ export const StoredAuditSchema = AuditKeySchema.extend({
 });
 export type StoredAudit = z.infer<typeof StoredAuditSchema>;
 
+/** A dataset the database holds, and its audit run last (what exports default to). */
+export const StoredDatasetSchema = z.object({
+  id: Id,
+  root: z.string().min(1),
+  name: z.string(),
+  latest: AuditKeySchema.nullable(),
+});
+export type StoredDataset = z.infer<typeof StoredDatasetSchema>;
+
 export const RecentDatasetSchema = z.object({ root: z.string().min(1), name: z.string(), openedAt: z.string() });
 export type RecentDataset = z.infer<typeof RecentDatasetSchema>;
 

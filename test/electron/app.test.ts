@@ -33,7 +33,7 @@ interface FakeBackend extends Backend {
 }
 
 backends.make = (options: BackendOptions): FakeBackend => {
-  const settings = new Settings(path.join(options.dataDir, 'settings.json'));
+  const settings = new Settings(path.join(options.dataDir!, 'settings.json'));
   const api = {
     appInfo: () => Promise.resolve(info),
     openDataset: ({ root }: { root: string }) => {

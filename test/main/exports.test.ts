@@ -34,15 +34,12 @@ afterAll(async () => {
   await backend?.close();
 });
 
-const request = (patch: Partial<ExportRequest>): ExportRequest => ({
+type ReportOptions = Extract<ExportRequest, { kind: 'report' }>['options'];
+const request = (options: Partial<ReportOptions> = {}, dir = tempDir('biascope-export-out-')): ExportRequest => ({
   key,
   kind: 'report',
-  dir: tempDir('biascope-export-out-'),
-  groupBy: 'cue',
-  policy: 'equal',
-  pdf: false,
-  trust: false,
-  ...patch,
+  dir,
+  options: { groupBy: 'cue', policy: 'equal', pdf: false, trust: false, ...options },
 });
 
 describe('exportFindings', () => {
@@ -52,8 +49,9 @@ describe('exportFindings', () => {
 
   it('writes the rebalancing lists that name the short cells', async () => {
     const out = path.join(tempDir('biascope-export-out-'), 'new', 'folder');
-    const result = await backend.api.exportFindings(request({ kind: 'rebalance', dir: out }));
+    const result = await backend.api.exportFindings({ key, kind: 'rebalance', dir: out, options: { groupBy: 'cue' } });
     expect(result.files.map((f) => path.basename(f.path))).toEqual(['rebalance-summary.csv', 'rebalance.csv', 'rebalance.json']);
+    expect(result.summary.every((line) => / x cue=\w+: \d+ images, \d+ short of \d+$/.test(line))).toBe(true);
     expect(result.files.every((f) => f.bytes > 0 && existsSync(f.path))).toBe(true);
     const summary = readFileSync(result.files[0]!.path, 'utf8');
     expect(summary).toMatch(/^doctor,cue,pink,\d+,/m);
@@ -83,7 +81,7 @@ describe('exportFindings', () => {
   });
 
   it('refuses a relative folder and an attribute the dataset lacks, with the reason', async () => {
-    expect(await dispatch(backend.api, 'exportFindings', [request({ dir: 'out' })])).toMatchObject({
+    expect(await dispatch(backend.api, 'exportFindings', [request({}, 'out')])).toMatchObject({
       ok: false,
       error: { kind: 'invalid-input', message: expect.stringContaining('absolute') },
     });
@@ -91,9 +89,14 @@ describe('exportFindings', () => {
       ok: false,
       error: { kind: 'invalid-input', message: expect.stringContaining('"gender"') },
     });
-    expect(await dispatch(backend.api, 'exportFindings', [request({ kind: 'rebalance', groupBy: null })])).toMatchObject({
+    expect(await dispatch(backend.api, 'exportFindings', [{ key, kind: 'rebalance', dir: tempDir('biascope-export-out-'), options: { groupBy: null } }])).toMatchObject({
       ok: false,
-      error: { kind: 'invalid-input', message: expect.stringContaining('group by') },
+      error: { kind: 'invalid-input', message: expect.stringContaining('options.groupBy') },
+    });
+    expect(await dispatch(backend.api, 'exportFindings', [{ key, kind: 'slides', dir: '/tmp', options: {} }])).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+    expect(await dispatch(backend.api, 'exportFindings', [request({ spurious: ['cue'], evidence: ['objetc'] })])).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-input', message: expect.stringContaining('no region named "objetc"') },
     });
   });
 });

@@ -1,11 +1,11 @@
 /** The command line of `biascope audit`, parsed and checked before any work starts. */
-import { AUDIT_TARGETS, DEFAULT_AUDIT_TARGETS, type AuditTargets } from '../../shared/audit';
+import { AUDIT_TARGETS, BACKENDS, DEFAULT_AUDIT_TARGETS, type AuditTargets, type BackendName } from '../../shared/audit';
 import { GUIDED_METHODS, METHODS, type MethodName } from '../../shared/explain';
-import { BACKENDS, type BackendName } from '../engine/backend';
 import { parseChoice, parseCommandArgs, parseInteger } from './args';
 import { UsageError } from './errors';
 import { RUNTIME_OPTIONS, parseRuntime } from './runtime-args';
 import type { RuntimeOptions } from '../engine/onnx/runtime';
+import { parseReporterMode, REPORTER_OPTIONS, REPORTER_USAGE, type ReporterMode } from './progress-reporter';
 
 const AUDIT_METHODS = METHODS.filter((m) => !GUIDED_METHODS.includes(m));
 
@@ -47,11 +47,13 @@ Options:
   --group-by <attribute>      also write the rebalancing plan for the groups of this
                               manifest attribute: rebalance-summary.csv, rebalance.csv,
                               rebalance.json (see biascope export rebalance --help)
+${REPORTER_USAGE}
   -h, --help                  show this help
 
 images.csv statistics are for the predicted class's map of the first method.
+Ctrl-C stops cleanly: finished batches are kept, and the same command resumes.
 Exit status: 0 when the audit completes (skipped files included), 1 when it
-cannot run, 2 for a wrong command line.`;
+cannot run, 2 for a wrong command line, 130 when stopped with Ctrl-C.`;
 
 export interface AuditRequest {
   dataset: string;
@@ -71,6 +73,10 @@ export interface AuditRequest {
   spuriousThreshold?: number;
   /** Manifest attribute whose groups the rebalancing plan balances. */
   groupBy?: string;
+  /** How progress is shown: for a person, nothing but problems, or JSON Lines for a tool. */
+  mode: ReporterMode;
+  /** The arguments as given: the command that resumes a stopped audit. */
+  argv: readonly string[];
 }
 
 export type ParsedAudit = { help: true } | ({ help: false } & AuditRequest);
@@ -89,6 +95,7 @@ const OPTIONS = {
   'evidence-region': { type: 'string', multiple: true },
   'spurious-threshold': { type: 'string' },
   'group-by': { type: 'string' },
+  ...REPORTER_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -125,5 +132,7 @@ export function parseAuditArgs(argv: readonly string[]): ParsedAudit {
     evidenceRegions: [...new Set(values['evidence-region'] ?? [])],
     spuriousThreshold: values['spurious-threshold'] === undefined ? undefined : parseShare(values['spurious-threshold'], '--spurious-threshold'),
     groupBy: values['group-by'],
+    mode: parseReporterMode(values),
+    argv: [...argv],
   };
 }

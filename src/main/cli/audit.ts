@@ -1,123 +1,140 @@
 /**
- * `biascope audit`: explains every image of a dataset folder into <out>/audit.db,
- * then writes images.csv and errors.csv from it. Ctrl-C cancels cleanly: what is
- * done is kept and the next run picks up from there.
+ * `biascope audit`: explains every image of a dataset folder into <out>/audit.db, then
+ * writes images.csv, errors.csv and the report from it. Runs through the application
+ * layer like the app: startAudit, its progress events, then exportFindings. Ctrl-C
+ * cancels cleanly: what is done is kept and the same command picks up from there.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { AuditSummary } from '../../shared/audit';
-import { startAudit } from '../jobs/audit';
-import { writeErrorsCsv, writeImagesCsv } from '../export/audit-csv';
-import { NO_GROUP } from '../analysis/rebalance';
-import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
-import { writeAuditReport } from '../export/report';
-import { openStore } from '../store';
-import type { Command } from './command';
+import { CallError, type AuditState } from '../../shared/api';
+import type { AuditSettings, AuditSummary } from '../../shared/audit';
+import type { ExportRequest, ExportResult } from '../../shared/exports';
+import type { WrittenFile } from '../../shared/progress-events';
+import type { AuditKey } from '../../shared/views';
+import { openApp, type CliApp } from './app';
 import { AUDIT_USAGE, parseAuditArgs, type AuditRequest } from './audit-args';
-import { CliError, EXIT_FAILURE, EXIT_OK } from './errors';
+import type { Command } from './command';
+import { describeFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './errors';
 import type { CliIO } from './io';
-import { resolveModelPath } from './model-path';
-import { checkRegionNames, regionRoles } from './region-roles';
-import { formatDuration, formatProgress, PlainProgress } from './progress-line';
+import { resolveModelPath } from './model-file';
+import { createReporter, type ProgressReporter } from './progress-reporter';
+import { resumeCommand } from './resume';
 
 export const AUDIT_DB = 'audit.db';
 
-function summaryLines(summary: AuditSummary, out: string, rows: number, errors: number): string[] {
-  const lines = [
-    `${summary.outcome === 'cancelled' ? 'audit cancelled' : 'audit done'}: ${summary.images} images, ` +
-      `${summary.computed} computed, ${summary.reused} reused from cache, ${summary.failed} failed`,
-    `elapsed ${formatDuration(summary.elapsedSeconds)} (${summary.elapsedSeconds.toFixed(1)} s), ` +
-      `${summary.imagesPerSecond.toFixed(1)} images/s, layer ${summary.layer}, backend ${summary.backend}`,
-  ];
-  if (summary.computed === 0 && summary.reused > 0) lines.push('every result was already in the cache: nothing recomputed');
-  if (summary.regionStatsUpdated > 0) {
-    lines.push(`regions changed: region statistics of ${summary.regionStatsUpdated} maps measured again from the stored maps`);
-  }
-  lines.push(`wrote ${path.join(out, AUDIT_DB)}, ${path.join(out, 'images.csv')} (${rows} rows), ${path.join(out, 'errors.csv')} (${errors} rows)`);
-  return lines;
+const ENDED: readonly AuditState['status'][] = ['done', 'cancelled', 'failed'];
+
+function settingsOf(request: AuditRequest, model: string): AuditSettings {
+  const named = request.spuriousRegions.length + request.evidenceRegions.length > 0;
+  return {
+    dataset: path.resolve(request.dataset),
+    model: path.resolve(model),
+    ...(request.layer ? { layer: request.layer } : {}),
+    methods: request.methods,
+    targets: request.targets,
+    ...(request.workers ? { workers: request.workers } : {}),
+    ...(request.batch ? { batchSize: request.batch } : {}),
+    ...(request.backend ? { backend: request.backend } : {}),
+    ...request.runtime,
+    ...(named || request.spuriousThreshold !== undefined
+      ? { roles: { spurious: request.spuriousRegions, evidence: request.evidenceRegions, ...(request.spuriousThreshold === undefined ? {} : { threshold: request.spuriousThreshold }) } }
+      : {}),
+  };
 }
 
-async function runAudit(request: AuditRequest, io: CliIO): Promise<number> {
+/** Starts the audit and follows its events to the end; Ctrl-C asks it to stop. */
+async function runToEnd(app: CliApp, settings: AuditSettings, reporter: ProgressReporter): Promise<{ state: AuditState; interrupted: boolean }> {
+  let interrupted = false;
+  let stopListening = () => {};
+  const ended = new Promise<AuditState>((resolve) => {
+    stopListening = app.listen((event, payload) => {
+      if (event !== 'audit') return;
+      const state = payload as AuditState;
+      reporter.progress(state.progress);
+      if (ENDED.includes(state.status)) resolve(state);
+    });
+  });
+  // A second Ctrl-C finds no listener and stops the process at once, as a shell expects.
+  const cancel = () => {
+    interrupted = true;
+    reporter.note('stopping: finished batches are kept (Ctrl-C again to stop at once)');
+    void app.call('cancelAudit');
+  };
+  process.once('SIGINT', cancel);
+  try {
+    await app.call('startAudit', settings);
+    return { state: await ended, interrupted };
+  } finally {
+    process.off('SIGINT', cancel);
+    stopListening();
+  }
+}
+
+/** An export after the audit: a failure is a warning, the audit stays done. */
+async function tryExport(app: CliApp, reporter: ProgressReporter, request: ExportRequest): Promise<ExportResult | null> {
+  try {
+    return await app.call('exportFindings', request);
+  } catch (error) {
+    reporter.warn(`could not write the ${request.kind} export: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+async function writeOutputs(app: CliApp, request: AuditRequest, summary: AuditSummary, reporter: ProgressReporter): Promise<{ files: WrittenFile[]; headline: string[] }> {
+  const key: AuditKey = { datasetId: summary.datasetId, modelId: summary.modelId, layer: summary.layer, method: request.methods[0]! };
+  const dir = path.resolve(request.out);
+  const files: WrittenFile[] = [{ path: path.join(request.out, AUDIT_DB) }];
+  const images = await tryExport(app, reporter, { key, kind: 'images', dir, options: {} });
+  if (images) files.push(...images.files.map((f) => ({ path: f.path })));
+  let groupBy: string | null = null;
+  if (request.groupBy !== undefined) {
+    const plan = await tryExport(app, reporter, { key, kind: 'rebalance', dir, options: { groupBy: request.groupBy } });
+    if (plan) {
+      groupBy = request.groupBy;
+      files.push(...plan.files.map((f) => ({ path: f.path })));
+      reporter.note(`wrote ${plan.files.map((f) => f.path).join(', ')}: ${plan.summary.length} class x ${request.groupBy} cells short of their target`);
+    }
+  }
+  const report = await tryExport(app, reporter, { key, kind: 'report', dir, options: { groupBy } });
+  if (!report) return { files, headline: [] };
+  files.push(...report.files.map((f) => ({ path: f.path })));
+  // The report's headline and first page, as the audit's last words.
+  const [, ...headline] = report.summary;
+  return { files, headline: [...headline, ...report.lead] };
+}
+
+async function runAudit(request: AuditRequest, reporter: ProgressReporter): Promise<number> {
   const model = await resolveModelPath(request.model);
   try {
     await mkdir(request.out, { recursive: true });
   } catch (error) {
-    throw new CliError(`cannot create --out folder ${request.out}: ${(error as Error).message}`);
+    throw new CallError('invalid-input', `cannot create --out folder ${request.out}: ${(error as Error).message}`);
   }
-  const store = openStore(path.join(request.out, AUDIT_DB));
+  const app = await openApp({ dbFile: path.join(request.out, AUDIT_DB), ...(request.workers ? { workers: request.workers } : {}) });
   try {
-    const run = startAudit(
-      store,
-      {
-        dataset: path.resolve(request.dataset),
-        model,
-        ...(request.layer ? { layer: request.layer } : {}),
-        methods: request.methods,
-        targets: request.targets,
-        ...(request.workers ? { workers: request.workers } : {}),
-        ...(request.batch ? { batchSize: request.batch } : {}),
-        ...request.runtime,
-      },
-      request.backend ? { backend: request.backend } : {},
-    );
-    let refused: unknown = null;
-    run.once('ready', (target) => {
-      try {
-        checkRegionNames(store, target.datasetId, request);
-      } catch (error) {
-        refused = error;
-        run.cancel();
-      }
-    });
-    const plain = new PlainProgress();
-    run.on('progress', (p) => {
-      if (io.status) io.status(formatProgress(p));
-      else {
-        const line = plain.lineFor(p);
-        if (line) io.err(line);
-      }
-    });
-    const cancel = () => {
-      io.err('cancelling: finished batches are kept');
-      run.cancel();
-    };
-    process.once('SIGINT', cancel);
-    let summary: AuditSummary;
-    try {
-      summary = await run.finished;
-    } finally {
-      process.off('SIGINT', cancel);
-    }
-    if (refused) throw refused;
-    const method = request.methods[0]!;
-    const rules = regionRoles(store, summary.datasetId, request);
-    const classes = store.modelClasses(summary.modelId);
-    const rows = await writeImagesCsv(store, path.join(request.out, 'images.csv'), {
-      datasetId: summary.datasetId,
-      modelId: summary.modelId,
-      layer: summary.layer,
-      method,
-      classes,
-      rules,
-    });
-    const errors = await writeErrorsCsv(store, path.join(request.out, 'errors.csv'), summary.datasetId);
-    for (const line of summaryLines(summary, request.out, rows, errors)) io.err(line);
-    if (request.groupBy !== undefined) {
-      const plan = rebalancePlanOf(store, summary.datasetId, request.groupBy, 'equal');
-      if (plan.images.every((image) => image.group === NO_GROUP)) {
-        io.err(`warning: no image has the attribute "${request.groupBy}": the rebalancing plan has a single group`);
-      }
-      const files = await writeRebalanceFiles(plan, request.out);
-      const short = plan.summary.filter((cell) => cell.deficit > 0).length;
-      io.err(`wrote ${files.join(', ')}: ${short} class x ${request.groupBy} cells short of their target`);
-    }
-    const key = { datasetId: summary.datasetId, modelId: summary.modelId, layer: summary.layer, method };
-    const backend = summary.computed > 0 ? { backend: summary.backend } : {};
-    const spurious = rules.spurious.length + rules.evidence.length > 0 ? rules : null;
-    io.err(await writeAuditReport(store, key, { ...request, spurious, ...backend }, request.out, (line) => io.err(line)));
-    return summary.outcome === 'done' ? EXIT_OK : EXIT_FAILURE;
+    const { state, interrupted } = await runToEnd(app, settingsOf(request, model), reporter);
+    if (state.status === 'failed' || !state.summary) throw new CallError('invalid-input', state.error ?? 'the audit failed');
+    const summary = state.summary;
+    reporter.done(summary, await writeOutputs(app, request, summary, reporter));
+    if (summary.outcome === 'done') return EXIT_OK;
+    if (!interrupted) return EXIT_FAILURE;
+    reporter.interrupted(summary, resumeCommand(request.argv));
+    return EXIT_INTERRUPTED;
   } finally {
-    store.close();
+    await app.close();
+  }
+}
+
+export async function auditMain(request: AuditRequest, io: CliIO): Promise<number> {
+  const reporter = createReporter(request.mode, io);
+  try {
+    return await runAudit(request, reporter);
+  } catch (error) {
+    // In JSON mode the failure is an event too: stderr stays JSON Lines to the end.
+    if (request.mode !== 'json') throw error;
+    const failure = describeFailure(error);
+    reporter.error(failure.message, failure.exitCode);
+    return failure.exitCode;
   }
 }
 
@@ -131,6 +148,6 @@ export const auditCommand: Command = {
       await io.out(AUDIT_USAGE);
       return EXIT_OK;
     }
-    return runAudit(parsed, io);
+    return auditMain(parsed, io);
   },
 };

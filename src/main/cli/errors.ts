@@ -1,16 +1,15 @@
 /**
- * Failures the CLI expects and reports as one clear line, without a stack trace.
- * Exit codes: 1 for a failure of the work itself, 2 for a command line that is wrong.
+ * The command line's one error vocabulary: the application's (CallError and its kinds,
+ * shared/api.ts), plus UsageError for a command line that is wrong. Exit codes are
+ * decided here and nowhere else: 0 done, 1 the work failed, 2 a wrong command line,
+ * 130 stopped by the user (Ctrl-C, as a shell reports SIGINT).
  */
-import { EngineError } from '../engine/errors';
-import { AuditError } from '../jobs/audit';
-import { ImageDecodeError } from '../library/decode';
-import { DatasetError } from '../library/errors';
-import { StoreError } from '../store/errors';
+import { CallError, type ErrorKind } from '../../shared/api';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
 
 /** The command line is wrong: unknown command or option, missing or bad value. */
 export class UsageError extends Error {
@@ -20,13 +19,15 @@ export class UsageError extends Error {
   }
 }
 
-/** The work failed for a reason the user can act on. */
-export class CliError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+const EXIT_BY_KIND: Readonly<Record<ErrorKind, number>> = {
+  'invalid-input': EXIT_FAILURE,
+  'not-found': EXIT_FAILURE,
+  forbidden: EXIT_FAILURE,
+  conflict: EXIT_FAILURE,
+  cancelled: EXIT_INTERRUPTED,
+  unsupported: EXIT_FAILURE,
+  internal: EXIT_FAILURE,
+};
 
 export interface Failure {
   message: string;
@@ -37,11 +38,10 @@ export interface Failure {
 
 export function describeFailure(error: unknown): Failure {
   if (error instanceof UsageError) return { message: error.message, exitCode: EXIT_USAGE, usage: true };
-  const expected = [EngineError, CliError, ImageDecodeError, AuditError, DatasetError, StoreError];
-  if (expected.some((kind) => error instanceof kind)) {
-    return { message: (error as Error).message, exitCode: EXIT_FAILURE, usage: false };
+  if (error instanceof CallError && error.kind !== 'internal') {
+    return { message: error.message, exitCode: EXIT_BY_KIND[error.kind], usage: false };
   }
   // A bug, not a user error: the stack is what a report needs.
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return { message: `internal error: ${detail}`, exitCode: EXIT_FAILURE, usage: false };
+  const detail = error instanceof CallError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return { message: `internal error: ${detail}`, exitCode: EXIT_BY_KIND.internal, usage: false };
 }

@@ -1,30 +1,17 @@
-/** Resolves what the user passed to --model (a model.json, or the folder holding one) and loads it. */
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { CliError } from './errors';
+/** Loads the model --model names for the engine tools (explain, layers), on a quiet backend. */
+import { CallError } from '../../shared/api';
 import { startBackend } from './backend';
 import type { BackendName } from '../engine/backend';
+import { EngineError } from '../engine/errors';
 import { loadModel, type LoadedModel } from '../engine/model/load';
 import type { RuntimeOptions } from '../engine/onnx/runtime';
+import { resolveModelPath } from './model-file';
 
-async function kindOf(file: string): Promise<'file' | 'directory' | 'missing'> {
-  try {
-    return (await stat(file)).isDirectory() ? 'directory' : 'file';
-  } catch {
-    return 'missing';
-  }
-}
+export { resolveModelPath };
 
-export async function resolveModelPath(given: string): Promise<string> {
-  const kind = await kindOf(given);
-  if (kind === 'file') return given;
-  if (kind === 'missing') throw new CliError(`model not found: ${given}`);
-  const inside = path.join(given, 'model.json');
-  if ((await kindOf(inside)) === 'file') return inside;
-  const onnx = (await readdir(given)).filter((name) => name.toLowerCase().endsWith('.onnx'));
-  if (onnx.length === 1) return path.join(given, onnx[0]!);
-  if (onnx.length > 1) throw new CliError(`${given} holds ${onnx.length} .onnx files (${onnx.join(', ')}): name one with --model`);
-  throw new CliError(`${given} is a folder without a model.json or a .onnx file`);
+/** The engine's failures in the contract's words: the command line has one error vocabulary. */
+export function asCallError(error: unknown): unknown {
+  return error instanceof EngineError ? new CallError('invalid-input', error.message) : error;
 }
 
 /**
@@ -40,9 +27,16 @@ export async function withModel<T>(
 ): Promise<T> {
   const modelPath = await resolveModelPath(given);
   await startBackend(backend, log);
-  const model = await loadModel(modelPath, runtime);
+  let model: LoadedModel;
+  try {
+    model = await loadModel(modelPath, runtime);
+  } catch (error) {
+    throw asCallError(error);
+  }
   try {
     return await fn(model);
+  } catch (error) {
+    throw asCallError(error);
   } finally {
     model.network.dispose();
   }

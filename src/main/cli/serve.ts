@@ -13,7 +13,8 @@ import { startServer, type RunningServer } from '../serve/server';
 import { NOT_BUILT } from '../serve/static-files';
 import { parseCommandArgs, parseInteger } from './args';
 import type { Command } from './command';
-import { CliError, EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
+import { CallError } from '../../shared/api';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import type { CliIO } from './io';
 
 export const SERVE_USAGE = `Usage: biascope serve [--port <n>] [--host <address>] [--data <dir>] [options]
@@ -51,10 +52,10 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, home: strin
 function listenFailure(error: unknown, host: string, port: number): Error {
   const code = (error as NodeJS.ErrnoException).code;
   const where = `${host}:${port}`;
-  if (code === 'EADDRINUSE') return new CliError(`port ${port} is in use on ${host}: choose another with --port, or 0 for any free one`);
-  if (code === 'EACCES') return new CliError(`no permission to listen on ${where} (ports below 1024 need privileges)`);
+  if (code === 'EADDRINUSE') return new CallError('conflict', `port ${port} is in use on ${host}: choose another with --port, or 0 for any free one`);
+  if (code === 'EACCES') return new CallError('forbidden', `no permission to listen on ${where} (ports below 1024 need privileges)`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new CliError(`cannot listen on ${host}: not an address of this machine`);
+    return new CallError('invalid-input', `cannot listen on ${host}: not an address of this machine`);
   }
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -93,7 +94,7 @@ async function runServe(argv: readonly string[], io: CliIO): Promise<number> {
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (error) {
-    throw new CliError(`cannot create the data folder ${dataDir}: ${(error as Error).message}`);
+    throw new CallError('invalid-input', `cannot create the data folder ${dataDir}: ${(error as Error).message}`);
   }
   const root = packageRoot();
   const staticDir = rendererDir(root);

@@ -56,6 +56,7 @@ function statements(db: Database.Database) {
        ORDER BY id DESC LIMIT 1`,
     ).pluck(),
     latest: db.prepare<[], { id: number }>('SELECT id FROM jobs ORDER BY id DESC LIMIT 1'),
+    latestOf: db.prepare<[number], { id: number }>('SELECT id FROM jobs WHERE dataset_id = ? ORDER BY id DESC LIMIT 1'),
     interruptStale: db.prepare("UPDATE jobs SET status = 'interrupted' WHERE status IN ('running', 'paused')"),
   };
 }
@@ -101,6 +102,12 @@ export class Jobs {
   /** The job started last, whatever its status. */
   latest(): JobRow | undefined {
     const row = this.sql.latest.get();
+    return row && this.get(row.id);
+  }
+
+  /** The job of a dataset started last, whatever its status. */
+  latestOf(datasetId: number): JobRow | undefined {
+    const row = this.sql.latestOf.get(datasetId);
     return row && this.get(row.id);
   }
 

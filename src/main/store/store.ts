@@ -240,8 +240,9 @@ export class Store {
     this.write.updateJob(id, patch);
   }
 
-  latestJob(): JobRow | undefined {
-    return this.jobs.latest();
+  /** The job started last: of one dataset when given, else of any. */
+  latestJob(datasetId?: number): JobRow | undefined {
+    return datasetId === undefined ? this.jobs.latest() : this.jobs.latestOf(datasetId);
   }
 
   job(id: number): JobRow | undefined {

@@ -5,7 +5,7 @@
  */
 import type { AuditState } from '../../shared/api';
 import { CallError } from '../../shared/api';
-import type { AuditSettings } from '../../shared/audit';
+import type { AuditRoles, AuditSettings } from '../../shared/audit';
 import type { EventSink } from '../../shared/events';
 import { AuditError, startAudit, type AuditRun, type AuditTarget } from '../jobs/audit';
 import type { Store } from '../store';
@@ -24,6 +24,8 @@ export class AuditControl {
     private readonly onReady: (target: AuditTarget, settings: AuditSettings) => void,
     /** Results were written (each progress step follows a written batch). */
     private readonly onResults: () => void,
+    /** Sets the region roles an audit names; throws CallError for a region the dataset lacks. */
+    private readonly applyRoles: (datasetId: number, roles: AuditRoles) => void,
     private readonly workers?: number,
   ) {}
 
@@ -35,7 +37,11 @@ export class AuditControl {
     if (this.run) throw new CallError('conflict', 'an audit is already running: cancel it or wait for it to finish');
     let run: AuditRun;
     try {
-      run = startAudit(this.store, { ...settings, ...(this.workers && !settings.workers ? { workers: this.workers } : {}) });
+      run = startAudit(
+        this.store,
+        { ...settings, ...(this.workers && !settings.workers ? { workers: this.workers } : {}) },
+        settings.backend ? { backend: settings.backend } : {},
+      );
     } catch (error) {
       // Settings the runner refuses (a guided method, say) are the caller's to fix.
       if (error instanceof AuditError) throw new CallError('invalid-input', error.message);
@@ -52,17 +58,32 @@ export class AuditControl {
       summary: null,
       error: null,
     };
+    // Roles naming a region the dataset lacks stop the audit here: scanned, nothing computed.
+    let refused: Error | null = null;
     run.on('ready', (target) => {
+      if (run.settings.roles) {
+        try {
+          this.applyRoles(target.datasetId, run.settings.roles);
+        } catch (error) {
+          refused = error instanceof Error ? error : new Error(String(error));
+          run.cancel();
+          return;
+        }
+      }
       this.patch({ datasetId: target.datasetId, modelId: target.modelId, layer: target.layer }, true);
       this.onReady(target, run.settings);
     });
     run.on('progress', (progress) => {
       this.onResults();
-      const statusChanged = progress.paused !== (this.state?.status === 'paused');
-      this.patch({ progress, status: progress.paused ? 'paused' : 'running' }, statusChanged);
+      // A new phase goes out at once: a tool following --json-progress sees every stage.
+      const changed = progress.paused !== (this.state?.status === 'paused') || progress.phase !== this.state?.progress.phase;
+      this.patch({ progress, status: progress.paused ? 'paused' : 'running' }, changed);
     });
     run.finished.then(
-      (summary) => this.end({ status: summary.outcome, summary, progress: run.snapshot() }),
+      (summary) =>
+        refused
+          ? this.end({ status: 'failed', error: `${refused.message}; nothing was computed`, progress: run.snapshot() })
+          : this.end({ status: summary.outcome, summary, progress: run.snapshot() }),
       (error: unknown) => this.end({ status: 'failed', error: error instanceof Error ? error.message : String(error), progress: run.snapshot() }),
     );
     return this.state;

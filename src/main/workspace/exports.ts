@@ -1,58 +1,71 @@
 /**
- * The app's exports: the audit report and the rebalancing lists, written into a folder
- * the user names. The PDF is printed by whatever the platform offers (Electron's
- * printToPDF in the desktop app, Chromium through Playwright under `biascope serve`).
+ * Exports of an audit, for every transport: the request checked against the contract,
+ * the audit resolved, the folder created, then the kind's module from export/registry.
+ * The PDF is printed by whatever the platform offers (Electron's printToPDF in the
+ * desktop app, Chromium through Playwright elsewhere); the trust checks run on the
+ * model worker.
  */
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CallError } from '../../shared/api';
-import type { ExportRequest, ExportResult } from '../../shared/exports';
-import { NO_GROUP } from '../analysis/rebalance';
-import { ChromiumMissingError, ModelCardError, storedSpurious, writeReport, type PdfPrinter } from '../export/report';
-import { rebalancePlanOf, writeRebalanceFiles } from '../export/rebalance-files';
+import { CallError, toApiError } from '../../shared/api';
+import { ExportRequestSchema, needsAudit, type CheckedExportRequest, type ExportKind, type ExportRequest, type ExportResult } from '../../shared/exports';
+import type { AuditKey } from '../../shared/views';
 import type { TrustReport } from '../analysis/trust-check';
-import type { Store } from '../store';
+import { EXPORTERS, type AuditExportContext, type DatasetExportContext, type ExportContext, type ExportOutput, type Exporter } from '../export/registry';
+import type { PdfPrinter } from '../export/report';
+import type { DatasetOverview, GridScope, Store } from '../store';
+
+export interface ExportServices {
+  store: Store;
+  printPdf: PdfPrinter;
+  /** Checks an audit key against the database and resolves its result set and classes. */
+  scope(key: AuditKey): GridScope;
+  /** Throws not-found for a dataset the database does not hold. */
+  requireDataset(datasetId: number): void;
+  overview(datasetId: number): DatasetOverview;
+  checkTrust(key: AuditKey, sample: number | undefined): Promise<TrustReport>;
+}
 
 async function sized(files: readonly string[]): Promise<ExportResult['files']> {
   return Promise.all(files.map(async (file) => ({ path: file, bytes: (await stat(file)).size })));
 }
 
-/** @param trust runs the trust checks, asked for only when the request wants them in the report */
-export async function writeFindings(
-  store: Store,
-  request: ExportRequest,
-  printer: PdfPrinter,
-  trust: () => Promise<TrustReport>,
-): Promise<ExportResult> {
+function runKind<K extends ExportKind>(request: Extract<CheckedExportRequest, { kind: K }>, context: ExportContext<K>): Promise<ExportOutput> {
+  const load = EXPORTERS[request.kind] as () => Promise<Exporter<K>>;
+  return load().then((exporter) => exporter.run(context, request.options as Parameters<Exporter<K>['run']>[1]));
+}
+
+const isAuditKey = (key: CheckedExportRequest['key']): key is AuditKey => 'modelId' in key;
+
+export async function exportFindings(services: ExportServices, input: ExportRequest): Promise<ExportResult> {
+  const parsed = ExportRequestSchema.safeParse(input);
+  // A transport checked this already; a direct caller (a test, a script) gets the same answer.
+  if (!parsed.success) throw new CallError('invalid-input', toApiError(parsed.error).message);
+  const request = parsed.data;
   if (!path.isAbsolute(request.dir)) throw new CallError('invalid-input', `the folder must be an absolute path, got ${JSON.stringify(request.dir)}`);
   const { key } = request;
-  const attributes = store.datasetOverview(key.datasetId).attributes.map((a) => a.name);
-  if (request.groupBy !== null && !attributes.includes(request.groupBy)) {
-    throw new CallError('invalid-input', `no image has the attribute ${JSON.stringify(request.groupBy)}; the dataset has ${attributes.join(', ') || 'none'}`);
+  const { store } = services;
+  services.requireDataset(key.datasetId);
+  if (needsAudit(request.kind) && !isAuditKey(key)) {
+    throw new CallError('invalid-input', `the ${request.kind} export reads an audit: name one (model, layer, method), not only the dataset`);
   }
+  const scope = isAuditKey(key) ? services.scope(key) : null;
   await mkdir(request.dir, { recursive: true }).catch((error: unknown) => {
     throw new CallError('invalid-input', `cannot create ${request.dir}: ${(error as Error).message}`);
   });
-  if (request.kind === 'rebalance') {
-    if (request.groupBy === null) throw new CallError('invalid-input', 'the rebalancing lists need an attribute to group by');
-    const plan = rebalancePlanOf(store, key.datasetId, request.groupBy, request.policy);
-    if (plan.images.every((image) => image.group === NO_GROUP)) throw new CallError('invalid-input', `no image has the attribute ${request.groupBy}`);
-    return { files: await sized(await writeRebalanceFiles(plan, request.dir)), pages: null };
-  }
-  const options = {
-    spurious: storedSpurious(store, key.datasetId),
-    policy: request.policy,
-    ...(request.groupBy === null ? {} : { groupBy: request.groupBy }),
-    trust: request.trust ? await trust() : null,
-    ...(request.title?.trim() ? { title: request.title.trim() } : {}),
-  };
-  try {
-    const report = await writeReport(store, key, options, request.dir, request.pdf ? printer : false);
-    const files = [report.html, ...(report.pdf ? [report.pdf.file] : [])];
-    return { files: await sized(files), pages: report.pdf?.pages ?? null };
-  } catch (error) {
-    if (error instanceof ChromiumMissingError) throw new CallError('unsupported', error.message);
-    if (error instanceof ModelCardError) throw new CallError('invalid-input', error.message);
-    throw error;
-  }
+  const datasetContext: DatasetExportContext = { store, dataset: store.dataset(key.datasetId)!, overview: services.overview(key.datasetId), dir: request.dir };
+  const context: DatasetExportContext | AuditExportContext =
+    scope && isAuditKey(key)
+      ? {
+          ...datasetContext,
+          key,
+          model: store.model(key.modelId)!,
+          setId: scope.setId < 0 ? undefined : scope.setId,
+          printPdf: services.printPdf,
+          checkTrust: (sample) => services.checkTrust(key, sample),
+        }
+      : datasetContext;
+  // needsAudit above guarantees the kind gets the context it declares.
+  const output = await runKind(request, context as ExportContext);
+  return { files: await sized(output.files), pages: output.pages ?? null, summary: output.summary, lead: output.lead ?? [] };
 }

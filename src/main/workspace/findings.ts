@@ -14,13 +14,14 @@ import { clusterClasses } from '../analysis/spray/audit-clusters';
 import { subgroupTable } from '../analysis/subgroups';
 import type { PdfPrinter } from '../export/report';
 import { trustSample } from '../analysis/trust-check';
+import { checkRules } from '../analysis/region-roles';
+import { compareView } from '../analysis/compare-view';
 import type { DatasetOverview, GridScope, Store } from '../store';
 import { clusterLayout } from './cluster-view';
-import { compareView } from './compare-view';
-import { writeFindings } from './exports';
+import { exportFindings } from './exports';
 import type { ModelService } from './model-service';
 import type { ResultCache } from './result-cache';
-import { checkRules, suggestionsOf } from './suggestions-view';
+import { suggestionsOf } from './suggestions-view';
 
 /** What the findings need of the workspace. */
 export interface FindingsContext {
@@ -119,12 +120,23 @@ export class Findings {
     return this.context.store.notes(datasetId);
   }
 
-  /** Writes the report or the rebalancing lists of an audit into a folder. */
+  /** Writes an export of an audit (any kind of export/registry) into a folder. */
   async exportFindings(request: ExportRequest): Promise<ExportResult> {
-    const { datasetId, modelId, layer, method } = request.key;
-    this.context.scope(request.key); // refuses an unknown dataset or model
-    const model = this.context.store.model(modelId)!;
-    const trust = () => this.context.models.checkTrust(model, trustSample(this.context.store, { datasetId, modelId }), { layer, method });
-    return writeFindings(this.context.store, request, this.context.printPdf, trust);
+    const { store } = this.context;
+    return exportFindings(
+      {
+        store,
+        printPdf: this.context.printPdf,
+        scope: (key) => this.context.scope(key),
+        requireDataset: (datasetId) => this.context.requireDataset(datasetId),
+        overview: (datasetId) => this.context.overview(datasetId),
+        checkTrust: (key, sample) => {
+          const model = store.model(key.modelId)!;
+          const images = trustSample(store, { datasetId: key.datasetId, modelId: key.modelId, ...(sample ? { sample } : {}) });
+          return this.context.models.checkTrust(model, images, { layer: key.layer, method: key.method });
+        },
+      },
+      request,
+    );
   }
 }

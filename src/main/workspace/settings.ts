@@ -37,8 +37,9 @@ export type SettingsData = z.infer<typeof SettingsSchema>;
 export class Settings {
   private data: SettingsData;
 
-  constructor(readonly file: string) {
-    this.data = read(file);
+  /** @param file null: kept in memory only (a command-line run must not change the app's settings) */
+  constructor(readonly file: string | null) {
+    this.data = file === null ? SettingsSchema.parse({}) : read(file);
   }
 
   get recent(): readonly RecentDataset[] {
@@ -69,7 +70,7 @@ export class Settings {
 
   private update(patch: Partial<SettingsData>): void {
     this.data = { ...this.data, ...patch };
-    write(this.file, this.data);
+    if (this.file !== null) write(this.file, this.data);
   }
 }
 

@@ -2,7 +2,6 @@
  * Spurious-focus suggestions of an audit as the review queue reads them, and the
  * checks on the rules a user sets.
  */
-import { CallError } from '../../shared/api';
 import type { SpuriousRules, Suggestion, SuggestionList } from '../../shared/suggestions';
 import { judgeFocus } from '../analysis/suggestions';
 import type { FocusRow, GridScope, Store } from '../store';
@@ -44,13 +43,4 @@ export function suggestionsOf(store: Store, scope: GridScope, options: { content
   const rules = store.spuriousRules(scope.datasetId);
   const rows = scope.setId < 0 ? [] : store.focusRows(scope, [...rules.spurious, ...rules.evidence], options.contentIds);
   return suggestionList(rows, rules, options.limit);
-}
-
-/** Rules may only name regions the dataset has: a typo would silently suggest nothing. */
-export function checkRules(rules: SpuriousRules, regions: readonly string[]): void {
-  const unknown = [...rules.spurious, ...rules.evidence].filter((name) => !regions.includes(name));
-  if (unknown.length > 0) {
-    const known = regions.length > 0 ? `its regions are ${regions.join(', ')}` : 'it has no regions (add regions.csv, or draw one)';
-    throw new CallError('invalid-input', `the dataset has no region named ${unknown.map((n) => JSON.stringify(n)).join(', ')}: ${known}`);
-  }
 }

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { CallError, type AuditState, type PathKind, type Startup } from '../../shared/api';
-import type { AuditSettings } from '../../shared/audit';
+import type { AuditRoles, AuditSettings } from '../../shared/audit';
 import { GUIDED_METHODS, type MethodName } from '../../shared/explain';
 import type { EventSink } from '../../shared/events';
 import { ModelConfigSchema } from '../../shared/model-config';
@@ -22,6 +22,7 @@ import type {
   ImageDetail,
   ModelView,
   StoredAudit,
+  StoredDataset,
   TagChange,
   TagCount,
   TagsOf,
@@ -53,6 +54,8 @@ export interface Dialogs {
 
 export interface WorkspaceOptions {
   dbFile: string;
+  /** Reads the database without writing to it. */
+  readonly?: boolean;
   settings: Settings;
   images: DatasetImages;
   events: { emit: EventSink };
@@ -80,8 +83,8 @@ export class Workspace {
   readonly findings: Findings;
 
   constructor(private readonly options: WorkspaceOptions) {
-    mkdirSync(path.dirname(options.dbFile), { recursive: true });
-    this.store = openStore(options.dbFile);
+    if (!options.readonly) mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    this.store = openStore(options.dbFile, options.readonly ? { readonly: true } : {});
     this.findings = new Findings({
       store: this.store,
       cache: this.cache,
@@ -103,6 +106,7 @@ export class Workspace {
         this.options.settings.setLast({ dataset: settings.dataset, model: settings.model, layer: target.layer, method: settings.methods[0]! });
       },
       () => this.cache.invalidate(),
+      (datasetId, roles) => this.applyRoles(datasetId, roles),
       options.workers,
     );
   }
@@ -189,6 +193,29 @@ export class Workspace {
     return this.store
       .storedAudits(datasetId)
       .flatMap((row) => (isMethodName(row.method) ? [{ ...row, datasetId, method: row.method }] : []));
+  }
+
+  /** The roles an audit names, over the stored ones (a threshold alone keeps the stored regions). */
+  private applyRoles(datasetId: number, roles: AuditRoles): void {
+    const named = roles.spurious.length + roles.evidence.length > 0;
+    if (!named && roles.threshold === undefined) return;
+    // The scan just synced the dataset: its regions may be new.
+    this.cache.invalidate();
+    const stored = this.store.spuriousRules(datasetId);
+    this.findings.setSpuriousRules(datasetId, {
+      spurious: named ? roles.spurious : stored.spurious,
+      evidence: named ? roles.evidence : stored.evidence,
+      threshold: roles.threshold ?? stored.threshold,
+    });
+  }
+
+  storedDatasets(): StoredDataset[] {
+    return this.store.allDatasets().map((dataset) => {
+      const job = this.store.latestJob(dataset.id);
+      const method = job?.methods.find(isMethodName);
+      const latest = job && method ? { datasetId: dataset.id, modelId: job.modelId, layer: job.layer, method } : null;
+      return { id: dataset.id, root: dataset.root, name: dataset.name, latest };
+    });
   }
 
   startAudit(settings: AuditSettings): AuditState {

@@ -81,3 +81,25 @@ export function leadBlocks(data: Pick<ReportData, 'headline' | 'onRegion' | 'set
 export function leadLines(data: Pick<ReportData, 'headline' | 'onRegion' | 'settings'>): string[] {
   return leadBlocks(data).flatMap((block) => block.sentences);
 }
+
+/**
+ * The audit's headline in two sentences, for the last words of `biascope audit`: the
+ * largest accuracy gap between groups of any class, and the share of spurious-focus maps.
+ */
+export function headlineLines(data: Pick<ReportData, 'headline' | 'settings'>): string[] {
+  const { gaps, focus } = data.headline;
+  const largest = [...gaps].sort((a, b) => b.gap.estimate - a.gap.estimate)[0];
+  const gap = largest
+    ? `largest accuracy gap: ${gapSentence(largest)}`
+    : `largest accuracy gap: none to state; no attribute has two groups of at least ${MIN_GROUP} audited images in a class.`;
+  const rules = data.settings.spurious;
+  if (!rules || rules.spurious.length === 0) {
+    return [gap, 'spurious focus: no spurious region named (name one with --spurious-region, or mark it in the app).'];
+  }
+  const images = focus.reduce((sum, f) => sum + f.images, 0);
+  const audited = focus.reduce((sum, f) => sum + f.share.n, 0);
+  const most = [...focus].sort((a, b) => b.share.estimate - a.share.estimate)[0];
+  const share = audited === 0 ? 'no audited map' : `${percent(images / audited)} % of maps (${images} of ${audited})`;
+  const where = most && most.images > 0 ? `; most in ${subject(most.label, most.split)}: ${shareWithInterval(most.share)}` : '';
+  return [gap, `spurious focus: ${share} on ${rules.spurious.join(' + ')}${where}.`];
+}

@@ -17,7 +17,7 @@ export { renderReportHtml, REPORT_CSP } from './report-html';
 export { ChromiumMissingError, chromiumPath, pdfIsTagged, pdfPageCount, printPdf } from './pdf';
 export { ModelCardError, readModelCard } from './model-card';
 export { defaultTitle } from './report-data';
-export { leadLines } from './headline-text';
+export { headlineLines, leadLines } from './headline-text';
 export type * from './types';
 
 export const REPORT_FILES = { html: 'report.html', pdf: 'report.pdf' } as const;

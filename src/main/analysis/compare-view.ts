@@ -8,7 +8,7 @@ import type { AuditDescription, CompareRequest, CompareView } from '../../shared
 import type { SpuriousRules } from '../../shared/suggestions';
 import type { AuditKey } from '../../shared/views';
 import { CLUSTER_GROUP } from '../../shared/views';
-import { compareAudits, type AuditedImage } from '../analysis/compare';
+import { compareAudits, type AuditedImage } from './compare';
 import type { DatasetOverview, GridScope, ImageRow, Store } from '../store';
 
 /** The audit's scope, or not-found: an unknown model, or nothing stored for its layer and method. */
