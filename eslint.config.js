@@ -72,7 +72,7 @@ const noCrossLayer = {
       ExportAllDeclaration: (node) => check(node.source),
       ImportExpression: (node) => check(node.source),
       /** @param {any} node */
-      TSImportType: (node) => check(node.argument),
+      TSImportType: (node) => check(node.source ?? node.argument),
       /** @param {any} node */
       TSExternalModuleReference: (node) => check(node.expression),
     };

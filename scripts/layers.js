@@ -43,7 +43,7 @@ export const LAYERS = [
   { name: 'electron', rank: 9, paths: ['src/main/electron'], may: TRANSPORT, reason: 'the desktop shell is a transport: it reaches the app only through api.ts and backend.ts' },
   { name: 'serve', rank: 9, paths: ['src/main/serve'], may: TRANSPORT, reason: 'the HTTP transport reaches the app only through api.ts and backend.ts' },
   { name: 'cli', rank: 9, paths: ['src/main/cli'], may: [...TRANSPORT, 'engine', 'serve'], reason: 'the command line is a transport: api.ts and backend.ts, plus the engine for `explain` and `layers` and serve/ for `serve`' },
-  { name: 'main', rank: 9, paths: ['src/main/index.ts'], may: [...TRANSPORT, 'electron'], reason: 'the desktop entry point starts the shell in electron/ over api.ts and backend.ts' },
+  { name: 'index', rank: 9, paths: ['src/main/index.ts'], may: [...TRANSPORT, 'electron'], reason: 'the desktop entry point starts the shell in electron/ over api.ts and backend.ts' },
   // the window's side: contract only
   { name: 'preload', rank: 10, paths: ['src/preload'], may: ['shared'], reason: 'the preload bridge exposes the contract and imports only src/shared' },
   { name: 'renderer', rank: 10, paths: ['src/renderer'], may: ['shared'], reason: 'the renderer talks only to the contract (window.biascope)' },
