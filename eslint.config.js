@@ -4,7 +4,7 @@ import path from 'node:path';
 import svelte from 'eslint-plugin-svelte';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
-import { LAYERS, forbiddenLayers, isInPath, layerGlobs } from './scripts/layers.js';
+import { LAYERS, forbiddenLayers, isInPath, layerGlobs, layerNamed } from './scripts/layers.js';
 
 const root = import.meta.dirname;
 
@@ -102,8 +102,6 @@ function layerConfig(layer) {
   return { files: layerGlobs(layer), rules };
 }
 
-const cliLayer = /** @type {import('./scripts/layers.js').Layer} */ (LAYERS.find((layer) => layer.name === 'cli'));
-
 export default defineConfig(
   {
     ignores: [
@@ -163,10 +161,10 @@ export default defineConfig(
       'biascope/no-cross-layer': [
         'error',
         {
-          folders: forbiddenLayers(cliLayer)
+          folders: forbiddenLayers(layerNamed('cli'))
             .filter((other) => !['analysis', 'export', 'jobs', 'library', 'store', 'workspace'].includes(other.name))
             .flatMap((other) => other.paths),
-          reason: cliLayer.reason,
+          reason: layerNamed('cli').reason,
         },
       ],
     },

@@ -52,6 +52,16 @@ export const LAYERS = [
 const byName = new Map(LAYERS.map((layer) => [layer.name, layer]));
 
 /**
+ * @param {string} name
+ * @returns {Layer}
+ */
+export function layerNamed(name) {
+  const layer = byName.get(name);
+  if (!layer) throw new Error(`layers: unknown layer '${name}'`);
+  return layer;
+}
+
+/**
  * The layers `layer` may not import.
  * @param {Layer} layer
  * @returns {Layer[]}
@@ -60,7 +70,7 @@ export function forbiddenLayers(layer) {
   const allowed = layer.may
     ? new Set([layer.name, ...layer.may])
     : new Set(LAYERS.filter((other) => other.rank < layer.rank || other === layer).map((other) => other.name));
-  for (const name of allowed) if (!byName.has(name)) throw new Error(`layers: unknown layer '${name}'`);
+  for (const name of allowed) layerNamed(name);
   return LAYERS.filter((other) => !allowed.has(other.name));
 }
 
