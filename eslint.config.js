@@ -4,42 +4,27 @@ import path from 'node:path';
 import svelte from 'eslint-plugin-svelte';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
+import { LAYERS, forbiddenLayers, isInPath, layerGlobs, layerNamed } from './scripts/layers.js';
 
 const root = import.meta.dirname;
 
 const NODE_BUILTINS = builtinModules.filter((name) => !name.startsWith('_'));
 
 /**
- * The arrows of the design (DESIGN.md, "Shape of the code"): what each layer may not
- * import. `packages` are bare specifiers (and their subpaths), `nodeBuiltins` adds every
- * Node module, `folders` are source folders, matched by resolving relative imports.
+ * What a layer may not import besides other layers (those come from scripts/layers.js):
+ * `packages` are bare specifiers (and their subpaths), `nodeBuiltins` adds every Node module.
+ * @type {Record<string, { nodeBuiltins: boolean; packages: string[] }>}
  */
-const LAYERS = [
-  {
-    files: ['src/renderer/**'],
-    reason: 'the renderer talks only to the contract (window.biascope)',
-    nodeBuiltins: true,
-    packages: ['electron', 'better-sqlite3'],
-    folders: ['src/main'],
-  },
-  {
-    files: ['src/shared/**'],
-    reason: 'shared code runs on both sides: no Node, no Electron, nothing from one side',
-    nodeBuiltins: true,
-    packages: ['electron', 'better-sqlite3'],
-    folders: ['src/main', 'src/renderer', 'src/preload'],
-  },
-  {
-    files: ['src/main/engine/**'],
-    reason: 'the engine takes tensors and knows nothing of files or SQLite',
-    nodeBuiltins: false,
-    packages: ['better-sqlite3'],
-    folders: ['src/main/store', 'src/main/library'],
-  },
-];
+const PACKAGES = {
+  shared: { nodeBuiltins: true, packages: ['electron', 'better-sqlite3'] },
+  renderer: { nodeBuiltins: true, packages: ['electron', 'better-sqlite3'] },
+  engine: { nodeBuiltins: false, packages: ['better-sqlite3'] },
+};
 
 /**
- * Reports relative imports that resolve into a forbidden folder.
+ * Reports relative imports that resolve into a forbidden folder (or file): static imports
+ * (type-only included), `export ... from`, `import()` with a literal path, `import('...')`
+ * types and `import x = require('...')`.
  * @type {import('eslint').Rule.RuleModule}
  */
 const noCrossLayer = {
@@ -65,13 +50,17 @@ const noCrossLayer = {
     const forbidden = folders.map((folder) => path.resolve(root, folder));
     const from = path.dirname(context.filename);
 
-    /** @param {import('estree').Node | null | undefined} node */
+    /** @param {any} node  a module specifier: a string literal or a template without expressions */
     const check = (node) => {
-      if (!node || node.type !== 'Literal' || typeof node.value !== 'string') return;
-      const source = node.value;
-      if (!source.startsWith('.')) return;
+      if (!node) return;
+      let source;
+      if (node.type === 'Literal' && typeof node.value === 'string') source = node.value;
+      else if (node.type === 'TemplateLiteral' && node.expressions.length === 0) source = node.quasis[0].value.cooked;
+      // TypeScript's `import('...')` type wraps its literal
+      else if (node.type === 'TSLiteralType') return check(node.literal);
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
       const target = path.resolve(from, source);
-      const hit = forbidden.find((dir) => target === dir || target.startsWith(dir + path.sep));
+      const hit = forbidden.find((dir) => isInPath(target, dir));
       if (hit) {
         const folder = path.relative(root, hit).split(path.sep).join('/');
         context.report({ node, messageId: 'forbidden', data: { source, folder, reason } });
@@ -82,31 +71,35 @@ const noCrossLayer = {
       ExportNamedDeclaration: (node) => check(node.source),
       ExportAllDeclaration: (node) => check(node.source),
       ImportExpression: (node) => check(node.source),
+      /** @param {any} node */
+      TSImportType: (node) => check(node.source ?? node.argument),
+      /** @param {any} node */
+      TSExternalModuleReference: (node) => check(node.expression),
     };
   },
 };
 
 /**
- * @param {(typeof LAYERS)[number]} layer
+ * @param {import('./scripts/layers.js').Layer} layer
  * @returns {import('eslint').Linter.Config}
  */
-function layerConfig({ files, reason, nodeBuiltins, packages, folders }) {
-  const message = `${reason}.`;
-  const names = [...packages, ...(nodeBuiltins ? NODE_BUILTINS : [])];
-  const patterns = [...packages.map((name) => `${name}/*`), ...(nodeBuiltins ? ['node:*'] : [])];
-  return {
-    files,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: names.map((name) => ({ name, message })),
-          patterns: [{ group: patterns, message }],
-        },
-      ],
-      'biascope/no-cross-layer': ['error', { folders, reason }],
-    },
-  };
+function layerConfig(layer) {
+  const { reason } = layer;
+  const folders = forbiddenLayers(layer).flatMap((other) => other.paths);
+  /** @type {import('eslint').Linter.RulesRecord} */
+  const rules = { 'biascope/no-cross-layer': ['error', { folders, reason }] };
+  const restricted = PACKAGES[layer.name];
+  if (restricted) {
+    const { nodeBuiltins, packages } = restricted;
+    const message = `${reason}.`;
+    const names = [...packages, ...(nodeBuiltins ? NODE_BUILTINS : [])];
+    const patterns = [...packages.map((name) => `${name}/*`), ...(nodeBuiltins ? ['node:*'] : [])];
+    rules['no-restricted-imports'] = [
+      'error',
+      { paths: names.map((name) => ({ name, message })), patterns: [{ group: patterns, message }] },
+    ];
+  }
+  return { files: layerGlobs(layer), rules };
 }
 
 export default defineConfig(
@@ -151,4 +144,29 @@ export default defineConfig(
     plugins: { biascope: { rules: { 'no-cross-layer': noCrossLayer } } },
   },
   LAYERS.map(layerConfig),
+  // TEMPORARY, until the rewrite of the command line lands (then delete this block):
+  // these cli files still import the application layers directly rather than through
+  // backend.ts. They stay held to every other arrow of the cli row.
+  {
+    files: [
+      'src/main/cli/audit.ts',
+      'src/main/cli/errors.ts',
+      'src/main/cli/export-compare.ts',
+      'src/main/cli/export-kinds.ts',
+      'src/main/cli/export.ts',
+      'src/main/cli/images.ts',
+      'src/main/cli/region-roles.ts',
+    ],
+    rules: {
+      'biascope/no-cross-layer': [
+        'error',
+        {
+          folders: forbiddenLayers(layerNamed('cli'))
+            .filter((other) => !['analysis', 'export', 'jobs', 'library', 'store', 'workspace'].includes(other.name))
+            .flatMap((other) => other.paths),
+          reason: layerNamed('cli').reason,
+        },
+      ],
+    },
+  },
 );

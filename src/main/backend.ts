@@ -15,6 +15,10 @@ import type { PdfPrinter } from './export/report';
 import { demoPaths } from './workspace/demo';
 
 export type { Dialogs };
+// What the desktop shell needs from the layers under the workspace, so that electron/
+// (a transport) imports only this module and api.ts.
+export { pdfPageCount, type PdfPrinter } from './export/report';
+export { WindowStateSchema, type WindowState } from './workspace/settings';
 
 export interface BackendOptions {
   name: string;

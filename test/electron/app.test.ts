@@ -15,8 +15,11 @@ vi.mock('electron', async () => (await import('./fake-electron')).electronModule
 
 /** The back end is the other side of the wiring: a fake api over real settings and events. */
 const backends = vi.hoisted(() => ({ created: [] as unknown[], make: undefined as unknown }));
-vi.mock('../../src/main/backend', () => ({
-  createBackend: (options: unknown) => (backends.make as (options: unknown) => unknown)(options),
+// Only createBackend is faked: what backend.ts passes through to electron/ from the layers
+// under it (the window-state schema, the PDF page count) stays real.
+vi.mock(import('../../src/main/backend'), async (importOriginal) => ({
+  ...(await importOriginal()),
+  createBackend: (options) => (backends.make as (options: unknown) => Backend)(options),
 }));
 
 const { startDesktop } = await import('../../src/main/electron/app');

@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
-import { pdfPageCount, type PdfPrinter } from '../export/report';
+import { pdfPageCount, type PdfPrinter } from '../backend';
 
 export const PRINT_WINDOW: BrowserWindowConstructorOptions = {
   show: false,

@@ -3,7 +3,7 @@
  * and maximized again if it was. Its normal bounds are saved as they change and on close.
  */
 import type { BrowserWindow, Rectangle } from 'electron';
-import { WindowStateSchema, type WindowState } from '../workspace/settings';
+import { WindowStateSchema, type WindowState } from '../backend';
 
 export const DEFAULT_SIZE: Readonly<{ width: number; height: number }> = { width: 1280, height: 800 };
 
