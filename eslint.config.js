@@ -4,7 +4,7 @@ import path from 'node:path';
 import svelte from 'eslint-plugin-svelte';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
-import { LAYERS, forbiddenLayers, isInPath, layerGlobs, layerNamed } from './scripts/layers.js';
+import { LAYERS, forbiddenLayers, isInPath, layerGlobs } from './scripts/layers.js';
 
 const root = import.meta.dirname;
 
@@ -144,29 +144,4 @@ export default defineConfig(
     plugins: { biascope: { rules: { 'no-cross-layer': noCrossLayer } } },
   },
   LAYERS.map(layerConfig),
-  // TEMPORARY, until the rewrite of the command line lands (then delete this block):
-  // these cli files still import the application layers directly rather than through
-  // backend.ts. They stay held to every other arrow of the cli row.
-  {
-    files: [
-      'src/main/cli/audit.ts',
-      'src/main/cli/errors.ts',
-      'src/main/cli/export-compare.ts',
-      'src/main/cli/export-kinds.ts',
-      'src/main/cli/export.ts',
-      'src/main/cli/images.ts',
-      'src/main/cli/region-roles.ts',
-    ],
-    rules: {
-      'biascope/no-cross-layer': [
-        'error',
-        {
-          folders: forbiddenLayers(layerNamed('cli'))
-            .filter((other) => !['analysis', 'export', 'jobs', 'library', 'store', 'workspace'].includes(other.name))
-            .flatMap((other) => other.paths),
-          reason: layerNamed('cli').reason,
-        },
-      ],
-    },
-  },
 );

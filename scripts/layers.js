@@ -42,7 +42,7 @@ export const LAYERS = [
   // rank 9: transports, side by side, each over api.ts and backend.ts
   { name: 'electron', rank: 9, paths: ['src/main/electron'], may: TRANSPORT, reason: 'the desktop shell is a transport: it reaches the app only through api.ts and backend.ts' },
   { name: 'serve', rank: 9, paths: ['src/main/serve'], may: TRANSPORT, reason: 'the HTTP transport reaches the app only through api.ts and backend.ts' },
-  { name: 'cli', rank: 9, paths: ['src/main/cli'], may: [...TRANSPORT, 'engine', 'serve'], reason: 'the command line is a transport: api.ts and backend.ts, plus the engine for `explain` and `layers` and serve/ for `serve`' },
+  { name: 'cli', rank: 9, paths: ['src/main/cli'], may: [...TRANSPORT, 'engine', 'library', 'serve'], reason: 'the command line is a transport: api.ts and backend.ts, plus the engine and image decoding (library/) for the engine tools `explain` and `layers`, and serve/ for `serve`' },
   { name: 'index', rank: 9, paths: ['src/main/index.ts'], may: [...TRANSPORT, 'electron'], reason: 'the desktop entry point starts the shell in electron/ over api.ts and backend.ts' },
   // the window's side: contract only
   { name: 'preload', rank: 10, paths: ['src/preload'], may: ['shared'], reason: 'the preload bridge exposes the contract and imports only src/shared' },

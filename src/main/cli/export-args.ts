@@ -116,7 +116,11 @@ function checkOptions(kind: ExportKind, options: Record<string, unknown>): void 
   const flags = new Map(flagsOf(kind).map((f) => [f.option, f.meta.flag]));
   const issue = checked.error.issues[0]!;
   const flag = `--${flags.get(String(issue.path[0])) ?? String(issue.path[0])}`;
-  if (issue.code === 'invalid_type' && options[String(issue.path[0])] === undefined) throw new UsageError(`${flag} is required`);
+  const given = options[String(issue.path[0])];
+  if (issue.code === 'invalid_type' && given === undefined) throw new UsageError(`${flag} is required`);
+  if (issue.code === 'too_big' && typeof given === 'number') throw new UsageError(`${flag} must be at most ${String(issue.maximum)}, got ${given}`);
+  if (issue.code === 'too_small' && typeof given === 'number') throw new UsageError(`${flag} must be at least ${String(issue.minimum)}, got ${given}`);
+  if (issue.code === 'invalid_type' && issue.expected === 'int') throw new UsageError(`${flag} must be a whole number, got ${String(given)}`);
   throw new UsageError(`${flag}: ${issue.message}`);
 }
 

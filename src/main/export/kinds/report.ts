@@ -12,7 +12,9 @@ export const report: Exporter<'report'> = {
       throw new CallError('invalid-input', `no image of ${dataset.root} has the attribute "${options.groupBy}"; it has ${attributes.join(', ') || 'none'}`);
     }
     const spurious = resolveRoles(options, store.spuriousRules(key.datasetId), overview.regions);
+    const started = performance.now();
     const trust = options.trust ? await checkTrust(options.sample) : null;
+    const trustLine = trust ? [`trust checks on ${trust.images.length} images: ${((performance.now() - started) / 1000).toFixed(1)} s`] : [];
     const title = options.title?.trim();
     try {
       const written = await writeReport(
@@ -35,6 +37,7 @@ export const report: Exporter<'report'> = {
         ...(pdf ? { pages: pdf.pages } : {}),
         summary: [
           `report: ${written.data.classes.length} classes, ${Math.round(written.htmlBytes / 1024)} KiB${pdf ? `, PDF ${pdf.pages} pages` : ''}`,
+          ...trustLine,
           ...headlineLines(written.data),
         ],
         lead: leadLines(written.data),
