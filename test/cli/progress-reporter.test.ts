@@ -73,7 +73,7 @@ function runThrough(mode: ReporterMode, tty: boolean) {
     reporter.progress({ ...base, phase: 'explaining', done, total, imagesPerSecond: done === 0 ? 0 : 10, etaSeconds: done === 0 ? null : (total - done) / 10 });
     clock.advance(100);
   }
-  reporter.progress({ ...base, phase: 'finished', done: total, total, failed: 10, imagesPerSecond: 10, etaSeconds: 0 });
+  reporter.progress({ ...base, phase: 'finished', done: total, total, imagesPerSecond: 10, etaSeconds: 0 });
   reporter.warn('no image has the attribute "gender": the rebalancing plan has a single group');
   reporter.note('wrote out/report.html (120 KiB)');
   reporter.done(summary, outputs);

@@ -167,7 +167,10 @@ function jsonReporter(io: CliIO, now: () => number): ProgressReporter {
   return {
     progress(p) {
       if (p.phase !== phase) {
-        if (pending) sendCounts(pending);
+        // Leaving the explaining phase, the new state holds the final counts (an update
+        // may have been folded into it upstream); any other change flushes what was held.
+        if (phase === 'explaining') sendCounts(p);
+        else if (pending) sendCounts(pending);
         phase = p.phase;
         write({ event: 'phase', phase: p.phase, words: phaseWords(p.phase) });
         if (p.phase === 'explaining') sendCounts(p);
