@@ -235,5 +235,10 @@ export const ExportResultSchema = z.object({
   summary: z.array(z.string()),
   /** The first page's findings of a report, as sentences; empty for other kinds. */
   lead: z.array(z.string()),
+  /**
+   * True when the same export of unchanged findings was already in the folder, its files
+   * untouched since: nothing was written again.
+   */
+  unchanged: z.boolean(),
 });
 export type ExportResult = z.infer<typeof ExportResultSchema>;

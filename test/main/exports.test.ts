@@ -2,7 +2,7 @@
  * The app's Export: the audit report (HTML and a PDF printed by real Chromium) and the
  * rebalancing lists, written through the back end from a real audit of the demo.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,31 @@ describe('exportFindings', () => {
     const blank = await backend.api.exportFindings(request({ title: '  ' }));
     expect(readFileSync(blank.files[0]!.path, 'utf8')).toContain(`<h1>Bias audit report: ${datasetName}</h1>`);
     expect(await dispatch(backend.api, 'exportFindings', [request({ title: 'x'.repeat(201) })])).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+  });
+
+  it('does not write an unchanged export again, and writes it once its findings or its files change', async () => {
+    const dir = tempDir('biascope-export-out-');
+    const first = await backend.api.exportFindings(request({}, dir));
+    expect(first.unchanged).toBe(false);
+    const html = first.files[0]!.path;
+    const written = statSync(html).mtimeMs;
+    const again = await backend.api.exportFindings(request({}, dir));
+    expect(again).toEqual({ ...first, unchanged: true });
+    expect(statSync(html).mtimeMs).toBe(written);
+    // Other options are another export.
+    expect((await backend.api.exportFindings(request({ groupBy: null }, dir))).unchanged).toBe(false);
+    expect((await backend.api.exportFindings(request({}, dir))).unchanged).toBe(false);
+    expect((await backend.api.exportFindings(request({}, dir))).unchanged).toBe(true);
+    // A note is part of the report: the store's revision moves, the report is written again.
+    await backend.api.setNotes({ datasetId: key.datasetId, text: 'checked twice' });
+    const noted = await backend.api.exportFindings(request({}, dir));
+    expect(noted.unchanged).toBe(false);
+    expect(readFileSync(html, 'utf8')).toContain('checked twice');
+    // A file changed by hand is written again too.
+    writeFileSync(html, 'edited');
+    expect((await backend.api.exportFindings(request({}, dir))).unchanged).toBe(false);
+    expect(readFileSync(html, 'utf8')).toContain('checked twice');
+    await backend.api.setNotes({ datasetId: key.datasetId, text: '' });
   });
 
   it('refuses a relative folder and an attribute the dataset lacks, with the reason', async () => {

@@ -54,7 +54,7 @@ describe('opening a store', () => {
     expect(tables.map((t) => t.name).sort()).toEqual(
       [
         ...['contents', 'dataset_notes', 'datasets', 'drawn_regions', 'errors', 'focus_thresholds', 'image_attributes', 'images', 'jobs', 'models'],
-        ...['predictions', 'region_roles', 'region_stats', 'regions', 'result_sets', 'results', 'suggestion_decisions', 'tags'],
+        ...['predictions', 'region_roles', 'region_stats', 'regions', 'result_sets', 'results', 'revision', 'suggestion_decisions', 'tags'],
       ],
     );
     expect(tables.filter((t) => t.strict !== 1)).toEqual([]);

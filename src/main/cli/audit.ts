@@ -96,6 +96,7 @@ async function writeOutputs(app: CliApp, request: AuditRequest, summary: AuditSu
     }
   }
   const report = await tryExport(app, reporter, { key, kind: 'report', dir, options: { groupBy } });
+  if (images?.unchanged && report?.unchanged) reporter.note('nothing changed since the last run: images.csv, errors.csv and the report were kept as they were');
   if (!report) return { files, headline: [] };
   files.push(...report.files.map((f) => ({ path: f.path })));
   // The report's headline and first page, as the audit's last words.

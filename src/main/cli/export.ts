@@ -102,7 +102,8 @@ async function runExport(args: ExportArgs, io: CliIO): Promise<number> {
     for (const line of result.summary) await io.out(line);
     // The report's first page: the same sentences, for a log or a pull request.
     for (const line of result.lead) io.err(line);
-    io.err(`wrote ${result.files.map((f) => f.path).join(', ')}`);
+    const files = result.files.map((f) => f.path).join(', ');
+    io.err(result.unchanged ? `up to date: ${files} (nothing changed since they were written)` : `wrote ${files}`);
     return EXIT_OK;
   } finally {
     await app.close();

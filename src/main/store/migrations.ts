@@ -11,6 +11,7 @@ import { SCHEMA_1 } from './schema-1';
 import { SCHEMA_2 } from './schema-2';
 import { SCHEMA_3 } from './schema-3';
 import { schema4 } from './schema-4';
+import { schema5 } from './schema-5';
 
 export interface Migration {
   version: number;
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, up: (db) => db.exec(SCHEMA_2) },
   { version: 3, up: (db) => db.exec(SCHEMA_3) },
   { version: 4, up: schema4 },
+  { version: 5, up: schema5 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

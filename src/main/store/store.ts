@@ -240,6 +240,11 @@ export class Store {
     this.write.updateJob(id, patch);
   }
 
+  /** Moves whenever what findings are made of changes (schema 5): equal revisions, equal exports. */
+  revision(): number {
+    return this.db.prepare<[], number>('SELECT value FROM revision WHERE id = 1').pluck().get() ?? 0;
+  }
+
   /** The job started last: of one dataset when given, else of any. */
   latestJob(datasetId?: number): JobRow | undefined {
     return datasetId === undefined ? this.jobs.latest() : this.jobs.latestOf(datasetId);

@@ -12,7 +12,8 @@ import { ExportRequestSchema, needsAudit, type CheckedExportRequest, type Export
 import type { AuditKey } from '../../shared/views';
 import type { TrustReport } from '../analysis/trust-check';
 import { EXPORTERS, type AuditExportContext, type DatasetExportContext, type ExportContext, type ExportOutput, type Exporter } from '../export/registry';
-import type { PdfPrinter } from '../export/report';
+import { MODEL_CARD_FILES, type PdfPrinter } from '../export/report';
+import { fileStamps, fingerprintOf, recordExport, unchangedExport } from './export-record';
 import type { DatasetOverview, GridScope, Store } from '../store';
 
 export interface ExportServices {
@@ -65,7 +66,15 @@ export async function exportFindings(services: ExportServices, input: ExportRequ
           checkTrust: (sample) => services.checkTrust(key, sample),
         }
       : datasetContext;
+  // The same request over the same findings (and the same model card) gives the same files.
+  const model = isAuditKey(key) ? store.model(key.modelId) : undefined;
+  const cards = request.kind === 'report' ? [request.options.modelCard, ...(model ? MODEL_CARD_FILES.map((name) => path.join(path.dirname(model.path), name)) : [])] : [];
+  const fingerprint = fingerprintOf({ kind: request.kind, key, options: request.options, revision: store.revision(), cards: await fileStamps(cards.filter((f) => f !== undefined)) });
+  const unchanged = await unchangedExport(request.dir, request.kind, fingerprint);
+  if (unchanged) return { ...unchanged, unchanged: true };
   // needsAudit above guarantees the kind gets the context it declares.
   const output = await runKind(request, context as ExportContext);
-  return { files: await sized(output.files), pages: output.pages ?? null, summary: output.summary, lead: output.lead ?? [] };
+  const result = { files: await sized(output.files), pages: output.pages ?? null, summary: output.summary, lead: output.lead ?? [], unchanged: false };
+  await recordExport(request.dir, request.kind, fingerprint, result);
+  return result;
 }

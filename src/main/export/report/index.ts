@@ -15,7 +15,7 @@ import type { ReportData, ReportOptions, SpuriousRules } from './types';
 export { buildReportData, datasetHash, storedSpurious } from './report-data';
 export { renderReportHtml, REPORT_CSP } from './report-html';
 export { ChromiumMissingError, chromiumPath, pdfIsTagged, pdfPageCount, printPdf } from './pdf';
-export { ModelCardError, readModelCard } from './model-card';
+export { MODEL_CARD_FILES, ModelCardError, readModelCard } from './model-card';
 export { defaultTitle } from './report-data';
 export { headlineLines, leadLines } from './headline-text';
 export type * from './types';
