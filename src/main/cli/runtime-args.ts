@@ -3,15 +3,12 @@ import { DEVICES, type Device } from '../../shared/audit';
 import type { RuntimeOptions } from '../engine/onnx/runtime';
 import { parseChoice, parseInteger } from './args';
 
+export { RUNTIME_USAGE } from './usage/runtime';
+
 export const RUNTIME_OPTIONS = {
   threads: { type: 'string' },
   device: { type: 'string' },
 } as const;
-
-export const RUNTIME_USAGE = `  --threads <n>     ONNX Runtime threads (ONNX models)  (default: the cores,
-                    shared among audit workers)
-  --device <d>      ${DEVICES.join(', ')}: where ONNX Runtime runs; cuda needs its
-                    CUDA provider, auto uses it when installed (default: auto)`;
 
 export function parseRuntime(values: { threads?: string; device?: string }): RuntimeOptions {
   return {

@@ -10,8 +10,9 @@ import { fastConvGradients } from './gradients/fast-conv';
 import { firstMaxPoolGradient } from './gradients/max-pool';
 import { wasmConv2DBackpropFilter } from './kernels/conv2d-backprop-filter';
 
-export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+import { BACKENDS, type BackendName } from './backend-names';
+
+export { BACKENDS, type BackendName };
 
 export interface BackendInfo {
   name: BackendName;
