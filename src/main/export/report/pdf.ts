@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
@@ -38,6 +37,8 @@ export async function printPdf(htmlFile: string, pdfFile: string): Promise<{ pag
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
   const html = await readFile(htmlFile, 'utf8');
+  // Loaded here, not at the top: the HTML report and the rest of the CLI do without it.
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath,
     headless: true,
