@@ -16,8 +16,12 @@ const OUT = path.join(ROOT, 'out', 'main');
 const CLI = path.join(OUT, 'cli.js');
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Packages that take from a tenth of a second to seconds to load, each needed by some commands only. */
-const HEAVY = [/^@tensorflow\//, /^onnxruntime-node$/, /^sharp$/, /^better-sqlite3$/, /^playwright-core$/];
+/**
+ * Packages that take from a few hundredths of a second (better-sqlite3, ONNX Runtime) to
+ * over half a second (playwright-core) to load, each needed by some commands only; zod
+ * (a tenth of a second) checks data the help never reads.
+ */
+const HEAVY = [/^@tensorflow\//, /^onnxruntime-node$/, /^sharp$/, /^better-sqlite3$/, /^playwright-core$/, /^zod$/];
 
 function run(args: readonly string[], fromSources: '0' | '1'): Promise<CliRun> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 /** --threads and --device: how ONNX Runtime runs an ONNX model (ignored for TensorFlow.js models). */
-import { DEVICES, type Device } from '../../shared/audit';
+import { DEVICES, type Device } from '../../shared/devices';
 import type { RuntimeOptions } from '../engine/onnx/runtime';
 import { parseChoice, parseInteger } from './args';
 

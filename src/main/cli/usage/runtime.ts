@@ -1,5 +1,5 @@
 /** The --threads and --device lines shared by the help of explain and layers. */
-import { DEVICES } from '../../../shared/audit';
+import { DEVICES } from '../../../shared/devices';
 
 export const RUNTIME_USAGE = `  --threads <n>     ONNX Runtime threads (ONNX models)  (default: the cores,
                     shared among audit workers)
