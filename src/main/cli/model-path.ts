@@ -2,9 +2,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from './errors';
-import { startBackend } from './backend';
 import type { BackendName } from '../engine/backend';
-import { loadModel, type LoadedModel } from '../engine/model/load';
+import type { LoadedModel } from '../engine/model/load';
 import type { RuntimeOptions } from '../engine/onnx/runtime';
 
 async function kindOf(file: string): Promise<'file' | 'directory' | 'missing'> {
@@ -39,6 +38,9 @@ export async function withModel<T>(
   fn: (model: LoadedModel) => Promise<T>,
 ): Promise<T> {
   const modelPath = await resolveModelPath(given);
+  // TensorFlow.js loads here, not with this module: `biascope audit` resolves --model
+  // too, and runs the model in its worker threads only.
+  const [{ startBackend }, { loadModel }] = await Promise.all([import('./backend'), import('../engine/model/load')]);
   await startBackend(backend, log);
   const model = await loadModel(modelPath, runtime);
   try {
