@@ -5,8 +5,8 @@
 //
 // From a checkout whose sources changed since the last build, the build would run
 // stale code: then tsx runs the sources instead. Telling "changed" costs one stat of
-// the bundle plus a walk of src/ comparing modification times (a few hundred files,
-// a few milliseconds); it is done only when src/ exists, so an installed package,
+// the bundle plus a walk of src/ comparing modification times (some 250 files and
+// folders, about 10 ms); it finds nothing to walk where src/ is absent, so an installed package,
 // which ships no sources, goes straight to the bundle. BIASCOPE_FROM_SOURCES=1 forces
 // the sources, BIASCOPE_FROM_SOURCES=0 the build.
 import { readdirSync, statSync } from 'node:fs';
@@ -24,8 +24,12 @@ function mtimeOf(file) {
   }
 }
 
-/** Whether any file under `dir` changed after `time`: stops at the first one. */
+/**
+ * Whether anything under `dir` changed after `time`: a file's time for an edit, a
+ * folder's for a file added, removed or renamed in it. Stops at the first one.
+ */
 function changedAfter(dir, time) {
+  if ((mtimeOf(dir) ?? 0) > time) return true;
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
