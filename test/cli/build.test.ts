@@ -4,7 +4,7 @@
  * before running the tests; run alone, this file builds when the bundle is missing.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { topLevelUsage } from '../../src/main/cli/cli';
@@ -101,5 +101,15 @@ describe('the built biascope', () => {
     for (const chunk of usage) expect(heavyAmong(packagesLoadedBy(path.join(OUT, chunk))), chunk).toEqual([]);
     // The command implementations are behind import(): what they load is loaded when they run.
     expect(dynamic.filter((s) => !s.includes('cli-usage-'))).toHaveLength(5);
+  });
+
+  it('keeps the audit worker beside the chunk that starts the pool, which looks for it there', () => {
+    // jobs/pool.ts resolves ./audit-worker.js against its own chunk: chunks must not move to a subfolder.
+    const starters = readdirSync(OUT, { recursive: true, encoding: 'utf8' }).filter(
+      (file) => file.endsWith('.js') && file !== 'audit-worker.js' && readFileSync(path.join(OUT, file), 'utf8').includes('"./audit-worker.js"'),
+    );
+    expect(starters.length).toBeGreaterThan(0);
+    for (const file of starters) expect(path.dirname(file), file).toBe('.');
+    expect(existsSync(path.join(OUT, 'audit-worker.js'))).toBe(true);
   });
 });
