@@ -3,6 +3,7 @@
  * Schemas check these where they cross a process boundary. Pure: no Node, no DOM.
  */
 import { z } from 'zod';
+import { DEVICES, type Device } from './devices';
 import { METHODS } from './explain';
 
 /**
@@ -22,8 +23,7 @@ export type AuditTargets = (typeof AUDIT_TARGETS)[number];
  */
 export const DEFAULT_AUDIT_TARGETS: AuditTargets = 'label';
 
-export const DEVICES = ['cpu', 'cuda', 'auto'] as const;
-export type Device = (typeof DEVICES)[number];
+export { DEVICES, type Device };
 
 /** TensorFlow.js backends, best first: native TensorFlow (tfjs-node), then wasm, then plain JavaScript. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli, topLevelUsage } from '../../src/main/cli/cli';
+import { COMMANDS, runCli, topLevelUsage } from '../../src/main/cli/cli';
 import type { CliIO } from '../../src/main/cli/io';
 
 /** Runs the dispatcher in-process, capturing what it would print. */
@@ -45,5 +45,15 @@ describe('biascope dispatcher', () => {
     const run = await capture(['explain', 'a.png', '--model', 'm.json', '--batch', 'lots']);
     expect(run).toMatchObject({ code: 2, out: [] });
     expect(run.err).toEqual(['biascope explain: --batch must be a whole number, got "lots"', 'Run "biascope explain --help" for usage.']);
+  });
+
+  it('lists each command as its module describes it, and shows the same help', async () => {
+    for (const entry of COMMANDS) {
+      const command = await entry.load();
+      expect({ name: command.name, summary: command.summary }).toEqual({ name: entry.name, summary: entry.summary });
+      expect(await entry.usage()).toBe(command.usage);
+      const help = await capture([entry.name, '--help']);
+      expect(help).toMatchObject({ code: 0, out: [command.usage], err: [] });
+    }
   });
 });

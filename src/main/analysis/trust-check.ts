@@ -14,8 +14,9 @@ import { explainBatch } from '../engine/explain';
 import { decodeRgb } from '../library/decode';
 import type { Store } from '../store';
 
-/** Once every layer is randomised, a trustworthy method's maps correlate less than this with the originals. */
-export const SANITY_THRESHOLD = 0.5;
+import { SANITY_THRESHOLD } from './sanity-threshold';
+
+export { SANITY_THRESHOLD };
 
 export interface TrustReport {
   model: string;

@@ -1,16 +1,14 @@
 /** Dispatches `biascope <command> ...` and turns failures into messages and exit codes. */
-import type { Command } from './command';
+import type { CommandEntry } from './command';
+import { COMMANDS } from './commands';
 import { describeFailure, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
-import { auditCommand } from './audit';
-import { explainCommand } from './explain';
-import { exportCommand } from './export';
-import { layersCommand } from './layers';
-import { serveCommand } from './serve';
 import type { CliIO } from './io';
 
-export const COMMANDS: readonly Command[] = [auditCommand, explainCommand, exportCommand, layersCommand, serveCommand];
+export { COMMANDS };
 
-export function topLevelUsage(commands: readonly Command[] = COMMANDS): string {
+type Listed = Pick<CommandEntry, 'name' | 'summary'>;
+
+export function topLevelUsage(commands: readonly Listed[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: biascope <command> [options]',
@@ -24,7 +22,7 @@ export function topLevelUsage(commands: readonly Command[] = COMMANDS): string {
   ].join('\n');
 }
 
-function findCommand(name: string): Command {
+function findCommand(name: string): CommandEntry {
   const command = COMMANDS.find((c) => c.name === name);
   if (command) return command;
   if (name.startsWith('-')) throw new UsageError(`unknown option ${name}`);
@@ -47,8 +45,15 @@ export async function runCli(argv: readonly string[], io: CliIO, version = ''): 
       await io.out(version);
       return EXIT_OK;
     }
-    const command = findCommand(first);
-    commandName = command.name;
+    const entry = findCommand(first);
+    commandName = entry.name;
+    // `biascope <command> --help` alone is answered from the help text, without loading
+    // the command; with other arguments the command parses them and answers itself.
+    if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) {
+      await io.out(await entry.usage());
+      return EXIT_OK;
+    }
+    const command = await entry.load();
     return await command.run(rest, io);
   } catch (error) {
     const failure = describeFailure(error);

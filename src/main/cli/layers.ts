@@ -3,28 +3,16 @@
  * user (or a UI) can pick one for --layer.
  */
 import type { LayerInfo } from '../engine/model/network';
-import { BACKENDS, type BackendName } from '../engine/backend';
+import { BACKENDS, type BackendName } from '../../shared/audit';
 import { parseChoice, parseCommandArgs } from './args';
 import { EXIT_OK, UsageError } from './errors';
-import { RUNTIME_OPTIONS, RUNTIME_USAGE, parseRuntime } from './runtime-args';
+import { RUNTIME_OPTIONS, parseRuntime } from './runtime-args';
+import { LAYERS_USAGE } from './usage/layers';
 import { withModel } from './model-path';
 import type { CliIO } from './io';
 import type { Command } from './command';
 
-export const LAYERS_USAGE = `Usage: biascope layers --model <model.onnx|model.json> [--json]
-
-Lists a model's layers with their output shapes, marks the ones a CAM method can
-target (4-D outputs) and the one used by default. ONNX models exported from
-PyTorch list their layers by module path (layer4, features.18), as --layer takes
-them; --layer also takes an ONNX node or tensor name.
-
-Options:
-  --model <path>    a PyTorch model exported to ONNX (model.onnx), or a
-                    TensorFlow.js model.json (or the folder of either)
-  --backend <b>     ${BACKENDS.join(', ')}          (default: best available)
-${RUNTIME_USAGE}
-  --json            one JSON object per layer: name, className, shape, candidate, default
-  -h, --help        show this help`;
+export { LAYERS_USAGE };
 
 export function formatLayers(layers: readonly LayerInfo[], defaultLayer: string): string[] {
   const width = Math.max(...layers.map((l) => l.name.length), 5);

@@ -1,12 +1,11 @@
-/** Entry point of the `biascope` command line (bin/biascope.js, `npm run biascope`). */
-import { readFileSync } from 'node:fs';
+/**
+ * Entry point of the `biascope` command line: built into out/main/cli.js, which
+ * bin/biascope.js runs, or run from the sources by tsx (`npm run biascope`). The
+ * package's own files are found by walking up from here, right from either place.
+ */
 import { runCli } from './cli';
 import { processIO } from './io';
-
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return manifest.version ?? 'unknown';
-}
+import { packageRoot, packageVersion } from '../util/package-root';
 
 // `biascope explain --json | head` closes stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -19,4 +18,4 @@ console.log = console.error;
 console.info = console.error;
 console.debug = console.error;
 
-process.exitCode = await runCli(process.argv.slice(2), processIO(), packageVersion());
+process.exitCode = await runCli(process.argv.slice(2), processIO(), packageVersion(packageRoot()));

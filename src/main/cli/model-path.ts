@@ -1,9 +1,8 @@
 /** Loads the model --model names for the engine tools (explain, layers), on a quiet backend. */
 import { CallError } from '../../shared/api';
-import { startBackend } from './backend';
-import type { BackendName } from '../engine/backend';
+import type { BackendName } from '../../shared/audit';
 import { EngineError } from '../engine/errors';
-import { loadModel, type LoadedModel } from '../engine/model/load';
+import type { LoadedModel } from '../engine/model/load';
 import type { RuntimeOptions } from '../engine/onnx/runtime';
 import { resolveModelPath } from './model-file';
 
@@ -26,6 +25,8 @@ export async function withModel<T>(
   fn: (model: LoadedModel) => Promise<T>,
 ): Promise<T> {
   const modelPath = await resolveModelPath(given);
+  // TensorFlow.js loads here, not with this module: nothing else of the CLI needs it.
+  const [{ startBackend }, { loadModel }] = await Promise.all([import('./backend'), import('../engine/model/load')]);
   await startBackend(backend, log);
   let model: LoadedModel;
   try {

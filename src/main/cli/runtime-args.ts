@@ -1,17 +1,14 @@
 /** --threads and --device: how ONNX Runtime runs an ONNX model (ignored for TensorFlow.js models). */
-import { DEVICES, type Device } from '../../shared/audit';
+import { DEVICES, type Device } from '../../shared/devices';
 import type { RuntimeOptions } from '../engine/onnx/runtime';
 import { parseChoice, parseInteger } from './args';
+
+export { RUNTIME_USAGE } from './usage/runtime';
 
 export const RUNTIME_OPTIONS = {
   threads: { type: 'string' },
   device: { type: 'string' },
 } as const;
-
-export const RUNTIME_USAGE = `  --threads <n>     ONNX Runtime threads (ONNX models)  (default: the cores,
-                    shared among audit workers)
-  --device <d>      ${DEVICES.join(', ')}: where ONNX Runtime runs; cuda needs its
-                    CUDA provider, auto uses it when installed (default: auto)`;
 
 export function parseRuntime(values: { threads?: string; device?: string }): RuntimeOptions {
   return {

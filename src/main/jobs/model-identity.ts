@@ -8,10 +8,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelConfig } from '../../shared/model-config';
 import { EngineError } from '../engine/errors';
-import { modelKind, readModelJson } from '../engine/model/io';
+import { isOnnxPath, modelKind, readModelJson } from '../engine/model/io';
 import { readSidecar } from '../engine/model/sidecar';
-import { isOnnxPath } from '../engine/model/load';
-import { describeOnnx } from '../engine/onnx/load-onnx';
 
 export interface ModelIdentity {
   /** Absolute path of model.json or the .onnx file. */
@@ -40,6 +38,8 @@ export async function identifyModel(modelPath: string): Promise<ModelIdentity> {
   };
   if (isOnnxPath(absolute)) {
     // One self-contained file; the configuration may come partly from its metadata.
+    // Imported here: its module loads ONNX Runtime, which a TensorFlow.js model never needs.
+    const { describeOnnx } = await import('../engine/onnx/load-onnx');
     const onnx = await describeOnnx(absolute, { weights: false });
     add(onnx.bytes);
     add(JSON.stringify(onnx.config));

@@ -117,3 +117,10 @@ export function modelKind(json: ModelJson): 'graph' | 'layers' {
   return 'layers';
 }
 
+/**
+ * Whether a path names an ONNX model rather than a TensorFlow.js model.json. Here rather
+ * than in load.ts, which loads TensorFlow.js: identifying a model must not.
+ */
+export function isOnnxPath(modelPath: string): boolean {
+  return path.extname(modelPath).toLowerCase() === '.onnx';
+}

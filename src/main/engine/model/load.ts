@@ -3,13 +3,15 @@ import path from 'node:path';
 import { tf } from '../tf';
 import type { ModelConfig } from '../../../shared/model-config';
 import { EngineError } from '../errors';
-import { fileHandler, modelKind, readModelJson, type ModelJson } from './io';
+import { fileHandler, isOnnxPath, modelKind, readModelJson, type ModelJson } from './io';
 import { readSidecar } from './sidecar';
 import type { Network } from './network';
 import { LayersNetwork } from './layers-network';
 import { GraphNetwork } from './graph-network';
 import { loadOnnx } from '../onnx/load-onnx';
 import type { RuntimeOptions } from '../onnx/runtime';
+
+export { isOnnxPath };
 
 export interface LoadedModel {
   /** Absolute path of model.json or the .onnx file. */
@@ -48,11 +50,6 @@ function checkAgreement(network: Network, config: ModelConfig, source: string): 
     );
   }
   if (c !== 3) throw new EngineError('model-invalid', `model takes ${c} channels; biascope feeds RGB (3 channels)`);
-}
-
-/** Whether a path names an ONNX model rather than a TensorFlow.js model.json. */
-export function isOnnxPath(modelPath: string): boolean {
-  return path.extname(modelPath).toLowerCase() === '.onnx';
 }
 
 async function openNetwork(absolute: string, runtime: RuntimeOptions): Promise<{ network: Network; sidecar: { config: ModelConfig; source: string } }> {

@@ -1,5 +1,6 @@
 /** The report's body sections: one per class, tags, rebalancing, trust checks. */
-import { SANITY_THRESHOLD, type TrustReport } from '../../analysis/trust-check';
+import { SANITY_THRESHOLD } from '../../analysis/sanity-threshold';
+import type { TrustReport } from '../../analysis/trust-check';
 import { areaBars, colormapGradient, eigenChart, sanityChart } from './charts';
 import { esc, fixed, pct, section, table, thumbFigure } from './html';
 import type { ClassSection, ReportData, TagSection } from './types';
