@@ -15,10 +15,12 @@ import path from 'node:path';
 export const RUN_PREFIX = 'biascope-test-run-';
 
 /**
- * Caches kept in the temporary directory by design and reused by later processes, not
- * leftovers: tsx's compiled sources, Node's compile cache.
+ * Files that libraries keep in the temporary directory by design, made once and reused
+ * by every later process rather than left by one: tsx's compiled sources, Node's
+ * compile cache, ONNX Runtime's native library's `.ses` (a time and an id it writes on
+ * first load and reads thereafter). They go with the run's directory.
  */
-const CACHES = [/^tsx-\d+$/, /^node-compile-cache$/];
+const CACHES = [/^tsx-\d+$/, /^node-compile-cache$/, /^\.ses$/];
 
 /** Names the tests and what they run create in the shared directory if TMPDIR is ignored. */
 const OURS = [/^biascope-/, /^playwright/, /^\.org\.chromium\./, /^\.com\.google\.Chrome\./];
@@ -71,7 +73,8 @@ export default function setup(): () => void {
     if (strays.length > 0) {
       // Maybe this run's (something that ignores TMPDIR), maybe another run of the tests
       // on this machine: reported, not failed on.
-      console.warn(`\nNew entries in ${shared} during the run that look like the tests' (they ignore TMPDIR, or another run made them):\n  ${strays.join('\n  ')}\n`);
+      const shown = strays.slice(0, 10).join('\n  ') + (strays.length > 10 ? `\n  and ${strays.length - 10} more` : '');
+      console.warn(`\nNew entries in ${shared} during the run that look like the tests' (they ignore TMPDIR, or another run made them):\n  ${shown}\n`);
     }
     if (left.length > 0) {
       throw new Error(

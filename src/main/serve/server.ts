@@ -49,8 +49,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** How long requests in flight may take to finish once the server is closing. */
-const DRAIN_MS = 2_000;
+/**
+ * How long requests in flight may take to finish once the server is closing. Someone
+ * pressed Ctrl-C and waits for the prompt: a call still running after this is cut off
+ * (the page reconnects to nothing anyway), and `biascope serve` stops within a second.
+ */
+const DRAIN_MS = 500;
 
 function checkedToken(token: string | undefined): string {
   if (token === undefined) return newToken();
