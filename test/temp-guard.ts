@@ -77,6 +77,7 @@ export default function setup(): () => void {
       console.warn(`\nNew entries in ${shared} during the run that look like the tests' (they ignore TMPDIR, or another run made them):\n  ${shown}\n`);
     }
     if (left.length > 0) {
+      // Thrown from the teardown, vitest prints it as an error during close and exits 1.
       throw new Error(
         `the tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in the temporary directory ` +
           `(remove them in afterAll/afterEach or finally, and end the processes that made them):\n  ${left.join('\n  ')}`,
