@@ -1,24 +1,16 @@
 /** Small real datasets on disk for the library's tests. */
-import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll } from 'vitest';
-import { tempDir } from '../fixtures/models';
+import { tempDir } from '../fixtures/temp';
 
 /** chmod cannot lock root out of a file: tests of unreadable files are skipped then. */
 export const RUNNING_AS_ROOT = process.getuid?.() === 0;
 export const ON_WINDOWS = process.platform === 'win32';
 
-const made: string[] = [];
-afterAll(async () => {
-  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
 /** A fresh folder, removed after the file's tests. */
 export function scratch(prefix = 'biascope-library-'): string {
-  const dir = tempDir(prefix);
-  made.push(dir);
-  return dir;
+  return tempDir(prefix);
 }
 
 /** A tiny PNG whose colour comes from `seed`, so different seeds give different hashes. */

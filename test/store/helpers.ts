@@ -1,24 +1,15 @@
 /** Builders for store tests: real files in temp folders, inputs shaped like the scan's and the worker's. */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
+import { tempDir as freshDir } from '../fixtures/temp';
 import { encodeMap } from '../../src/shared/map-codec';
 import type { HashedFile, RegionBox } from '../../src/main/library/types';
 import { openStore, type Store } from '../../src/main/store';
 import type { ImageResult, MapToStore } from '../../src/main/store/types';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh folder, removed when the test file ends (the fixtures' tempDir loads tfjs). */
+/** A fresh folder, removed when the test file ends. */
 export function tempDir(prefix = 'biascope-store-'): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
+  return freshDir(prefix);
 }
 
 export function freshStore(): Store {

@@ -106,8 +106,10 @@ async function runServe(argv: readonly string[], io: CliIO): Promise<number> {
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
   try {
-    await server.close();
-    await backend.close();
+    // Together, not one after the other: ending the audit and the model's worker thread
+    // fails the calls waiting on them at once, so the server's last requests get their
+    // answer instead of holding the stop up until the server cuts them off.
+    await Promise.all([server.close(), backend.close()]);
   } finally {
     process.off('SIGINT', force);
     process.off('SIGTERM', force);

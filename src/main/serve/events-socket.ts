@@ -15,8 +15,12 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Pings find peers that vanished without a close (a laptop lid, a dropped tunnel). */
 const PING_INTERVAL_MS = 30_000;
 
-/** How long a closing server waits for pages to answer its close frame. */
-const CLOSE_GRACE_MS = 1_000;
+/**
+ * How long a closing server waits for pages to answer its close frame. A live page
+ * answers in milliseconds; one that does not (a suspended tab, a dead tunnel) is not
+ * worth holding up the stop for, which the server keeps within a second.
+ */
+const CLOSE_GRACE_MS = 500;
 
 export interface EventSource {
   connect(sink: EventSink): () => void;

@@ -49,8 +49,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** How long requests in flight may take to finish once the server is closing. */
-const DRAIN_MS = 2_000;
+/**
+ * How long requests in flight may take to finish once the server is closing. Someone
+ * pressed Ctrl-C and waits for the prompt: a call still running after this is cut off
+ * (the page reconnects to nothing anyway), and `biascope serve` stops within a second.
+ */
+const DRAIN_MS = 500;
 
 function checkedToken(token: string | undefined): string {
   if (token === undefined) return newToken();
@@ -92,6 +96,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const cookieName = tokenCookieName(port);
   const events = createEventsSocket(backend.events);
   let closed: Promise<void> | undefined;
+  /** Replies not yet sent: once closing, each is told to end its keep-alive connection. */
+  const unanswered = new Set<ServerResponse>();
 
   const route = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     if (url.pathname.startsWith(API_PREFIX)) return handleApi(request, response, url, backend.api);
@@ -113,6 +119,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    unanswered.add(response);
+    response.once('close', () => unanswered.delete(response));
     handle(request, response).catch((error: unknown) => {
       onError(error);
       if (response.headersSent) response.destroy();
@@ -140,6 +148,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     closed ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // A keep-alive connection whose request was in flight would otherwise go idle after
+      // its reply and hold the server open until the drain cuts it.
+      for (const response of unanswered) if (!response.headersSent) response.setHeader('Connection', 'close');
       const drain = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
       drain.unref();
       await Promise.all([stopped, events.close()]).finally(() => clearTimeout(drain));
