@@ -11,13 +11,13 @@ import { DatasetImages, type ImageService } from './images/image-service';
 import { EventHub } from './workspace/event-hub';
 import { Settings } from './workspace/settings';
 import { Workspace, type Dialogs } from './workspace/workspace';
-import type { PdfPrinter } from './export/report';
+import type { PdfPrinter } from './export/report/pdf';
 import { demoPaths } from './workspace/demo';
 
 export type { Dialogs };
 // What the desktop shell needs from the layers under the workspace, so that electron/
 // (a transport) imports only this module and api.ts.
-export { pdfPageCount, type PdfPrinter } from './export/report';
+export { pdfPageCount, type PdfPrinter } from './export/report/pdf';
 export { WindowStateSchema, type WindowState } from './workspace/settings';
 
 export interface BackendOptions {

@@ -7,7 +7,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import { CallError } from '../../shared/api';
 import { THUMB_SIZE, type ImageSize } from '../../shared/client';
 import { ByteLru } from './byte-lru';
@@ -80,6 +80,8 @@ async function thumbnail(file: string): Promise<Buffer> {
 /** Runs sharp on the first frame, oriented; an undecodable file is `not-found` with the reason. */
 async function convert(file: string, finish: (image: Sharp) => Sharp): Promise<Buffer> {
   try {
+    // Loaded with the first picture served: a command-line back end serves none.
+    const { default: sharp } = await import('sharp');
     return await finish(sharp(file, { pages: 1, limitInputPixels: 100_000_000 }).rotate()).toBuffer();
   } catch (error) {
     throw new CallError('not-found', `${path.basename(file)} could not be decoded: ${(error as Error).message}`);

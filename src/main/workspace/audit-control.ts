@@ -7,13 +7,15 @@ import type { AuditState } from '../../shared/api';
 import { CallError } from '../../shared/api';
 import type { AuditRoles, AuditSettings } from '../../shared/audit';
 import type { EventSink } from '../../shared/events';
-import { AuditError, startAudit, type AuditRun, type AuditTarget } from '../jobs/audit';
+import type { AuditRun, AuditTarget } from '../jobs/audit';
 import type { Store } from '../store';
 
 const PROGRESS_INTERVAL_MS = 250;
 
 export class AuditControl {
   private run: AuditRun | null = null;
+  /** Between a start and its run: a second start in that moment is a conflict too. */
+  private starting = false;
   private state: AuditState | null = null;
   private lastEmit = 0;
   private pending: ReturnType<typeof setTimeout> | null = null;
@@ -33,19 +35,27 @@ export class AuditControl {
     return this.state;
   }
 
-  start(settings: AuditSettings): AuditState {
-    if (this.run) throw new CallError('conflict', 'an audit is already running: cancel it or wait for it to finish');
+  async start(settings: AuditSettings): Promise<AuditState> {
+    if (this.run || this.starting) throw new CallError('conflict', 'an audit is already running: cancel it or wait for it to finish');
+    this.starting = true;
     let run: AuditRun;
     try {
-      run = startAudit(
-        this.store,
-        { ...settings, ...(this.workers && !settings.workers ? { workers: this.workers } : {}) },
-        settings.backend ? { backend: settings.backend } : {},
-      );
-    } catch (error) {
-      // Settings the runner refuses (a guided method, say) are the caller's to fix.
-      if (error instanceof AuditError) throw new CallError('invalid-input', error.message);
-      throw error;
+      // The audit's pipeline (decoding, the worker pool) loads with the first audit, not
+      // with the app: a command that only exports never pays for it.
+      const { AuditError, startAudit } = await import('../jobs/audit');
+      try {
+        run = startAudit(
+          this.store,
+          { ...settings, ...(this.workers && !settings.workers ? { workers: this.workers } : {}) },
+          settings.backend ? { backend: settings.backend } : {},
+        );
+      } catch (error) {
+        // Settings the runner refuses (a guided method, say) are the caller's to fix.
+        if (error instanceof AuditError) throw new CallError('invalid-input', error.message);
+        throw error;
+      }
+    } finally {
+      this.starting = false;
     }
     this.run = run;
     this.state = {

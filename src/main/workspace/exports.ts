@@ -12,7 +12,8 @@ import { ExportRequestSchema, needsAudit, type CheckedExportRequest, type Export
 import type { AuditKey } from '../../shared/views';
 import type { TrustReport } from '../analysis/trust-check';
 import { EXPORTERS, type AuditExportContext, type DatasetExportContext, type ExportContext, type ExportOutput, type Exporter } from '../export/registry';
-import { MODEL_CARD_FILES, type PdfPrinter } from '../export/report';
+import { MODEL_CARD_FILES } from '../export/report/model-card';
+import type { PdfPrinter } from '../export/report/pdf';
 import { fileStamps, fingerprintOf, recordExport, unchangedExport } from './export-record';
 import type { DatasetOverview, GridScope, Store } from '../store';
 

@@ -12,8 +12,8 @@ import { CLUSTER_GROUP, type AuditKey, type SubgroupRow, type TagsOf } from '../
 import { NO_GROUP } from '../analysis/rebalance';
 import { clusterClasses } from '../analysis/spray/audit-clusters';
 import { subgroupTable } from '../analysis/subgroups';
-import type { PdfPrinter } from '../export/report';
-import { trustSample } from '../analysis/trust-check';
+import type { PdfPrinter } from '../export/report/pdf';
+import { trustSample } from '../analysis/trust-sample';
 import { checkRules } from '../analysis/region-roles';
 import { compareView } from '../analysis/compare-view';
 import type { DatasetOverview, GridScope, Store } from '../store';

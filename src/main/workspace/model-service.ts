@@ -11,7 +11,8 @@ import type { EncodedMap } from '../../shared/map-codec';
 import type { LayerInfo } from '../engine/model/network';
 import { defaultWorkerFile } from '../jobs/pool';
 import type { ExplainOneReply, InspectReply, WorkerTask } from '../jobs/worker-protocol';
-import type { TrustReport, TrustSample } from '../analysis/trust-check';
+import type { TrustReport } from '../analysis/trust-check';
+import type { TrustSample } from '../analysis/trust-sample';
 
 export interface ModelRef {
   path: string;

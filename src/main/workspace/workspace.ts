@@ -33,7 +33,6 @@ import { toWireMap } from '../../shared/wire-map';
 import { confinedPath } from '../images/confine';
 import { ByteLru } from '../images/byte-lru';
 import type { DatasetImages } from '../images/image-service';
-import { decodeImage } from '../library/decode';
 import { DatasetError } from '../library/errors';
 import { identifyModel } from '../jobs/model-identity';
 import { openDataset } from '../jobs/open-dataset';
@@ -43,7 +42,7 @@ import { AuditControl } from './audit-control';
 import { ModelService } from './model-service';
 import { ResultCache } from './result-cache';
 import type { Settings } from './settings';
-import { printPdf, type PdfPrinter } from '../export/report';
+import { printPdf, type PdfPrinter } from '../export/report/pdf';
 import { Findings } from './findings';
 import { deleteDrawnRegion, drawnRegionsOf, drawRegion } from './drawn-regions-view';
 import type { DeleteDrawnResult, DrawnRegion, DrawnRegionRef, DrawRegionRequest, DrawRegionResult } from '../../shared/drawn-regions';
@@ -226,7 +225,7 @@ export class Workspace {
     });
   }
 
-  startAudit(settings: AuditSettings): AuditState {
+  startAudit(settings: AuditSettings): Promise<AuditState> {
     return this.audits.start(settings);
   }
 
@@ -322,6 +321,8 @@ export class Workspace {
     if (cached) return cached;
     const config = ModelConfigSchema.parse(JSON.parse(model.config));
     const file = await confinedPath(dataset.root, record.path);
+    // sharp loads with the first image decoded here, not with the app.
+    const { decodeImage } = await import('../library/decode');
     const decoded = await decodeImage(file, config.inputSize, config.preprocess).catch((error: unknown) => {
       throw new CallError('not-found', (error as Error).message);
     });

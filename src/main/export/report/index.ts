@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Store } from '../../store';
 import type { AuditKey } from '../../../shared/views';
-import { printPdf } from './pdf';
+import { printPdf, type PdfPrinter } from './pdf';
 import { buildReportData } from './report-data';
 import { leadLines } from './headline-text';
 import { renderReportHtml } from './report-html';
@@ -14,7 +14,7 @@ import type { ReportData, ReportOptions, SpuriousRules } from './types';
 
 export { buildReportData, datasetHash, storedSpurious } from './report-data';
 export { renderReportHtml, REPORT_CSP } from './report-html';
-export { ChromiumMissingError, chromiumPath, pdfIsTagged, pdfPageCount, printPdf } from './pdf';
+export { ChromiumMissingError, chromiumPath, pdfIsTagged, pdfPageCount, printPdf, type PdfPrinter } from './pdf';
 export { MODEL_CARD_FILES, ModelCardError, readModelCard } from './model-card';
 export { defaultTitle } from './report-data';
 export { headlineLines, leadLines } from './headline-text';
@@ -22,8 +22,6 @@ export type * from './types';
 
 export const REPORT_FILES = { html: 'report.html', pdf: 'report.pdf' } as const;
 
-/** Prints an HTML file to a PDF file; returns its page count and size. */
-export type PdfPrinter = (htmlFile: string, pdfFile: string) => Promise<{ pages: number; bytes: number }>;
 
 export interface WrittenReport {
   data: ReportData;

@@ -19,6 +19,9 @@ export class ChromiumMissingError extends Error {
 }
 
 /** Pages of a PDF, counted from its page objects (`/Type /Page`, not `/Pages`). */
+/** Prints an HTML file to a PDF file; returns its page count and size. */
+export type PdfPrinter = (htmlFile: string, pdfFile: string) => Promise<{ pages: number; bytes: number }>;
+
 export function pdfPageCount(bytes: Uint8Array): number {
   const text = Buffer.from(bytes).toString('latin1');
   return (text.match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
