@@ -5,6 +5,7 @@
  * Pure: no Node, no DOM.
  */
 import { z } from 'zod';
+import { CallError, isErrorKind, type ApiError, type ErrorKind } from './errors';
 import { AuditProgressSchema, AuditSettingsSchema, AuditSummarySchema, type AuditSettings } from './audit';
 import { ClassClustersSchema, ClustersRequestSchema, type ClassClusters, type ClustersRequest } from './clusters';
 import { CompareRequestSchema, CompareViewSchema, type CompareRequest, type CompareView } from './compare';
@@ -69,31 +70,7 @@ import {
 
 // ---------------------------------------------------------------- errors and results
 
-/** Why a call failed, in words a user can read. The UI chooses how to show each kind. */
-export const ERROR_KINDS = [
-  /** The arguments do not match the contract. */
-  'invalid-input',
-  'not-found',
-  /** The caller may not make this call (e.g. a frame that is not ours). */
-  'forbidden',
-  /** The call clashes with the current state (e.g. an audit already running). */
-  'conflict',
-  'cancelled',
-  /** The request is understood but this build or platform cannot do it. */
-  'unsupported',
-  /** A bug or an unexpected failure on the back end. */
-  'internal',
-] as const;
-export type ErrorKind = (typeof ERROR_KINDS)[number];
-
-export function isErrorKind(value: unknown): value is ErrorKind {
-  return typeof value === 'string' && (ERROR_KINDS as readonly string[]).includes(value);
-}
-
-export interface ApiError {
-  kind: ErrorKind;
-  message: string;
-}
+export { CallError, ERROR_KINDS, isErrorKind, type ApiError, type ErrorKind } from './errors';
 
 /** What crosses a process boundary: a value, or an error as data. Nothing throws across. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
@@ -122,19 +99,6 @@ export function isResult(value: unknown): value is Result<unknown> {
   );
 }
 
-/**
- * An error with a kind. The back end throws it to choose the kind a caller sees; the
- * caller's side rebuilds it from a failed Result, naming the call.
- */
-export class CallError extends Error {
-  readonly kind: ErrorKind;
-
-  constructor(kind: ErrorKind, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'CallError';
-    this.kind = kind;
-  }
-}
 
 /** Turns anything thrown by the back end into the data that crosses the boundary. */
 export function toApiError(error: unknown): ApiError {

@@ -3,7 +3,7 @@
  * Schemas check these where they cross a process boundary. Pure: no Node, no DOM.
  */
 import { z } from 'zod';
-import { DEVICES, type Device } from './devices';
+import { BACKENDS, DEVICES, type BackendName, type Device } from './devices';
 import { METHODS } from './explain';
 
 /**
@@ -23,11 +23,8 @@ export type AuditTargets = (typeof AUDIT_TARGETS)[number];
  */
 export const DEFAULT_AUDIT_TARGETS: AuditTargets = 'label';
 
-export { DEVICES, type Device };
+export { BACKENDS, DEVICES, type BackendName, type Device };
 
-/** TensorFlow.js backends, best first: native TensorFlow (tfjs-node), then wasm, then plain JavaScript. */
-export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
 
 /**
  * Region roles an audit sets for its dataset once the scan knows its regions, before any

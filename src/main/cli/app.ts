@@ -4,7 +4,8 @@
  * HTTP, so every argument is checked against the contract and every failure arrives as
  * a CallError of the contract's kinds.
  */
-import { CallError, type ApiArgs, type ApiMethod, type ApiValue } from '../../shared/api';
+import type { ApiArgs, ApiMethod, ApiValue } from '../../shared/api';
+import { CallError } from '../../shared/errors';
 import type { EventSink } from '../../shared/events';
 import type { Backend } from '../backend';
 import { packageRoot, packageVersion } from '../util/package-root';

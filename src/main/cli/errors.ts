@@ -4,7 +4,7 @@
  * decided here and nowhere else: 0 done, 1 the work failed, 2 a wrong command line,
  * 130 stopped by the user (Ctrl-C, as a shell reports SIGINT).
  */
-import { CallError, type ErrorKind } from '../../shared/api';
+import { CallError, type ErrorKind } from '../../shared/errors';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

@@ -1,5 +1,5 @@
 /** The command line of `biascope explain`, parsed and checked before any work starts. */
-import { BACKENDS, type BackendName } from '../../shared/audit';
+import { BACKENDS, type BackendName } from '../../shared/devices';
 import { METHODS, type MethodName } from '../../shared/explain';
 import { parseChoice, parseCommandArgs, parseInteger } from './args';
 import { UsageError } from './errors';

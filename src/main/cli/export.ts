@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
-import { CallError } from '../../shared/api';
+import { CallError } from '../../shared/errors';
 import { isMethodName } from '../../shared/explain';
 import { needsAudit, type ExportRequest } from '../../shared/exports';
 import type { AuditKey, StoredAudit, StoredDataset } from '../../shared/views';

@@ -3,7 +3,7 @@
  * user (or a UI) can pick one for --layer.
  */
 import type { LayerInfo } from '../engine/model/network';
-import { BACKENDS, type BackendName } from '../../shared/audit';
+import { BACKENDS, type BackendName } from '../../shared/devices';
 import { parseChoice, parseCommandArgs } from './args';
 import { EXIT_OK, UsageError } from './errors';
 import { RUNTIME_OPTIONS, parseRuntime } from './runtime-args';

@@ -1,7 +1,7 @@
 /** Resolves what the user passed to --model: a model.json or .onnx file, or the folder holding one. */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CallError } from '../../shared/api';
+import { CallError } from '../../shared/errors';
 
 async function kindOf(file: string): Promise<'file' | 'directory' | 'missing'> {
   try {

@@ -1,5 +1,5 @@
 /** Loads the model --model names for the engine tools (explain, layers), on a quiet backend. */
-import { CallError } from '../../shared/api';
+import { CallError } from '../../shared/errors';
 import type { BackendName } from '../../shared/audit';
 import { EngineError } from '../engine/errors';
 import type { LoadedModel } from '../engine/model/load';

@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from '../serve/server';
 import { NOT_BUILT } from '../serve/static-files';
 import { parseCommandArgs, parseInteger } from './args';
 import type { Command } from './command';
-import { CallError } from '../../shared/api';
+import { CallError } from '../../shared/errors';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import type { CliIO } from './io';
 import { SERVE_USAGE } from './usage/serve';

@@ -10,7 +10,7 @@ import { fastConvGradients } from './gradients/fast-conv';
 import { firstMaxPoolGradient } from './gradients/max-pool';
 import { wasmConv2DBackpropFilter } from './kernels/conv2d-backprop-filter';
 
-import { BACKENDS, type BackendName } from '../../shared/audit';
+import { BACKENDS, type BackendName } from '../../shared/devices';
 
 export { BACKENDS, type BackendName };
 

@@ -1,6 +1,6 @@
 /** The text of `biascope audit --help`, importable without the audit's implementation. */
 import { GUIDED_METHODS, METHODS } from '../../../shared/explain';
-import { BACKENDS } from '../../../shared/audit';
+import { BACKENDS } from '../../../shared/devices';
 import { REPORTER_USAGE } from '../progress-reporter';
 
 /** The methods `biascope audit` takes: all but the guided ones. */

@@ -1,6 +1,6 @@
 /** The text of `biascope explain --help`, importable without the engine. */
 import { METHODS } from '../../../shared/explain';
-import { BACKENDS } from '../../../shared/audit';
+import { BACKENDS } from '../../../shared/devices';
 import { RUNTIME_USAGE } from './runtime';
 
 export const EXPLAIN_USAGE = `Usage: biascope explain <image>... --model <model.onnx|model.json> [options]

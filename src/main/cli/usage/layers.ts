@@ -1,5 +1,5 @@
 /** The text of `biascope layers --help`, importable without the engine. */
-import { BACKENDS } from '../../../shared/audit';
+import { BACKENDS } from '../../../shared/devices';
 import { RUNTIME_USAGE } from './runtime';
 
 export const LAYERS_USAGE = `Usage: biascope layers --model <model.onnx|model.json> [--json]
