@@ -10,7 +10,12 @@
 // which ships no sources, goes straight to the bundle. BIASCOPE_FROM_SOURCES=1 forces
 // the sources, BIASCOPE_FROM_SOURCES=0 the build.
 import { readdirSync, statSync } from 'node:fs';
+import module from 'node:module';
 import { join } from 'node:path';
+
+// V8 keeps the compiled code of the modules on disk (in the system's temp folder) and
+// reuses it while they are unchanged: each later start skips parsing them again.
+module.enableCompileCache?.();
 
 const root = join(import.meta.dirname, '..');
 const bundle = join(root, 'out', 'main', 'cli.js');

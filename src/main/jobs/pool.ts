@@ -6,20 +6,14 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { ExplainReply, ExplainTask } from './worker-protocol';
+import { defaultWorkerFile } from './worker-file';
+
+export { defaultWorkerFile };
 
 export interface ExplainPool {
   readonly size: number;
   run(task: ExplainTask, signal?: AbortSignal): Promise<ExplainReply>;
   close(): Promise<void>;
-}
-
-/**
- * The worker script. From the TypeScript sources (CLI, tests) a small .mjs registers
- * tsx first; the built app ships the worker bundled beside the main bundle.
- */
-export function defaultWorkerFile(): string {
-  const here = import.meta.url;
-  return here.endsWith('.ts') ? new URL('./worker-entry.mjs', here).href : new URL('./audit-worker.js', here).href;
 }
 
 export function defaultWorkerCount(): number {

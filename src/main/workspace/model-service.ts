@@ -4,12 +4,12 @@
  * on one worker thread that keeps the model loaded between requests, so the main
  * process (Electron's, or the server's) never loads tfjs and stays responsive.
  */
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { CallError } from '../../shared/api';
 import type { MethodName } from '../../shared/explain';
 import type { EncodedMap } from '../../shared/map-codec';
 import type { LayerInfo } from '../engine/model/network';
-import { defaultWorkerFile } from '../jobs/pool';
+import { defaultWorkerFile } from '../jobs/worker-file';
 import type { ExplainOneReply, InspectReply, WorkerTask } from '../jobs/worker-protocol';
 import type { TrustReport } from '../analysis/trust-check';
 import type { TrustSample } from '../analysis/trust-sample';
@@ -20,19 +20,20 @@ export interface ModelRef {
 }
 
 export class ModelService {
-  private pool: Piscina<WorkerTask, unknown> | null = null;
+  private pool: Promise<Piscina<WorkerTask, unknown>> | null = null;
 
   constructor(private readonly workerFile = defaultWorkerFile()) {}
 
-  private worker(): Piscina<WorkerTask, unknown> {
+  /** One pool, made on the first request: a back end that only exports never loads it. */
+  private worker(): Promise<Piscina<WorkerTask, unknown>> {
     // Idle for five minutes: the thread and its model go, and come back on the next request.
-    this.pool ??= new Piscina({ filename: this.workerFile, minThreads: 0, maxThreads: 1, idleTimeout: 300_000 });
+    this.pool ??= import('piscina').then(({ Piscina }) => new Piscina<WorkerTask, unknown>({ filename: this.workerFile, minThreads: 0, maxThreads: 1, idleTimeout: 300_000 }));
     return this.pool;
   }
 
   async inspect(model: ModelRef): Promise<{ layers: LayerInfo[]; defaultLayer: string; backend: string }> {
     try {
-      return (await this.worker().run({ kind: 'inspect', modelPath: model.path, modelHash: model.hash })) as InspectReply;
+      return (await (await this.worker()).run({ kind: 'inspect', modelPath: model.path, modelHash: model.hash })) as InspectReply;
     } catch (error) {
       throw new CallError('invalid-input', `cannot load ${model.path}: ${(error as Error).message}`);
     }
@@ -43,7 +44,7 @@ export class ModelService {
     request: { layer: string; method: MethodName; target: number; rgb: Uint8Array },
   ): Promise<{ map: EncodedMap; backend: string; layer: string }> {
     try {
-      return (await this.worker().run({ kind: 'explain-one', modelPath: model.path, modelHash: model.hash, ...request })) as ExplainOneReply;
+      return (await (await this.worker()).run({ kind: 'explain-one', modelPath: model.path, modelHash: model.hash, ...request })) as ExplainOneReply;
     } catch (error) {
       throw new CallError('internal', `${request.method} failed: ${(error as Error).message}`);
     }
@@ -53,7 +54,7 @@ export class ModelService {
   async checkTrust(model: ModelRef, sample: TrustSample, request: { layer: string; method: MethodName }): Promise<TrustReport> {
     try {
       const task: WorkerTask = { kind: 'trust', modelPath: model.path, modelHash: model.hash, root: sample.root, images: sample.images, ...request };
-      return (await this.worker().run(task)) as TrustReport;
+      return (await (await this.worker()).run(task)) as TrustReport;
     } catch (error) {
       throw new CallError('internal', `the trust checks failed: ${(error as Error).message}`);
     }
@@ -62,6 +63,6 @@ export class ModelService {
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = null;
-    await pool?.destroy();
+    await (await pool)?.destroy();
   }
 }
