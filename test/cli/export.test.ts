@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
@@ -190,6 +190,13 @@ describe('biascope export rebalance', () => {
     expect((await capture(['export', 'slides', '--db', db])).err[0]).toBe('biascope export: cannot export "slides"; can export: report, rebalance, images, clusters, boxes, trust, compare');
     expect((await capture(['export', 'clusters', '--db', db])).err[0]).toMatch(/has no audit in this database: run biascope audit first$/);
     expect((await capture(['export', 'rebalance', '--db', '/nope/audit.db', '--group-by', 'cue'])).err[0]).toBe('biascope export: no database at /nope/audit.db');
+    // A file that is not a database: the store's words, not a stack.
+    const notes = path.join(tempDir('biascope-export-'), 'notes.db');
+    writeFileSync(notes, 'not a database, just notes\n'.repeat(20));
+    const wrong = await capture(['export', 'rebalance', '--db', notes, '--group-by', 'cue']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err[0]).toMatch(/^biascope export: .*notes\.db/);
+    expect(wrong.err.join('\n')).not.toMatch(/internal error|    at /);
   });
 });
 

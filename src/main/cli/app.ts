@@ -28,15 +28,21 @@ export interface CliAppOptions {
 export async function openApp(options: CliAppOptions): Promise<CliApp> {
   // Loaded here, not at the top: `biascope --help` must not pay for the store and the workers.
   const [{ createBackend }, { dispatch }] = await Promise.all([import('../backend'), import('../api')]);
-  const backend: Backend = createBackend({
-    name: 'biascope',
-    version: packageVersion(packageRoot()),
-    dbFile: options.dbFile,
-    demo: null,
-    warm: false,
-    ...(options.readonly ? { readonly: true } : {}),
-    ...(options.workers ? { workers: options.workers } : {}),
-  });
+  let backend: Backend;
+  try {
+    backend = createBackend({
+      name: 'biascope',
+      version: packageVersion(packageRoot()),
+      dbFile: options.dbFile,
+      demo: null,
+      warm: false,
+      ...(options.readonly ? { readonly: true } : {}),
+      ...(options.workers ? { workers: options.workers } : {}),
+    });
+  } catch (error) {
+    // The database cannot be opened (not SQLite, a newer schema, no permission): the store says which.
+    throw new CallError('invalid-input', (error as Error).message);
+  }
   return {
     async call(method, ...args) {
       const result = await dispatch(backend.api, method, args);
