@@ -62,9 +62,28 @@ function optionTable(): ParseArgsOptionsConfig {
   return table;
 }
 
+const HELP_COLUMN = 22;
+const HELP_WIDTH = 88;
+
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
 function usageLine(flag: Flag): string {
   const head = `  --${flag.meta.flag}${flag.meta.value ? ` <${flag.meta.value}>` : ''}`;
-  return head.length < 22 ? `${head.padEnd(22)}${flag.meta.help}` : `${head}\n${' '.repeat(22)}${flag.meta.help}`;
+  const help = wrap(flag.meta.help, HELP_WIDTH - HELP_COLUMN).map((line) => ' '.repeat(HELP_COLUMN) + line);
+  if (head.length < HELP_COLUMN) help[0] = head.padEnd(HELP_COLUMN) + help[0]!.trimStart();
+  else help.unshift(head);
+  return help.join('\n');
 }
 
 /** `biascope export --help`, or one kind's help. */
