@@ -31,6 +31,7 @@ export interface ConceptOptions {
   minSampleComponents?: number;
   restarts?: number;
   maxIterations?: number;
+  tolerance?: number;
 }
 
 export interface Concept {
@@ -143,7 +144,7 @@ export function fitConcepts(components: readonly ConceptComponent[], options: Co
   const rows = sampleImages(order, byImage, options.sampleShare ?? DEFAULT_SAMPLE_SHARE, options.minSampleComponents ?? DEFAULT_MIN_SAMPLE_COMPONENTS, options.seed);
   const sampled = subset(points, rows);
   const sampledImages = new Set(rows.map((r) => components[r]!.imageId)).size;
-  const fitOptions = { seed: options.seed, restarts: options.restarts, maxIterations: options.maxIterations };
+  const fitOptions = { seed: options.seed, restarts: options.restarts, maxIterations: options.maxIterations, tolerance: options.tolerance };
   let centroids: Float32Array[];
   let scores: { k: number; silhouette: number }[] = [];
   if (options.k !== undefined) {

@@ -25,7 +25,7 @@
  */
 export { evidenceComponents, DEFAULT_COMPONENT_THRESHOLD, type EvidenceComponent, type ComponentOptions } from './components';
 export { describeComponent, poolToGrid, type FeatureGrid } from './describe';
-export { sphericalKMeans, DEFAULT_RESTARTS, DEFAULT_MAX_ITERATIONS, type KMeansFit, type KMeansOptions } from './kmeans';
+export { sphericalKMeans, DEFAULT_RESTARTS, DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE, type KMeansFit, type KMeansOptions } from './kmeans';
 export { silhouette, chooseK, DEFAULT_MIN_K, DEFAULT_MAX_K, type ChooseKOptions, type ChooseKResult } from './silhouette';
 export {
   fitConcepts,
