@@ -327,4 +327,15 @@ describe('descriptor features: ONNX models', () => {
       model.network.dispose();
     }
   });
+
+  it('mobilenet_v2: features.18 is described by the block before it', async () => {
+    const model = await loadModel(onnxFixture('mobilenet_v2').model, { threads: 1 });
+    try {
+      console.log(`default descriptor layer (mobilenet_v2): ${model.defaultLayer} <- ${model.network.descriptorLayer(model.defaultLayer)}`);
+      expect(model.network.descriptorLayer('features.18')).toBe('features.17');
+      expect(model.network.descriptorLayer('features.0')).toBeNull();
+    } finally {
+      model.network.dispose();
+    }
+  });
 });
