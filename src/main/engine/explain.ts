@@ -12,6 +12,7 @@ import { toInputTensor, type RgbImage } from './preprocess';
 import { resolveTargets } from './targets';
 import { CAM_METHODS, camMap, type CamInputs } from './methods';
 import { channelSummedMagnitude, guidedBackprop, guidedGradcam } from './methods/guided';
+import { poolToGrid, type Descriptor, type FeatureBatch } from './descriptor';
 
 export interface ExplainOptions {
   methods: readonly MethodName[];
@@ -23,6 +24,12 @@ export interface ExplainOptions {
   classesPerImage?: number[][];
   /** How many predictions to report per image, best first; all when absent. */
   topK?: number;
+  /**
+   * Descriptor features from the same forward pass, on the explained layer's grid:
+   * true for the layer feeding the explained one (Network.descriptorLayer), a name
+   * for that layer. Only with a CAM-family method (they fix the grid); else ignored.
+   */
+  descriptor?: boolean | string;
 }
 
 export interface ExplainedMap {
@@ -37,6 +44,8 @@ export interface ExplainedMap {
 export interface ImageExplanation {
   predictions: Prediction[];
   maps: ExplainedMap[];
+  /** The descriptor layer's features under each map cell (HWC), when asked for. */
+  descriptor?: Descriptor;
 }
 
 function softmaxRows(logits: Float32Array, classes: number): Float32Array {
@@ -79,6 +88,7 @@ interface Pass {
   activation: Tensor4D | null;
   context: HeadContext;
   logits: Tensor2D;
+  descriptor: FeatureBatch | null;
 }
 
 /**
@@ -100,6 +110,7 @@ export async function explainBatch(
   const guided = methods.some((m) => GUIDED_METHODS.includes(m));
   const layer = options.layer ?? model.defaultLayer;
   const denseKernel = methods.includes('cam') ? camKernel(model, layer) : null;
+  const descriptor = camMethods.length > 0 ? descriptorLayerOf(model, layer, options.descriptor) : undefined;
   const owned = !(images instanceof tf.Tensor);
   const x = owned ? toInputTensor(images as RgbImage[], config) : (images as Tensor4D);
   let fast: FastPass | null = null;
@@ -108,11 +119,11 @@ export async function explainBatch(
     // With a native guided pass, the fast pass supplies the logits that pick the targets;
     // otherwise guided methods alone take them from their own differentiable pass.
     const nativeGuided = guided && model.network.guidedGradient !== undefined;
-    if (camMethods.length > 0 || !guided || nativeGuided) fast = await (model.network.fastPass?.(x, camMethods.length > 0 ? layer : null) ?? null);
+    if (camMethods.length > 0 || !guided || nativeGuided) fast = await (model.network.fastPass?.(x, camMethods.length > 0 ? layer : null, descriptor) ?? null);
     if (nativeGuided && fast) guidedPixels = await nativeGuidedPixels(model, x, settler(model, options, x.shape[0])(fast.logits.dataSync() as Float32Array));
     let results: ImageExplanation[] = [];
     tf.tidy(() => {
-      results = explainSync(model, x, options, { methods, camMethods, guided, layer, denseKernel, fast, guidedPixels });
+      results = explainSync(model, x, options, { methods, camMethods, guided, layer, denseKernel, fast, guidedPixels, descriptor });
     });
     return results;
   } finally {
@@ -120,6 +131,15 @@ export async function explainBatch(
     if (guidedPixels) tf.dispose(guidedPixels);
     if (owned) x.dispose();
   }
+}
+
+/** The descriptor layer asked for, resolved to a name; undefined when none is. */
+function descriptorLayerOf(model: LoadedModel, layer: string, asked: boolean | string | undefined): string | undefined {
+  if (asked === undefined || asked === false) return undefined;
+  if (typeof asked === 'string') return asked;
+  const found = model.network.descriptorLayer(layer);
+  if (found === null) throw new EngineError('layer-not-found', `layer "${layer}" reads the input image directly: no earlier layer to describe its maps by; name a descriptor layer`);
+  return found;
 }
 
 /** Guided backprop of every target slot on the model's native runtime; null where it declines. */
@@ -183,13 +203,17 @@ interface Prepared {
   fast: FastPass | null;
   /** Guided backprop per target slot, from the native runtime; null: differentiate here. */
   guidedPixels: Tensor4D[] | null;
+  /** The descriptor layer, when descriptor features were asked for. */
+  descriptor: string | undefined;
 }
 
 function explainSync(model: LoadedModel, x: Tensor4D, options: ExplainOptions, prepared: Prepared): ImageExplanation[] {
-  const { methods, camMethods, guided, layer, denseKernel, fast, guidedPixels } = prepared;
+  const { methods, camMethods, guided, layer, denseKernel, fast, guidedPixels, descriptor } = prepared;
   const names = model.config.classes;
   const settle = settler(model, options, x.shape[0]);
-  const pass = camMethods.length > 0 ? forward(model, x, layer, fast) : null;
+  const pass = camMethods.length > 0 ? forward(model, x, layer, fast, descriptor) : null;
+  const [, gridHeight, gridWidth] = pass?.activation?.shape ?? [0, 0, 0];
+  const descriptors = pass?.descriptor ? poolToGrid(pass.descriptor, gridHeight, gridWidth) : null;
   // Pixel-space methods run the model forward under the gradient tape anyway: when
   // nothing else needs a forward pass, their first pass supplies the logits.
   let outcome: Outcome | null = null;
@@ -205,7 +229,9 @@ function explainSync(model: LoadedModel, x: Tensor4D, options: ExplainOptions, p
     if (methods.length === 0) break;
     slots.push(explainSlot(model, methods, x, pass, targetsOf(slot), denseKernel, guidedPixels?.[slot] ?? null));
   }
-  return assemble(outcome!, slots, names, layer, options.topK ?? names.length);
+  const explained = assemble(outcome!, slots, names, layer, options.topK ?? names.length);
+  if (descriptors) explained.forEach((image, b) => (image.descriptor = descriptors[b]!));
+  return explained;
 }
 
 interface Outcome {
@@ -241,12 +267,21 @@ function camKernel(model: LoadedModel, layer: string): Tensor2D {
   return head.kernel;
 }
 
-function forward(model: LoadedModel, x: Tensor4D, layer: string | null, fast: FastPass | null): Pass {
-  if (fast) return { split: layer === null ? null : model.network.split(layer), activation: fast.activation, context: fast.context, logits: fast.logits };
-  if (layer === null) return { split: null, activation: null, context: null, logits: model.network.logits(x) };
+function forward(model: LoadedModel, x: Tensor4D, layer: string | null, fast: FastPass | null, descriptor?: string): Pass {
+  if (fast) {
+    const split = layer === null ? null : model.network.split(layer);
+    return { split, activation: fast.activation, context: fast.context, logits: fast.logits, descriptor: fast.descriptor };
+  }
+  if (layer === null) return { split: null, activation: null, context: null, logits: model.network.logits(x), descriptor: null };
   const split = model.network.split(layer);
-  const { activation, context } = split.body(x);
-  return { split, activation, context, logits: split.head(activation, context) };
+  const body = split.body(x, descriptor);
+  const features = body.descriptor ? hostBatch(body.descriptor) : null;
+  return { split, activation: body.activation, context: body.context, logits: split.head(body.activation, body.context), descriptor: features };
+}
+
+/** A tfjs feature map read back to the host, where it is pooled. */
+function hostBatch(t: Tensor4D): FeatureBatch {
+  return { data: t.dataSync() as Float32Array, layout: 'NHWC', shape: t.shape };
 }
 
 /** Maps of every method for one target per image, keyed by method. */

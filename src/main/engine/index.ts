@@ -9,5 +9,6 @@ export type { LayerInfo, Network } from './model/network';
 export { toInputTensor, type RgbImage } from './preprocess';
 export { parseTarget, resolveTargets } from './targets';
 export { explainBatch, liveTensors, type ExplainOptions, type ExplainedMap, type ImageExplanation } from './explain';
+export type { Descriptor } from './descriptor';
 export { randomizationSanityCheck, type SanityCheckResult, type RandomizationStep } from './sanity';
 export { faithfulnessCurves, type FaithfulnessCurves, type FaithfulnessOptions } from './faithfulness';

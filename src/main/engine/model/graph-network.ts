@@ -17,6 +17,7 @@ interface GraphNode {
   attrParams: Record<string, { value?: unknown } | undefined>;
 }
 interface ConverterGraph {
+  nodes: Record<string, GraphNode>;
   inputs: GraphNode[];
   outputs: GraphNode[];
 }
@@ -39,6 +40,24 @@ const FEATURE_OPS = new Set([
   'AvgPool',
 ]);
 const POOLING_OPS = new Set(['MaxPool', 'AvgPool']);
+/**
+ * Ops that transform each position on their own: with the conv before them they make
+ * one layer (Conv2D -> BiasAdd -> Relu), whose input is what feeds the layer.
+ */
+const PER_POSITION_OPS = new Set([
+  'BiasAdd',
+  'Relu',
+  'Relu6',
+  'Elu',
+  'Selu',
+  'LeakyRelu',
+  'Prelu',
+  'Sigmoid',
+  'Tanh',
+  'FusedBatchNorm',
+  'FusedBatchNormV3',
+  'Identity',
+]);
 
 function graphOf(model: GraphModel): ConverterGraph {
   const executor = (model as unknown as { executor?: { graph?: ConverterGraph } }).executor;
@@ -74,6 +93,7 @@ export class GraphNetwork implements Network {
   readonly endsInSoftmax: boolean;
   private readonly inputName: string;
   private readonly logitsName: string;
+  private readonly nodes: Record<string, GraphNode>;
 
   constructor(
     private readonly model: GraphModel,
@@ -83,6 +103,7 @@ export class GraphNetwork implements Network {
     if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
       throw new EngineError('model-invalid', `graph model has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs; expected one of each`);
     }
+    this.nodes = graph.nodes;
     const input = graph.inputs[0]!;
     this.inputName = input.name;
     const declared = input.attrParams['shape']?.value as number[] | undefined;
@@ -131,10 +152,44 @@ export class GraphNetwork implements Network {
     }
     return {
       layer,
-      body: (x) => ({ activation: this.model.execute({ [this.inputName]: x }, layer) as Tensor4D, context: x }),
+      body: (x, descriptor) => {
+        if (descriptor === undefined || descriptor === layer) {
+          const activation = this.model.execute({ [this.inputName]: x }, layer) as Tensor4D;
+          return { activation, context: x, ...(descriptor === undefined ? {} : { descriptor: activation }) };
+        }
+        if (!this.nodes[descriptor]) {
+          const names = this.layers.filter((l) => l.candidate).map((l) => l.name);
+          throw new EngineError('layer-not-found', `no node named "${descriptor}" to take descriptor features from; 4-D nodes are: ${names.join(', ')}`);
+        }
+        const [activation, features] = this.model.execute({ [this.inputName]: x }, [layer, descriptor]) as [Tensor4D, Tensor];
+        if (features.rank !== 4) {
+          tf.dispose([activation, features]);
+          throw new EngineError('layer-not-found', `node "${descriptor}" outputs shape [${features.shape.slice(1).join(', ')}]; descriptor features need a 4-D (batch, h, w, channels) output`);
+        }
+        return { activation, context: x, descriptor: features as Tensor4D };
+      },
       head: (activation, context) =>
         this.model.execute({ [this.inputName]: context as Tensor4D, [layer]: activation }, this.logitsName) as Tensor2D,
     };
+  }
+
+  /**
+   * The data input of the op that computed `layer`, looking past the per-position ops
+   * that end it (bias, activation, batch norm): for conv2/Relu, the tensor entering
+   * conv2. Null when that is the model's input.
+   */
+  descriptorLayer(layer: string): string | null {
+    let node = this.nodes[layer];
+    if (!node) throw new EngineError('layer-not-found', `no node named "${layer}"`);
+    const dataInput = (n: GraphNode) => n.inputs.find((i) => i.op !== 'Const') ?? null;
+    while (PER_POSITION_OPS.has(node.op)) {
+      const next = dataInput(node);
+      if (!next) return null;
+      node = next;
+    }
+    const input = dataInput(node);
+    if (!input || input.name === this.inputName || input.op === 'Placeholder') return null;
+    return input.name;
   }
 
   camHead(): CamHead | { reason: string } {

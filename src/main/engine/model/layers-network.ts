@@ -21,6 +21,28 @@ const NOT_A_FEATURE_LAYER = new Set([
   'InputAlias',
 ]);
 
+/**
+ * Layers that transform each position's features on their own: for describing a map
+ * they belong to the layer before them (a BatchNormalization -> ReLU after a conv are
+ * that conv's features), so the descriptor is looked for before them.
+ */
+const PER_POSITION = new Set([
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'ELU',
+  'PReLU',
+  'ThresholdedReLU',
+  'Softmax',
+  'BatchNormalization',
+  'LayerNormalization',
+  'Dropout',
+  'SpatialDropout2D',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+]);
+
 function activationOf(step: Step): string | null {
   if (!step.layer) return null;
   if (step.className === 'Softmax') return 'softmax';
@@ -63,6 +85,8 @@ export class LayersNetwork implements Network {
   private readonly splits = new Map<string, SplitNetwork>();
   /** Steps that are activation-free Conv2D layers, found once (see linear-conv.ts). */
   private readonly linearConvSteps: Set<number>;
+  /** The step that computes each tensor id. */
+  private readonly producers = new Map<number, number>();
 
   constructor(private readonly model: LayersModel) {
     this.graph = compileLayerGraph(model);
@@ -79,6 +103,7 @@ export class LayersNetwork implements Network {
     this.linearConvSteps = new Set(
       this.graph.steps.flatMap((step, index) => (step.layer && isLinearConv2D(step.layer) ? [index] : [])),
     );
+    this.graph.steps.forEach((step, index) => step.outputs.forEach((id) => this.producers.set(id, index)));
     this.finalStep = this.graph.steps.findIndex((s) => s.outputs.includes(this.graph.output));
     this.finalLogits = logitStep(this.graph.steps[this.finalStep]!);
     this.endsInSoftmax = this.finalLogits !== null;
@@ -118,7 +143,7 @@ export class LayersNetwork implements Network {
   }
 
   /** The tensor id a layer's (single) output has in the flattened graph. */
-  private outputIdOf(layer: string): number {
+  private outputIdOf(layer: string, use = 'Grad-CAM needs'): number {
     const steps = this.graph.steps.filter((s) => s.name === layer && s.className !== 'InputAlias');
     const step = steps.at(-1);
     if (!step) {
@@ -127,9 +152,42 @@ export class LayersNetwork implements Network {
     }
     if (step.outputs.length !== 1) throw new EngineError('layer-not-found', `layer "${layer}" has ${step.outputs.length} outputs; expected one`);
     if (!step.shape || step.shape.length !== 3) {
-      throw new EngineError('layer-not-found', `layer "${layer}" outputs shape [${step.shape?.join(', ') ?? '?'}]; Grad-CAM needs a 4-D (batch, h, w, channels) output`);
+      throw new EngineError('layer-not-found', `layer "${layer}" outputs shape [${step.shape?.join(', ') ?? '?'}]; ${use} a 4-D (batch, h, w, channels) output`);
     }
     return step.outputs[0]!;
+  }
+
+  /**
+   * The layer feeding `layer`: its single inbound layer, looked for before any
+   * per-position layers (activation, normalisation, dropout) that end it and through
+   * the edges of nested models. A layer with several inbound layers (add, concatenate),
+   * or whose inbound output is not a feature map, takes the nearest earlier layer with
+   * a 4-D output instead. Null when the layer reads the input image.
+   */
+  descriptorLayer(layer: string): string | null {
+    const { steps } = this.graph;
+    let index = this.producers.get(this.outputIdOf(layer))!;
+    const producerOf = (id: number) => (id === this.graph.input ? null : (this.producers.get(id) ?? null));
+    for (;;) {
+      const step = steps[index]!;
+      if ((step.layer !== null && !PER_POSITION.has(step.className)) || step.inputs.length !== 1) break;
+      const previous = producerOf(step.inputs[0]!);
+      if (previous === null) return null;
+      index = previous;
+    }
+    const inbound = steps[index]!.inputs;
+    if (inbound.length === 1) {
+      let source = producerOf(inbound[0]!);
+      // An alias into a nested model carries no name of its own: the tensor is its input's.
+      while (source !== null && steps[source]!.className === 'InputAlias') source = producerOf(steps[source]!.inputs[0]!);
+      if (source === null) return null;
+      if (steps[source]!.shape?.length === 3) return steps[source]!.name;
+    }
+    for (let k = index - 1; k >= 0; k--) {
+      const step = steps[k]!;
+      if (step.className !== 'InputAlias' && step.shape?.length === 3) return step.name;
+    }
+    return null;
   }
 
   split(layer: string): SplitNetwork {
@@ -139,10 +197,17 @@ export class LayersNetwork implements Network {
     const downstream = stepsDownstreamOf(this.graph, target);
     const split: SplitNetwork = {
       layer,
-      body: (x) => {
+      body: (x, descriptor) => {
         const values: Values = new Map([[this.graph.input, x]]);
-        this.run(values, undefined, downstream);
-        return { activation: values.get(target) as Tensor4D, context: values };
+        if (descriptor === undefined) {
+          this.run(values, undefined, downstream);
+          return { activation: values.get(target) as Tensor4D, context: values };
+        }
+        const id = this.outputIdOf(descriptor, 'descriptor features need');
+        // Steps run in graph order: a descriptor past the layer needs the steps up to its own.
+        const upTo = this.producers.get(id)!;
+        this.run(values, undefined, new Set([...downstream].filter((index) => index > upTo)));
+        return { activation: values.get(target) as Tensor4D, context: values, descriptor: values.get(id) as Tensor4D };
       },
       head: (activation, context) => {
         const values: Values = new Map(context as Values);

@@ -4,6 +4,7 @@
  * a head (activation -> logits) so gradients can be taken with respect to the layer.
  */
 import type { Tensor2D, Tensor4D } from '../tf';
+import type { FeatureBatch } from '../descriptor';
 
 export interface LayerInfo {
   name: string;
@@ -20,8 +21,12 @@ export type HeadContext = unknown;
 
 export interface SplitNetwork {
   layer: string;
-  /** Runs the model up to the layer. Differentiation is not needed here. */
-  body(x: Tensor4D): { activation: Tensor4D; context: HeadContext };
+  /**
+   * Runs the model up to the layer. Differentiation is not needed here. With
+   * `descriptor`, that layer's 4-D activation comes out of the same run (computed on
+   * past the layer when it lies downstream of it).
+   */
+  body(x: Tensor4D, descriptor?: string): { activation: Tensor4D; context: HeadContext; descriptor?: Tensor4D };
   /** The rest of the model from the layer's activation to pre-softmax logits. */
   head(activation: Tensor4D, context: HeadContext): Tensor2D;
   /**
@@ -43,6 +48,8 @@ export interface FastPass {
   logits: Tensor2D;
   activation: Tensor4D | null;
   context: HeadContext;
+  /** The descriptor layer's activation, when one was asked for; on the host, not in tfjs. */
+  descriptor: FeatureBatch | null;
   /** Frees the tensors above. */
   dispose(): void;
 }
@@ -66,7 +73,13 @@ export interface Network {
    * A faster forward pass on a native runtime, when the format has one (null: use
    * `logits`/`split`). Its tensors belong to the caller.
    */
-  fastPass?(x: Tensor4D, layer: string | null): Promise<FastPass> | null;
+  fastPass?(x: Tensor4D, layer: string | null, descriptor?: string): Promise<FastPass> | null;
+  /**
+   * The layer whose features describe what the network saw under a map of `layer` by
+   * default: the one feeding it (rules per format in each implementation). Null when
+   * `layer` reads the input image itself.
+   */
+  descriptorLayer(layer: string): string | null;
   /**
    * Guided backprop's input gradient [B, H, W, 3] on a native runtime, for one-hot
    * target rows [B, classes]; null when it cannot (the engine differentiates instead).

@@ -99,3 +99,60 @@ export function moduleNameOf(tensor: string, modules: Map<string, ModuleInfo>, g
   const pick = (list: ModuleInfo[]) => list.sort((a, b) => a.path.split('.').length - b.path.split('.').length || a.path.length - b.path.length)[0];
   return (pick(parts) ?? pick(ending))?.path ?? null;
 }
+
+/** Ops that transform each position on their own: with the op before them they make one layer. */
+const PER_POSITION = new Set([
+  'Relu',
+  'Clip',
+  'LeakyRelu',
+  'PRelu',
+  'Elu',
+  'Selu',
+  'Sigmoid',
+  'HardSigmoid',
+  'HardSwish',
+  'Tanh',
+  'Softplus',
+  'Gelu',
+  'BatchNormalization',
+  'InstanceNormalization',
+  'Identity',
+  'Dropout',
+]);
+
+/**
+ * The tensor that feeds an explained layer, for describing its maps by the features
+ * it read. For a module: the input of its first node that reads a tensor from outside
+ * the module (`layer4` -> the output of `layer3`). A module of per-position ops only
+ * (a ReLU module after a conv module), or a bare tensor or node, is traced back along
+ * the data path past those ops to the op that computed the features, and the tensor
+ * entering that op is taken (`features.7` = ReLU6 after conv `features.6` -> the
+ * output of `features.5`). Null when the path reaches no op (the model's input is
+ * returned as is; the caller declines it); undefined when `tensor` is unknown.
+ */
+export function enteringTensor(graph: OnnxGraph, module: ModuleInfo | null, tensor: string | null): string | null | undefined {
+  const producer = new Map<string, OnnxNode>();
+  for (const node of graph.nodes) for (const out of node.outputs) producer.set(out, node);
+  const inputs = new Set(graph.inputs.map((i) => i.name));
+  // A data input: computed by the graph (not a weight, not a constant) or the model's input.
+  const isData = (name: string) => name !== '' && (inputs.has(name) || (producer.has(name) && !SHAPE_OPS.has(producer.get(name)!.opType)));
+  const dataInput = (node: OnnxNode) => node.inputs.find((name) => !graph.initializers.has(name) && isData(name)) ?? null;
+  let start: string | null;
+  if (module) {
+    const inScope = graph.nodes.slice(module.first, module.last + 1).filter((n) => scopesOf(n).includes(module.path));
+    const produced = new Set(inScope.flatMap((n) => n.outputs));
+    const entering = inScope.flatMap((n) => n.inputs).find((name) => !produced.has(name) && !graph.initializers.has(name) && isData(name)) ?? null;
+    if (!inScope.every((n) => PER_POSITION.has(n.opType) || SHAPE_OPS.has(n.opType))) return entering;
+    start = entering;
+  } else {
+    if (tensor === null) return undefined;
+    start = tensor;
+  }
+  let node = start === null ? undefined : producer.get(start);
+  while (node && PER_POSITION.has(node.opType)) {
+    const next = dataInput(node);
+    node = next === null ? undefined : producer.get(next);
+    if (!node) return next;
+  }
+  return node ? dataInput(node) : start;
+}

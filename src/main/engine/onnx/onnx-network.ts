@@ -13,7 +13,8 @@ import type { CamHead, FastPass, LayerInfo, Network, SplitNetwork } from '../mod
 import type { OnnxGraph, OnnxNode } from './graph';
 import { denseHead, type DenseHead } from './cam-head';
 import { Interpreter } from './interpreter';
-import { moduleNameOf, modulesOf, type ModuleInfo } from './modules';
+import { enteringTensor, moduleNameOf, modulesOf, type ModuleInfo } from './modules';
+import type { FeatureBatch } from '../descriptor';
 import { NativeGuided } from './native-guided';
 import { modelInput, outputValue } from './ort-io';
 import { withExtraOutputs } from './proto';
@@ -95,6 +96,27 @@ export class OnnxNetwork implements Network {
     const node = this.parts.graph.nodes.find((n) => n.name === layer);
     if (node) return node.outputs[0] ?? null;
     return this.producer.has(layer) ? layer : null;
+  }
+
+  /**
+   * The tensor entering the explained module (see enteringTensor in modules.ts), named
+   * as a user would write it; null when that is the model's input.
+   */
+  descriptorLayer(layer: string): string | null {
+    const tensor = enteringTensor(this.parts.graph, this.modules.get(layer) ?? null, this.tensorOf(layer));
+    if (tensor === undefined) throw new EngineError('layer-not-found', `no layer named "${layer}"`);
+    return tensor === null || tensor === this.parts.input.name ? null : this.displayName(tensor);
+  }
+
+  /** The tensor a descriptor layer names, checked to be a feature map where its shape is known. */
+  private descriptorTensor(name: string): string {
+    const tensor = this.tensorOf(name);
+    const info = tensor ? this.layers.find((l) => l.name === this.displayName(tensor)) : undefined;
+    if (!tensor || (info && !info.candidate) || tensor === this.parts.logitsName || tensor === this.parts.outputName) {
+      const names = this.layers.filter((l) => l.candidate).map((l) => l.name);
+      throw new EngineError('layer-not-found', `no 4-D layer named "${name}" to take descriptor features from; candidates are: ${names.join(', ')}`);
+    }
+    return tensor;
   }
 
   /** Fills layers, output size and default layer from one probing run (shapes of every module output). */
@@ -201,12 +223,15 @@ export class OnnxNetwork implements Network {
     const plan = this.layerPlan(layer);
     return {
       layer,
-      body: (x) => {
+      body: (x, descriptor) => {
         this.requireWholeGraph();
-        const outputs = [plan.tensor, ...plan.context];
+        const extra = descriptor === undefined ? [] : [this.descriptorTensor(descriptor)];
+        const outputs = [plan.tensor, ...plan.context, ...extra];
         const values = this.interpreter.run(new Map([[this.parts.input.name, this.inputValue(x)]]), outputs);
         const context = new Map(plan.context.map((name, i) => [name, values[i + 1]!]));
-        return { activation: toChannelsLastMap(values[0]!), context };
+        const activation = toChannelsLastMap(values[0]!);
+        if (descriptor === undefined) return { activation, context };
+        return { activation, context, descriptor: toChannelsLastMap(values.at(-1)!, `descriptor layer "${descriptor}"`) };
       },
       head: (activation, context) => {
         const feeds = new Map(context as Map<string, Value>);
@@ -235,29 +260,33 @@ export class OnnxNetwork implements Network {
    * Logits (and a layer's activation with what the head reads) from ONNX Runtime.
    * Null while weights are randomised: ORT holds the original ones.
    */
-  fastPass(x: Tensor4D, layer: string | null): Promise<FastPass> | null {
+  fastPass(x: Tensor4D, layer: string | null, descriptor?: string): Promise<FastPass> | null {
     if (this.randomized > 0) return null;
-    return this.runFast(x, layer);
+    return this.runFast(x, layer, descriptor);
   }
 
-  private async runFast(x: Tensor4D, layer: string | null): Promise<FastPass> {
+  private async runFast(x: Tensor4D, layer: string | null, descriptor?: string): Promise<FastPass> {
     const plan = layer === null ? null : this.layerPlan(layer);
-    const extra = plan ? [plan.tensor, ...plan.context] : [];
-    const outputs = [this.parts.logitsName, ...extra];
-    const session = await this.session(layer === null ? '' : plan!.tensor, outputs);
+    // The descriptor is one more output of the same run: a session per (layer, descriptor).
+    const features = plan && descriptor !== undefined ? this.descriptorTensor(descriptor) : null;
+    const extra = plan ? [plan.tensor, ...plan.context, ...(features ? [features] : [])] : [];
+    const outputs = [...new Set([this.parts.logitsName, ...extra])];
+    const session = await this.session(layer === null ? '' : features ? `${plan!.tensor}\n${features}` : plan!.tensor, outputs);
     // explainBatch hands a fixed-batch model batches of exactly its size.
     const result = await session.run({ [this.parts.input.name]: modelInput(x, this.parts.input) }, outputs);
+    // Checked before any tfjs tensor exists, so a bad descriptor layer leaves none behind.
+    const descriptorBatch = features ? hostFeatures(result[features]!, descriptor!) : null;
     const gather = (name: string): Value => outputValue(result[name]!);
     const logitsValue = gather(this.parts.logitsName);
     const logits = (logitsValue as Value & { kind: 'tensor' }).tensor as Tensor2D;
-    if (!plan) return { logits, activation: null, context: null, dispose: () => logits.dispose() };
+    if (!plan) return { logits, activation: null, context: null, descriptor: null, dispose: () => logits.dispose() };
     const activation = channelsLastActivation(result[plan.tensor]!, layer!);
     const context = new Map(plan.context.map((name) => [name, gather(name)]));
     const dispose = () => {
       tf.dispose([logits, activation]);
       for (const v of context.values()) if (v.kind === 'tensor') v.tensor.dispose();
     };
-    return { logits, activation, context, dispose };
+    return { logits, activation, context, descriptor: descriptorBatch, dispose };
   }
 
   /**
@@ -378,10 +407,20 @@ function channelsLastActivation(out: OrtTensor, layer: string): Tensor4D {
   return tf.tensor4d(permuteData(out.data as Float32Array, dims, [0, 2, 3, 1]), [b, h, w, k]);
 }
 
+/** A descriptor layer's NCHW output from ONNX Runtime, left on the host (it is only pooled and read). */
+function hostFeatures(out: OrtTensor, name: string): FeatureBatch {
+  const dims = [...out.dims].map(Number);
+  if (dims.length !== 4 || out.type !== 'float32') {
+    throw new EngineError('layer-not-found', `descriptor layer "${name}" outputs shape [${dims.join(', ')}] (${out.type}); descriptor features need a 4-D float feature map`);
+  }
+  const [b, k, h, w] = dims as [number, number, number, number];
+  return { data: out.data as Float32Array, layout: 'NCHW', shape: [b, h, w, k] };
+}
+
 /** A 4-D logical NCHW value as the engine's [B, h, w, K] activation. */
-function toChannelsLastMap(value: Value): Tensor4D {
+function toChannelsLastMap(value: Value, what = "the layer's output"): Tensor4D {
   if (value.kind === 'tensor' && value.channelsLast) return value.tensor as Tensor4D;
   const t: Tensor = logical(value);
-  if (t.rank !== 4) throw new EngineError('layer-not-found', `the layer's output has shape [${t.shape.join(', ')}]; Grad-CAM needs a 4-D feature map`);
+  if (t.rank !== 4) throw new EngineError('layer-not-found', `${what} has shape [${t.shape.join(', ')}]; Grad-CAM and descriptor features need a 4-D feature map`);
   return transpose(t, [0, 2, 3, 1]) as Tensor4D;
 }
