@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeComponent, poolToGrid, type FeatureGrid } from '../../../src/main/analysis/concepts';
+import { describeComponent, type FeatureGrid } from '../../../src/main/analysis/concepts';
 import { mapOf } from '../helpers';
 
 function grid(width: number, height: number, channels: number, value: (x: number, y: number, c: number) => number): FeatureGrid {
@@ -28,36 +28,5 @@ describe('describeComponent', () => {
 
   it('refuses a descriptor on another grid', () => {
     expect(() => describeComponent({ cells: Int32Array.from([0]) }, mapOf(2, 2, () => 1), grid(4, 4, 1, () => 1))).toThrow(/pool it first/);
-  });
-});
-
-describe('poolToGrid', () => {
-  it('averages whole blocks when the ratio is an integer', () => {
-    const fine = grid(4, 4, 2, (x, y, c) => (c === 0 ? y * 4 + x : 1));
-    const pooled = poolToGrid(fine, 2, 2);
-    expect(pooled).toMatchObject({ width: 2, height: 2, channels: 2 });
-    // Block means of 0..15 laid out 4x4: (0+1+4+5)/4 and so on.
-    expect([...pooled.data]).toEqual([2.5, 1, 4.5, 1, 10.5, 1, 12.5, 1]);
-  });
-
-  it('splits boundary cells by overlap when it is not', () => {
-    // 3 cells onto 2: output 0 covers [0, 1.5) = cell 0 and half of cell 1.
-    const pooled = poolToGrid(grid(3, 1, 1, (x) => [3, 6, 9][x]!), 2, 1);
-    expect(pooled.data[0]).toBeCloseTo((3 + 0.5 * 6) / 1.5, 6);
-    expect(pooled.data[1]).toBeCloseTo((0.5 * 6 + 9) / 1.5, 6);
-  });
-
-  it('keeps the mean of the grid at any ratio, and a constant constant', () => {
-    const fine = grid(7, 5, 3, (x, y, c) => Math.sin(x * 1.7 + y * 0.9 + c));
-    const mean = (g: FeatureGrid, c: number) => {
-      let sum = 0;
-      for (let i = c; i < g.data.length; i += g.channels) sum += g.data[i]!;
-      return sum / (g.width * g.height);
-    };
-    for (const [w, h] of [[3, 2], [4, 4], [10, 6]] as const) {
-      const pooled = poolToGrid(fine, w, h);
-      for (let c = 0; c < 3; c++) expect(mean(pooled, c)).toBeCloseTo(mean(fine, c), 5);
-      expect([...poolToGrid(grid(7, 5, 1, () => 2), w, h).data].every((v) => Math.abs(v - 2) < 1e-6)).toBe(true);
-    }
   });
 });

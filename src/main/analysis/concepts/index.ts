@@ -24,7 +24,7 @@
  * truly looked far better than either (ARI 0.77 against 0.03-0.26 on a planted-cue set).
  */
 export { evidenceComponents, DEFAULT_COMPONENT_THRESHOLD, type EvidenceComponent, type ComponentOptions } from './components';
-export { describeComponent, poolToGrid, type FeatureGrid } from './describe';
+export { describeComponent, type FeatureGrid } from './describe';
 export { sphericalKMeans, DEFAULT_RESTARTS, DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE, type KMeansFit, type KMeansOptions } from './kmeans';
 export { silhouette, chooseK, DEFAULT_MIN_K, DEFAULT_MAX_K, type ChooseKOptions, type ChooseKResult } from './silhouette';
 export {
