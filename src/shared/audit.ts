@@ -60,6 +60,13 @@ export const AuditSettingsSchema = z
     batchSize: z.number().int().min(1).max(256).optional(),
     /** The TensorFlow.js backend of tfjs models; the best available when absent. */
     backend: z.enum(BACKENDS).optional(),
+    /**
+     * Also describe each map's evidence components for region-free concepts (analysis/
+     * concepts), by the layer feeding the explained one, or by `conceptLayer`.
+     */
+    concepts: z.boolean().optional(),
+    /** The descriptor layer of the concepts; implies `concepts`. */
+    conceptLayer: z.string().min(1).optional(),
     /** Region roles to set for the dataset before computing (see AuditRolesSchema). */
     roles: AuditRolesSchema.optional(),
   })

@@ -139,6 +139,24 @@ order of the pixels. Runs the model: seconds.`,
       })
       .strict(),
   },
+  concepts: {
+    needsAudit: true,
+    summary: 'what each class\'s maps look at, found without regions: concepts.csv, concepts.json',
+    description: `writes the region-free concepts of an audit made with --concepts: per class, the
+evidence components of its maps (each connected region above half the map's maximum,
+described by the features of the layer feeding the explained one) clustered into
+concepts (spherical k-means, k by silhouette). concepts.csv has one row per concept:
+its share of the class's evidence, the images containing and dominated by it, where
+it sits, and the accuracy of the images it dominates against the rest of the class;
+concepts.json adds the 3x3 location histogram, the most typical images and each
+image's dominant concept.`,
+    options: z
+      .object({
+        k: option(z.number().int().min(1).max(12).optional(), { flag: 'concepts', value: 'k', help: 'concepts per class instead of the silhouette\'s choice in 2..6' }),
+        seed: option(z.number().int().min(0).default(1), { flag: 'seed', value: 'n', help: 'seed of the fit (the same seed, the same concepts)' }),
+      })
+      .strict(),
+  },
   compare: {
     needsAudit: true,
     summary: 'two audits of the dataset side by side: compare.csv, compare.json',
@@ -199,6 +217,7 @@ export const ExportRequestSchema = z.discriminatedUnion('kind', [
   requestOf('boxes'),
   requestOf('trust'),
   requestOf('compare'),
+  requestOf('concepts'),
 ]);
 /** What a caller sends (options' defaults may be left out). */
 export type ExportRequest = z.input<typeof ExportRequestSchema>;

@@ -30,7 +30,7 @@ describe('biascope audit', () => {
     expect(header).toEqual(expect.arrayContaining(['cue', 'split', 'hair_style', 'mass_face', 'mass_cue', 'entropy', 'peak_x', 'peak_y', 'spread', 'max', 'box_iou_object', 'spurious_score', 'spurious']));
     expect(header.indexOf('mass_cue')).toBeLessThan(header.indexOf('entropy'));
     expect(header.indexOf('max')).toBeLessThan(header.indexOf('box_iou_cue'));
-    expect(header.slice(-2)).toEqual(['cluster', 'unusual']);
+    expect(header.slice(-4)).toEqual(['cluster', 'unusual', 'concept', 'concept_mixed']);
     // Correct predictions have their own class's map, so a cluster within their class.
     for (const row of rows.filter((r) => r['correct'] === '1')) {
       expect(Number(row['cluster'])).toBeGreaterThanOrEqual(0);

@@ -28,6 +28,9 @@ export interface AuditRequest {
   spuriousThreshold?: number;
   /** Manifest attribute whose groups the rebalancing plan balances. */
   groupBy?: string;
+  /** Describe each map's evidence components for region-free concepts (and by which layer). */
+  concepts: boolean;
+  conceptLayer?: string;
   /** How progress is shown: for a person, nothing but problems, or JSON Lines for a tool. */
   mode: ReporterMode;
   /** The arguments as given: the command that resumes a stopped audit. */
@@ -50,6 +53,8 @@ const OPTIONS = {
   'evidence-region': { type: 'string', multiple: true },
   'spurious-threshold': { type: 'string' },
   'group-by': { type: 'string' },
+  concepts: { type: 'boolean' },
+  'concept-layer': { type: 'string' },
   ...REPORTER_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -87,6 +92,8 @@ export function parseAuditArgs(argv: readonly string[]): ParsedAudit {
     evidenceRegions: [...new Set(values['evidence-region'] ?? [])],
     spuriousThreshold: values['spurious-threshold'] === undefined ? undefined : parseShare(values['spurious-threshold'], '--spurious-threshold'),
     groupBy: values['group-by'],
+    concepts: values.concepts === true || values['concept-layer'] !== undefined,
+    ...(values['concept-layer'] === undefined ? {} : { conceptLayer: values['concept-layer'] }),
     mode: parseReporterMode(values),
     argv: [...argv],
   };

@@ -35,6 +35,8 @@ function settingsOf(request: AuditRequest, model: string): AuditSettings {
     ...(request.workers ? { workers: request.workers } : {}),
     ...(request.batch ? { batchSize: request.batch } : {}),
     ...(request.backend ? { backend: request.backend } : {}),
+    ...(request.concepts ? { concepts: true } : {}),
+    ...(request.conceptLayer ? { conceptLayer: request.conceptLayer } : {}),
     ...request.runtime,
     ...(named || request.spuriousThreshold !== undefined
       ? { roles: { spurious: request.spuriousRegions, evidence: request.evidenceRegions, ...(request.spuriousThreshold === undefined ? {} : { threshold: request.spuriousThreshold }) } }

@@ -10,6 +10,7 @@ import type { Store } from '../store';
 import type { MapStats } from '../store/types';
 import type { SpuriousRules } from '../../shared/suggestions';
 import { judgeFocus } from '../analysis/suggestions';
+import { auditConcepts } from '../analysis/concepts';
 
 export interface ImagesCsvOptions {
   datasetId: number;
@@ -35,6 +36,26 @@ function clustersByPath(store: Store, options: ImagesCsvOptions): Map<string, { 
   if (setId === undefined) return new Map();
   const classes = clusterClasses(store.ownClassMaps(options.datasetId, options.modelId, setId, options.classes));
   return new Map(classes.flatMap((c) => c.images.map((image) => [image.path, { cluster: image.cluster, unusual: image.unusual }] as const)));
+}
+
+/**
+ * Each image's dominant concept in its predicted class's map (`<class>:<n>`) and whether
+ * it is mixed, when the audit described its maps (--concepts); empty otherwise.
+ */
+function conceptsByPath(store: Store, options: ImagesCsvOptions): Map<string, { concept: string; mixed: boolean }> {
+  const setId = store.findResultSet(options.modelId, options.layer, options.method);
+  const layer = setId === undefined ? undefined : store.descriptorLayers(setId)[0];
+  if (setId === undefined || layer === undefined) return new Map();
+  const classes = auditConcepts(store.componentRows(options.datasetId, options.modelId, setId, layer), options.classes);
+  const out = new Map<string, { concept: string; mixed: boolean }>();
+  for (const c of classes) {
+    for (const image of c.assignments) {
+      // The predicted class's map: the one the row's other statistics are of.
+      if (image.dominant < 0 || !image.predictedHere) continue;
+      out.set(image.path, { concept: `${c.label}:${image.dominant}`, mixed: image.mixed });
+    }
+  }
+  return out;
 }
 
 /** Rows as arrays, header first: shared by the CSV and the tests that read it. */
@@ -64,8 +85,11 @@ export function imagesTable(store: Store, options: ImagesCsvOptions): (string | 
     'spurious',
     'cluster',
     'unusual',
+    'concept',
+    'concept_mixed',
   ];
   const clustered = clustersByPath(store, options);
+  const concepts = conceptsByPath(store, options);
   const table: (string | number)[][] = [header];
   for (const row of rows) {
     const { prediction, stats } = row;
@@ -91,6 +115,8 @@ export function imagesTable(store: Store, options: ImagesCsvOptions): (string | 
       judged ? (judged.reason === null ? 0 : 1) : '',
       clustered.get(row.path)?.cluster ?? '',
       clustered.has(row.path) ? fixed(clustered.get(row.path)!.unusual) : '',
+      concepts.get(row.path)?.concept ?? '',
+      concepts.has(row.path) ? (concepts.get(row.path)!.mixed ? 1 : 0) : '',
     ]);
   }
   return table;

@@ -16,6 +16,7 @@ export const EXPORTERS: Registry = {
   boxes: async () => (await import('./kinds/boxes')).boxes,
   trust: async () => (await import('./kinds/trust')).trust,
   compare: async () => (await import('./kinds/compare')).compare,
+  concepts: async () => (await import('./kinds/concepts')).concepts,
 };
 
 export type { AuditExportContext, DatasetExportContext, ExportContext, ExportOutput, Exporter } from './exporter';

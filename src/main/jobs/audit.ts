@@ -155,6 +155,10 @@ export class AuditRun extends EventEmitter<AuditEvents> {
     let backend = 'none (everything cached)';
     // The layer keys the cache: the model's default is learned once from a worker and kept.
     let layer = settings.layer ?? store.modelDefaultLayer(model.id) ?? undefined;
+    // Concepts describe each map's components by a descriptor layer; the default one
+    // (the layer feeding the explained one) is learned from the worker's probe.
+    const concepts = settings.concepts === true || settings.conceptLayer !== undefined;
+    let descriptorLayer = settings.conceptLayer;
     const task = (images: ExplainTask['images']): ExplainTask => ({
       modelPath: identity.path,
       modelHash: identity.hash,
@@ -164,10 +168,11 @@ export class AuditRun extends EventEmitter<AuditEvents> {
       methods: settings.methods,
       targets: settings.targets,
       topK: this.options.topK ?? DEFAULT_TOP_K,
+      ...(concepts ? { concepts: { layer: descriptorLayer ?? true } } : {}),
       images,
     });
     const images = store.listImages(datasetId);
-    const needsProbe = layer === undefined;
+    const needsProbe = layer === undefined || (concepts && descriptorLayer === undefined);
     let jobId = 0;
     try {
       if (needsProbe) {
@@ -175,6 +180,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
         pool = createExplainPool(workers, this.options.workerFile);
         const probe = await this.probe(pool, task([]));
         layer = probe.layer;
+        descriptorLayer ??= probe.descriptorLayer;
         backend = probe.backend;
         store.setModelDefaultLayer(model.id, layer);
       }
@@ -185,6 +191,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
       const plan = planAudit(images, identity.config.classes, settings.targets, {
         predicted: store.predictedClasses(model.id),
         doneByMethod: setIds.map((id) => store.doneTargets(id)),
+        ...(concepts && descriptorLayer !== undefined ? { describedByMethod: setIds.map((id) => store.describedTargets(id, descriptorLayer!)) } : {}),
         undecodable: store.failedContents(datasetId, 'decode'),
       });
       jobId = store.createJob({

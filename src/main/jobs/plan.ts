@@ -23,6 +23,8 @@ export interface CacheState {
   doneByMethod: readonly ReadonlyMap<number, ReadonlySet<number>>[];
   /** Contents that failed to decode before: they are skipped, not retried. */
   undecodable: ReadonlySet<number>;
+  /** With concepts: one entry per method, contentId -> targets whose components are stored. */
+  describedByMethod?: readonly ReadonlyMap<number, ReadonlySet<number>>[];
 }
 
 export interface AuditPlan {
@@ -60,7 +62,7 @@ export function planAudit(images: readonly ImageRow[], classes: readonly string[
     const complete =
       predicted !== undefined &&
       targetsWanted(targets, predicted, item.labelIndex, classes.length).every((target) =>
-        cache.doneByMethod.every((done) => done.get(item.contentId)?.has(target) ?? false),
+        [...cache.doneByMethod, ...(cache.describedByMethod ?? [])].every((done) => done.get(item.contentId)?.has(target) ?? false),
       );
     if (complete) plan.reused++;
     else plan.todo.push(item);

@@ -31,6 +31,8 @@ export interface ExplainTask {
   methods: MethodName[];
   targets: 'predicted' | 'label' | 'all';
   topK: number;
+  /** Describe each map's evidence components by this descriptor layer (true: the default one). */
+  concepts?: { layer: string | true };
   images: TaskImage[];
 }
 
@@ -40,6 +42,8 @@ export interface ExplainReply {
   /** The layer the maps read. */
   layer: string;
   results: ImageResult[];
+  /** The descriptor layer the components were described by, when the task asked for concepts. */
+  descriptorLayer?: string;
 }
 
 /** Loads a model and lists its layers, for the app's layer picker. */

@@ -7,6 +7,7 @@ import { decodeMap, encodeMap } from '../../shared/map-codec';
 import { mapFrame } from '../../shared/map-frame';
 import type { ModelConfig } from '../../shared/model-config';
 import { attentionStats } from '../analysis/attention';
+import { componentsToStore } from '../analysis/concepts/stored';
 import { regionsKey } from '../analysis/region-key';
 import { describeBackend, initBackend } from '../engine/backend';
 import { explainBatch, type ImageExplanation } from '../engine/explain';
@@ -57,7 +58,7 @@ async function hold(task: WorkerTask): Promise<Held> {
   return held;
 }
 
-function toResult(image: TaskImage, explanation: ImageExplanation, config: ModelConfig): ImageResult {
+function toResult(image: TaskImage, explanation: ImageExplanation, config: ModelConfig, descriptorLayer: string | undefined): ImageResult {
   const [best] = explanation.predictions;
   if (!best) throw new Error('the model returned no predictions');
   const seen = new Set<string>();
@@ -71,7 +72,10 @@ function toResult(image: TaskImage, explanation: ImageExplanation, config: Model
     // Measured on the map as stored, so statistics measured again later from the
     // store (after regions change) are the same numbers to the last bit.
     const stats = attentionStats(decodeMap(encoded), image, image.regions, { frame });
-    maps.push({ method, target: target.index, width: map.width, height: map.height, blob: encoded.bytes, stats });
+    const descriptor = explanation.descriptor;
+    // Components from the raw map, described by the same forward pass's descriptor.
+    const components = descriptorLayer !== undefined && descriptor ? { descriptorLayer, items: componentsToStore(map, descriptor) } : undefined;
+    maps.push({ method, target: target.index, width: map.width, height: map.height, blob: encoded.bytes, stats, ...(components ? { components } : {}) });
   }
   return {
     contentId: image.contentId,
@@ -91,10 +95,13 @@ function toResult(image: TaskImage, explanation: ImageExplanation, config: Model
 async function explainTask(task: ExplainTask): Promise<ExplainReply> {
   const { model, backend } = await hold(task);
   const layer = task.layer ?? model.defaultLayer;
-  // No images: a probe that loads the model and checks the layer.
+  const descriptorLayer = task.concepts ? descriptorLayerOf(model, layer, task.concepts.layer) : undefined;
+  const named = descriptorLayer === undefined ? {} : { descriptorLayer };
+  // No images: a probe that loads the model and checks the layer (and the descriptor's).
   if (task.images.length === 0) {
     model.network.split(layer);
-    return { backend: describeRuntime(model, backend, task), layer, results: [] };
+    if (descriptorLayer !== undefined) model.network.split(descriptorLayer);
+    return { backend: describeRuntime(model, backend, task), layer, results: [], ...named };
   }
   const rgb = task.images.map((image) => ({ width: model.config.inputSize[1], height: model.config.inputSize[0], data: image.rgb }));
   const target =
@@ -103,9 +110,18 @@ async function explainTask(task: ExplainTask): Promise<ExplainReply> {
       : task.targets === 'label'
         ? ({ kind: 'predicted-and', classes: task.images.map((image) => image.extraTarget) } as const)
         : ({ kind: 'predicted' } as const);
-  const explanations = await explainBatch(model, rgb, { methods: task.methods, layer, target, topK: task.topK });
+  const explanations = await explainBatch(model, rgb, { methods: task.methods, layer, target, topK: task.topK, ...(descriptorLayer ? { descriptor: descriptorLayer } : {}) });
   // Described after the run: ONNX Runtime settles on CUDA or the CPU when it first runs.
-  return { backend: describeRuntime(model, backend, task), layer, results: task.images.map((image, i) => toResult(image, explanations[i]!, model.config)) };
+  const results = task.images.map((image, i) => toResult(image, explanations[i]!, model.config, descriptorLayer));
+  return { backend: describeRuntime(model, backend, task), layer, results, ...named };
+}
+
+/** The descriptor layer of the concepts: the one named, else the layer feeding the explained one. */
+function descriptorLayerOf(model: LoadedModel, layer: string, asked: string | true): string {
+  if (asked !== true) return asked;
+  const found = model.network.descriptorLayer(layer);
+  if (found === null) throw new Error(`layer "${layer}" reads the input image: name a concept layer (--concept-layer) to describe its maps by`);
+  return found;
 }
 
 async function inspectTask(task: InspectTask): Promise<InspectReply> {

@@ -12,6 +12,7 @@ import { SCHEMA_2 } from './schema-2';
 import { SCHEMA_3 } from './schema-3';
 import { schema4 } from './schema-4';
 import { schema5 } from './schema-5';
+import { schema6 } from './schema-6';
 
 export interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, up: (db) => db.exec(SCHEMA_3) },
   { version: 4, up: schema4 },
   { version: 5, up: schema5 },
+  { version: 6, up: schema6 },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { checkImageResult } from './checks';
 import { encodeTop } from './json';
 import type { StatColumns } from './stat-columns';
-import type { ImageResult, MapToStore } from './types';
+import type { ImageResult, MapComponents, MapToStore } from './types';
 
 function statements(db: Database.Database) {
   return {
@@ -41,6 +41,15 @@ function statements(db: Database.Database) {
        RETURNING id`,
     ),
     deleteRegionStats: db.prepare<[number]>('DELETE FROM region_stats WHERE result_id = ?'),
+    deleteComponents: db.prepare<[number, string]>('DELETE FROM components WHERE result_id = ? AND descriptor_layer = ?'),
+    insertComponent: db.prepare<[number, string, number, number, number, number, number, Uint8Array, Uint8Array]>(
+      'INSERT INTO components (result_id, descriptor_layer, idx, share, mass, cx, cy, cells, descriptor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    markDescribed: db.prepare<[number, string]>('INSERT OR IGNORE INTO described (result_id, descriptor_layer) VALUES (?, ?)'),
+    described: db.prepare<[number, string], { contentId: number; target: number }>(
+      `SELECT r.content_id AS contentId, r.target FROM described d JOIN results r ON r.id = d.result_id
+       WHERE r.set_id = ? AND d.descriptor_layer = ?`,
+    ),
     insertRegionStat: db.prepare<[number, string, number, number]>(
       'INSERT INTO region_stats (result_id, region, mass, box_iou) VALUES (?, ?, ?, ?)',
     ),
@@ -114,6 +123,26 @@ export class Results {
     return done;
   }
 
+  /** contentId -> targets whose maps' components for this descriptor layer are stored. */
+  describedTargets(setId: number, descriptorLayer: string): Map<number, Set<number>> {
+    const done = new Map<number, Set<number>>();
+    for (const { contentId, target } of this.sql.described.iterate(setId, descriptorLayer)) {
+      const targets = done.get(contentId) ?? new Set<number>();
+      targets.add(target);
+      done.set(contentId, targets);
+    }
+    return done;
+  }
+
+  private writeComponents(resultId: number, components: MapComponents): void {
+    this.sql.deleteComponents.run(resultId, components.descriptorLayer);
+    components.items.forEach((item, idx) => {
+      const descriptor = new Uint8Array(item.descriptor.buffer, item.descriptor.byteOffset, item.descriptor.byteLength);
+      this.sql.insertComponent.run(resultId, components.descriptorLayer, idx, item.share, item.mass, item.cx, item.cy, item.cells, descriptor);
+    });
+    this.sql.markDescribed.run(resultId, components.descriptorLayer);
+  }
+
   /** The body of Store.writeResults; the caller runs it in a transaction. */
   write(modelId: number, layer: string, results: readonly ImageResult[]): void {
     const sets = new Map<string, number>();
@@ -131,6 +160,7 @@ export class Results {
         const { id } = this.sql.upsertResult.get(resultParams(setOf(map.method), contentId, map, result.regionsKey ?? null))!;
         this.sql.deleteRegionStats.run(id);
         for (const region of map.stats.regions) this.sql.insertRegionStat.run(id, region.name, region.mass, region.boxIou);
+        if (map.components) this.writeComponents(id, map.components);
       }
     }
   }

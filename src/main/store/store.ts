@@ -17,6 +17,7 @@ import { Models } from './models';
 import { Results } from './results';
 import { BoxRows, type BoxRow, type BoxTarget } from './box-rows';
 import { ClassMaps, type ClassMapRow } from './class-maps';
+import { Components, type ComponentRow } from './components';
 import { ReviewGrid, type GridScope, type TileRow } from './review-grid';
 import { ReviewImage, type ImageRecord } from './review-image';
 import { ReviewSummary, type ClassResults, type DatasetOverview, type StoredAuditRow } from './review-summary';
@@ -44,6 +45,7 @@ export class Store {
   private readonly summary: ReviewSummary;
   private readonly imageView: ReviewImage;
   private readonly classMaps: ClassMaps;
+  private readonly components: Components;
   private readonly boxRows: BoxRows;
   private readonly findings: Findings;
   private readonly drawn: DrawnRegions;
@@ -90,6 +92,7 @@ export class Store {
     this.summary = new ReviewSummary(db);
     this.imageView = new ReviewImage(db);
     this.classMaps = new ClassMaps(db);
+    this.components = new Components(db);
     this.boxRows = new BoxRows(db);
     this.findings = new Findings(db, this.tagList);
     this.drawn = new DrawnRegions(db);
@@ -190,6 +193,21 @@ export class Store {
   /** Content id -> target classes with a stored map in the set. */
   doneTargets(setId: number): Map<number, Set<number>> {
     return this.results.doneTargets(setId);
+  }
+
+  /** contentId -> targets whose maps' evidence components for this descriptor layer are stored. */
+  describedTargets(setId: number, descriptorLayer: string): Map<number, Set<number>> {
+    return this.results.describedTargets(setId, descriptorLayer);
+  }
+
+  /** Every evidence component of a result set's maps (schema 6), for one descriptor layer. */
+  componentRows(datasetId: number, modelId: number, setId: number, descriptorLayer: string): ComponentRow[] {
+    return this.components.of(datasetId, modelId, setId, descriptorLayer);
+  }
+
+  /** The descriptor layers a result set's maps were described by, in name order. */
+  descriptorLayers(setId: number): string[] {
+    return this.components.descriptorLayers(setId);
   }
 
   /** One transaction: sizes, predictions, maps with statistics; all or nothing. */

@@ -61,6 +61,28 @@ export interface MapToStore {
   /** The map, encoded with shared/map-codec (uint16 little-endian scaled by stats.max). */
   blob: Uint8Array;
   stats: MapStats;
+  /** Evidence components, when the audit describes its maps (concepts). */
+  components?: MapComponents;
+}
+
+/** An evidence component of a map, as stored (see schema-6.ts and analysis/concepts). */
+export interface StoredComponent {
+  /** Share of the map's positive mass. */
+  share: number;
+  mass: number;
+  /** Mass-weighted centre in [0, 1] of the map's width and height. */
+  cx: number;
+  cy: number;
+  /** A bit per map cell, row-major, least significant bit first. */
+  cells: Uint8Array;
+  /** The descriptor as a unit vector scaled to int8 (x 127). */
+  descriptor: Int8Array;
+}
+
+/** The components of one map for one descriptor layer (none for an empty map). */
+export interface MapComponents {
+  descriptorLayer: string;
+  items: StoredComponent[];
 }
 
 export interface ImageResult {

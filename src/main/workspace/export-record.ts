@@ -10,6 +10,7 @@ import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ExportResultSchema, type ExportResult } from '../../shared/exports';
+import { packageRoot, packageVersion } from '../util/package-root';
 
 export const RECORD_FILE = '.biascope-exports.json';
 
@@ -35,8 +36,12 @@ export async function fileStamps(files: readonly string[]): Promise<(number | nu
   return Promise.all(files.map((file) => stat(file).then((s) => s.mtimeMs, () => null)));
 }
 
+let version: string | undefined;
+
+/** The fingerprint of an export's inputs; biascope's version is one: a new version may write its files otherwise. */
 export function fingerprintOf(parts: unknown): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+  version ??= packageVersion(packageRoot());
+  return createHash('sha256').update(JSON.stringify({ version, parts })).digest('hex');
 }
 
 /** The result of the last identical export, when its files are all still as it left them. */

@@ -25,6 +25,7 @@
  */
 export { evidenceComponents, DEFAULT_COMPONENT_THRESHOLD, type EvidenceComponent, type ComponentOptions } from './components';
 export { describeComponent, type FeatureGrid } from './describe';
+export { componentsToStore, storedCells, storedVector } from './stored';
 export { sphericalKMeans, DEFAULT_RESTARTS, DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE, type KMeansFit, type KMeansOptions } from './kmeans';
 export { silhouette, chooseK, DEFAULT_MIN_K, DEFAULT_MAX_K, type ChooseKOptions, type ChooseKResult } from './silhouette';
 export {
@@ -37,3 +38,4 @@ export {
   type ConceptOptions,
   type ImageConcepts,
 } from './concepts';
+export { auditConcepts, TYPICAL_IMAGES, type AuditConcept, type AuditConceptOptions, type ClassConcepts } from './audit-concepts';

@@ -44,6 +44,10 @@ Options:
   --group-by <attribute>      also write the rebalancing plan for the groups of this
                               manifest attribute: rebalance-summary.csv, rebalance.csv,
                               rebalance.json (see biascope export rebalance --help)
+  --concepts                  also describe each map's evidence components, for the
+                              region-free concepts of biascope export concepts
+  --concept-layer <name>      the layer describing them (implies --concepts)
+                              (default: the layer feeding the explained one)
 ${REPORTER_USAGE}
   -h, --help                  show this help
 
