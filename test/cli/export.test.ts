@@ -187,7 +187,7 @@ describe('biascope export rebalance', () => {
     const unknown = await capture(['export', 'rebalance', '--db', db, '--group-by', 'badge', '--out', tempDir('x-')]);
     expect(unknown.code).toBe(1);
     expect(unknown.err[0]).toMatch(/no image of .* has the attribute "badge"/);
-    expect((await capture(['export', 'slides', '--db', db])).err[0]).toBe('biascope export: cannot export "slides"; can export: report, rebalance, images, clusters, boxes, trust, compare');
+    expect((await capture(['export', 'slides', '--db', db])).err[0]).toBe('biascope export: cannot export "slides"; can export: report, rebalance, images, clusters, boxes, trust, concepts, compare');
     expect((await capture(['export', 'clusters', '--db', db])).err[0]).toMatch(/has no audit in this database: run biascope audit first$/);
     expect((await capture(['export', 'rebalance', '--db', '/nope/audit.db', '--group-by', 'cue'])).err[0]).toBe('biascope export: no database at /nope/audit.db');
     // A file that is not a database: the store's words, not a stack.

@@ -2,12 +2,8 @@
  * Starts a TensorFlow.js backend for a command without letting tfjs write to
  * stdout, which carries results only.
  */
-import { describeBackend, initBackend, type BackendInfo, type BackendName } from '../engine/backend';
+import { describeBackend, initBackend, isTfjsNodeHint, type BackendInfo, type BackendName } from '../engine/backend';
 import { tf } from '../engine/tf';
-
-// The cpu backend greets Node users once, on its first tensor, suggesting tfjs-node;
-// a CLI user who chose (or fell back to) cpu gains nothing from it.
-const BANNER = /looks like you are running TensorFlow\.js in Node\.js/;
 
 const NOT_INSTALLED = /Cannot find (package|module)/;
 
@@ -17,7 +13,7 @@ type ConsoleMethod = (...args: unknown[]) => void;
 async function withConsoleOnStderr<T>(fn: () => Promise<T>): Promise<T> {
   const saved = { log: console.log, warn: console.warn };
   const toStderr: ConsoleMethod = (...args) => {
-    if (args.some((a) => typeof a === 'string' && BANNER.test(a))) return;
+    if (isTfjsNodeHint(args)) return;
     saved.warn(...args);
   };
   console.log = toStderr;

@@ -14,6 +14,17 @@ import { BACKENDS, type BackendName } from '../../shared/devices';
 
 export { BACKENDS, type BackendName };
 
+/**
+ * The cpu backend greets Node users once, on its first tensor, suggesting tfjs-node. Who
+ * chose (or fell back to) cpu gains nothing from it, and on stderr it breaks what tools
+ * read there (`biascope audit --json-progress`).
+ */
+export const TFJS_NODE_HINT = /looks like you are running TensorFlow\.js in Node\.js/;
+
+export function isTfjsNodeHint(args: readonly unknown[]): boolean {
+  return args.some((arg) => typeof arg === 'string' && TFJS_NODE_HINT.test(arg));
+}
+
 export interface BackendInfo {
   name: BackendName;
   /** wasm only: whether SIMD instructions are in use. */

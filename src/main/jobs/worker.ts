@@ -9,7 +9,7 @@ import type { ModelConfig } from '../../shared/model-config';
 import { attentionStats } from '../analysis/attention';
 import { componentsToStore } from '../analysis/concepts/stored';
 import { regionsKey } from '../analysis/region-key';
-import { describeBackend, initBackend } from '../engine/backend';
+import { describeBackend, initBackend, isTfjsNodeHint } from '../engine/backend';
 import { explainBatch, type ImageExplanation } from '../engine/explain';
 import { loadModel, type LoadedModel } from '../engine/model/load';
 import type { ImageResult, MapToStore } from '../store/types';
@@ -32,6 +32,14 @@ interface Held {
 }
 
 let held: Promise<Held> | null = null;
+
+// A worker's console goes to the process's stderr: the tfjs-node hint has no place there.
+for (const method of ['log', 'warn'] as const) {
+  const original = console[method].bind(console);
+  console[method] = (...args: unknown[]) => {
+    if (!isTfjsNodeHint(args)) original(...args);
+  };
+}
 
 /** What ran the model: tfjs's backend, and ONNX Runtime for ONNX models. */
 function describeRuntime(model: LoadedModel, backend: string, task: WorkerTask): string {
