@@ -21,7 +21,7 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { mulberry32 } from './random';
+import { hashString, Rng } from './fixture-kit';
 
 const SIZE = 96;
 
@@ -60,47 +60,7 @@ const OBJECT_COLOURS = ['#2c2c2c', '#5d6670', '#7a5a3c', '#4c6b4f'] as const;
 
 // ---------------------------------------------------------------- randomness
 
-/** FNV-1a, to turn a picture's identity into an independent seed. */
-function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
-class Rng {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  /** Uniform in [lo, hi). */
-  range(lo: number, hi: number): number {
-    return lo + (hi - lo) * this.next();
-  }
-  /** Uniform integer in [lo, hi]. */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  /** True with probability p. */
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    const item = items[Math.floor(this.next() * items.length)];
-    if (item === undefined) throw new Error('pick from an empty list');
-    return item;
-  }
-  shuffle<T>(items: readonly T[]): T[] {
-    const out = [...items];
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      [out[i], out[j]] = [out[j] as T, out[i] as T];
-    }
-    return out;
-  }
-}
 
 // ---------------------------------------------------------------- geometry
 

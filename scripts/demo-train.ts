@@ -26,6 +26,7 @@ import { saveLayersModel } from '../src/main/engine/model/save';
 import { loadModel, type LoadedModel } from '../src/main/engine/model/load';
 import { explainBatch } from '../src/main/engine/explain';
 import { massInBox, upsampleBilinear, type Box } from '../src/shared/heatmap';
+import { parseCsv } from './fixture-kit';
 
 const SIZE = 96;
 const CLASSES = ['doctor', 'nurse'] as const;
@@ -65,14 +66,6 @@ interface Split {
   pixels: Float32Array;
 }
 
-function parseCsv(text: string): Record<string, string>[] {
-  const [header, ...lines] = text.trim().split(/\r?\n/);
-  const names = (header ?? '').split(',');
-  return lines.map((line) => {
-    const cells = line.split(',');
-    return Object.fromEntries(names.map((n, i) => [n, cells[i] ?? '']));
-  });
-}
 
 function toRow(r: Record<string, string>): Row {
   const label = r.label as Label;
