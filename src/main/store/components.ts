@@ -1,7 +1,8 @@
 /** The evidence components of an audit's maps, read back for its concepts (schema 6). */
 import type Database from 'better-sqlite3';
+import type { StoredComponent } from './types';
 
-export interface ComponentRow {
+export interface ComponentRow extends StoredComponent {
   imageId: number;
   contentId: number;
   path: string;
@@ -13,12 +14,6 @@ export interface ComponentRow {
   /** The map's grid. */
   width: number;
   height: number;
-  share: number;
-  mass: number;
-  cx: number;
-  cy: number;
-  cells: Uint8Array;
-  descriptor: Int8Array;
 }
 
 interface Row extends Omit<ComponentRow, 'descriptor'> {

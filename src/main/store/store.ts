@@ -46,6 +46,7 @@ export class Store {
   private readonly imageView: ReviewImage;
   private readonly classMaps: ClassMaps;
   private readonly components: Components;
+  private revisionQuery: Database.Statement<[], number> | undefined;
   private readonly boxRows: BoxRows;
   private readonly findings: Findings;
   private readonly drawn: DrawnRegions;
@@ -260,7 +261,8 @@ export class Store {
 
   /** Moves whenever what findings are made of changes (schema 5): equal revisions, equal exports. */
   revision(): number {
-    return this.db.prepare<[], number>('SELECT value FROM revision WHERE id = 1').pluck().get() ?? 0;
+    this.revisionQuery ??= this.db.prepare<[], number>('SELECT value FROM revision WHERE id = 1').pluck();
+    return this.revisionQuery.get() ?? 0;
   }
 
   /** The job started last: of one dataset when given, else of any. */

@@ -80,6 +80,10 @@ export class Findings {
   setSpuriousRules(datasetId: number, rules: SpuriousRules): SpuriousRules {
     this.context.requireDataset(datasetId);
     checkRules(rules, this.context.overview(datasetId).regions);
+    const stored = this.context.store.spuriousRules(datasetId);
+    const same = (a: readonly string[], b: readonly string[]) => new Set(a).size === b.length && a.every((name) => b.includes(name));
+    // Roles set again as they were are not written: the store's revision, and with it every export, stays.
+    if (same(rules.spurious, stored.spurious) && same(rules.evidence, stored.evidence) && rules.threshold === stored.threshold) return stored;
     this.context.store.setSpuriousRules(datasetId, { ...rules, spurious: [...new Set(rules.spurious)], evidence: [...new Set(rules.evidence)] });
     return this.context.store.spuriousRules(datasetId);
   }

@@ -37,7 +37,6 @@ import { DatasetError } from '../library/errors';
 import { identifyModel } from '../jobs/model-identity';
 import { openDataset } from '../jobs/open-dataset';
 import { openStore, type DatasetOverview, type GridScope, type ModelRow, type Store } from '../store';
-import { checkRules } from '../analysis/region-roles';
 import { AuditControl } from './audit-control';
 import { ModelService } from './model-service';
 import { ResultCache } from './result-cache';
@@ -202,18 +201,11 @@ export class Workspace {
     // The scan just synced the dataset: its regions may be new.
     this.cache.invalidate();
     const stored = this.store.spuriousRules(datasetId);
-    const rules = {
+    this.findings.setSpuriousRules(datasetId, {
       spurious: named ? roles.spurious : stored.spurious,
       evidence: named ? roles.evidence : stored.evidence,
       threshold: roles.threshold ?? stored.threshold,
-    };
-    const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((name) => b.includes(name));
-    // Unchanged roles are not written again: the store's revision stays, and with it the exports.
-    if (same(rules.spurious, stored.spurious) && same(rules.evidence, stored.evidence) && rules.threshold === stored.threshold) {
-      checkRules(rules, this.overview(datasetId).regions);
-      return;
-    }
-    this.findings.setSpuriousRules(datasetId, rules);
+    });
   }
 
   storedDatasets(): StoredDataset[] {
