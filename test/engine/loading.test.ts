@@ -87,7 +87,7 @@ describe('loading models', () => {
   });
 
   it('says what is wrong with a broken model file', async () => {
-    await expectEngineError(loadModel('/nonexistent/model.json'), 'model-not-found', /cannot read model file/);
+    await expectEngineError(loadModel('/nonexistent/model.json'), 'model-not-found', /model file \/nonexistent\/model.json does not exist/);
     const file = await freshModel();
     const dir = path.dirname(file);
     writeFileSync(`${file}.orig`, readFileSync(file));

@@ -4,11 +4,10 @@
  * main process never loads TensorFlow.js, so a fully cached re-run stays fast.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelConfig } from '../../shared/model-config';
-import { EngineError } from '../engine/errors';
-import { isOnnxPath, modelKind, readModelJson } from '../engine/model/io';
+import { isOnnxPath, modelKind, readModelJson, readWeightShards } from '../engine/model/io';
+import { MODEL_JSON_MAX_BYTES, readModelFile } from '../engine/model/model-files';
 import { readSidecar } from '../engine/model/sidecar';
 
 export interface ModelIdentity {
@@ -17,15 +16,6 @@ export interface ModelIdentity {
   hash: string;
   kind: 'layers' | 'graph' | 'onnx';
   config: ModelConfig;
-}
-
-async function readWeights(dir: string, file: string): Promise<Buffer> {
-  try {
-    return await readFile(path.join(dir, file));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new EngineError('model-invalid', `weight file ${path.join(dir, file)} named in the model's weightsManifest cannot be read (${code})`);
-  }
 }
 
 export async function identifyModel(modelPath: string): Promise<ModelIdentity> {
@@ -47,11 +37,9 @@ export async function identifyModel(modelPath: string): Promise<ModelIdentity> {
   }
   const json = await readModelJson(absolute);
   const { config } = await readSidecar(absolute);
-  add(await readFile(absolute));
-  const dir = path.dirname(absolute);
-  for (const group of json.weightsManifest ?? []) {
-    for (const file of group.paths) add(await readWeights(dir, file));
-  }
+  add(await readModelFile(absolute, { what: 'model file', maxBytes: MODEL_JSON_MAX_BYTES }));
+  // The same confined, capped reader as loading: a hostile manifest is refused here first.
+  for (const shard of await readWeightShards(absolute, json.weightsManifest ?? [])) add(shard);
   add(JSON.stringify(config));
   return { path: absolute, hash: hash.digest('hex'), kind: modelKind(json), config };
 }

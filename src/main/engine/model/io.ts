@@ -3,10 +3,10 @@
  * that name the file and what is wrong with it. tfjs's own file:// loader needs
  * tfjs-node; this one works on every backend.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { EngineError } from '../errors';
+import { MODEL_JSON_MAX_BYTES, parseJsonText, readModelFile } from './model-files';
 
 export interface ModelJson {
   format?: string;
@@ -19,19 +19,8 @@ export interface ModelJson {
 }
 
 export async function readModelJson(modelPath: string): Promise<ModelJson> {
-  let text: string;
-  try {
-    text = await readFile(modelPath, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new EngineError('model-not-found', `cannot read model file ${modelPath}: ${code ?? String(error)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new EngineError('model-invalid', `${modelPath} is not valid JSON: ${(error as Error).message}`);
-  }
+  const bytes = await readModelFile(modelPath, { what: 'model file', maxBytes: MODEL_JSON_MAX_BYTES });
+  const json = parseJsonText(bytes, modelPath, 'a TensorFlow.js model.json', 'model-invalid');
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new EngineError('model-invalid', `${modelPath}: expected a JSON object (a TensorFlow.js model.json)`);
   }
@@ -42,31 +31,47 @@ export async function readModelJson(modelPath: string): Promise<ModelJson> {
   if (!Array.isArray(model.weightsManifest)) {
     throw new EngineError('model-invalid', `${modelPath}: field "weightsManifest" is missing or not an array`);
   }
+  model.weightsManifest.forEach((group, g) => checkManifestGroup(group, `${modelPath}: weightsManifest[${g}]`));
   return model;
 }
 
-/** Reads every weight shard the manifest names, in order, into one buffer. */
-async function readWeights(modelPath: string, manifest: io.WeightsManifestConfig): Promise<ArrayBuffer> {
+/** A manifest group as tfjs writes it: shard paths and weights with a name, a shape and a dtype. */
+function checkManifestGroup(group: unknown, where: string): void {
+  const g = group as { paths?: unknown; weights?: unknown } | null;
+  if (typeof g !== 'object' || g === null) throw new EngineError('model-invalid', `${where} is not an object`);
+  if (!Array.isArray(g.paths) || !g.paths.every((p) => typeof p === 'string' && p !== '')) {
+    throw new EngineError('model-invalid', `${where}: field "paths" must list the weight files by name`);
+  }
+  if (!Array.isArray(g.weights)) throw new EngineError('model-invalid', `${where}: field "weights" is missing or not an array`);
+  for (const [i, w] of (g.weights as unknown[]).entries()) {
+    const weight = w as { name?: unknown; shape?: unknown; dtype?: unknown } | null;
+    const shapeOk = Array.isArray(weight?.shape) && weight.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0);
+    if (typeof weight?.name !== 'string' || !shapeOk || typeof weight.dtype !== 'string') {
+      throw new EngineError('model-invalid', `${where}.weights[${i}] needs a name, a shape of whole numbers and a dtype`);
+    }
+  }
+}
+
+/** The bytes the manifest's weights take, as tfjs will read them. */
+export function manifestBytes(manifest: io.WeightsManifestConfig): number {
+  return manifest.flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * bytesPerElement(w.dtype, w.quantization?.dtype), 0);
+}
+
+/**
+ * Every weight shard the manifest names, in order: each inside the model's folder (symlinks
+ * followed), a regular file, and no larger than all the manifest's weights together, so a
+ * manifest naming /dev/zero, a FIFO or a huge file is refused before it is read.
+ */
+export async function readWeightShards(modelPath: string, manifest: io.WeightsManifestConfig): Promise<Buffer[]> {
   const dir = path.dirname(modelPath);
-  const buffers: Uint8Array[] = [];
+  const expected = manifestBytes(manifest);
+  const buffers: Buffer[] = [];
   for (const group of manifest) {
     for (const shard of group.paths) {
-      const shardPath = path.resolve(dir, shard);
-      if (path.relative(dir, shardPath).startsWith('..')) {
-        throw new EngineError('model-invalid', `${modelPath}: weight shard "${shard}" points outside the model folder`);
-      }
-      try {
-        buffers.push(await readFile(shardPath));
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new EngineError('model-invalid', `${modelPath}: weight shard "${shard}" cannot be read (${code ?? String(error)})`);
-      }
+      buffers.push(await readModelFile(path.resolve(dir, shard), { what: `${modelPath}: weight shard`, maxBytes: expected, within: dir, missing: 'model-invalid' }));
     }
   }
   const total = buffers.reduce((n, b) => n + b.byteLength, 0);
-  const expected = manifest
-    .flatMap((g) => g.weights)
-    .reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * bytesPerElement(w.dtype, w.quantization?.dtype), 0);
   if (total < expected) {
     const shards = manifest.flatMap((g) => g.paths).join(', ');
     throw new EngineError(
@@ -74,7 +79,13 @@ async function readWeights(modelPath: string, manifest: io.WeightsManifestConfig
       `${modelPath}: weight shards hold ${total} bytes but the manifest describes ${expected} (truncated or wrong shard: ${shards})`,
     );
   }
-  const joined = new Uint8Array(total);
+  return buffers;
+}
+
+/** Every weight shard the manifest names, in order, in one buffer. */
+async function readWeights(modelPath: string, manifest: io.WeightsManifestConfig): Promise<ArrayBuffer> {
+  const buffers = await readWeightShards(modelPath, manifest);
+  const joined = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
   let offset = 0;
   for (const b of buffers) {
     joined.set(b, offset);

@@ -2,10 +2,10 @@
  * Finds and validates what tfjs cannot say about a model: `biascope.json` beside
  * model.json, or a Teachable Machine `metadata.json`.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelConfigSchema, describeIssues, type ModelConfig } from '../../../shared/model-config';
 import { EngineError } from '../errors';
+import { parseJsonText, readModelFile, SIDECAR_MAX_BYTES } from './model-files';
 
 export const SIDECAR_NAME = 'biascope.json';
 
@@ -17,18 +17,14 @@ export interface Sidecar {
 
 /** A JSON file's value; undefined when the file does not exist. */
 export async function readJson(file: string): Promise<unknown | undefined> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readModelFile(file, { what: 'settings file', maxBytes: SIDECAR_MAX_BYTES, missing: 'model-not-found', invalid: 'config-invalid' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new EngineError('config-invalid', `cannot read ${file}: ${(error as Error).message}`);
+    if ((error as EngineError).kind === 'model-not-found') return undefined;
+    throw error;
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new EngineError('config-invalid', `${file} is not valid JSON: ${(error as Error).message}`);
-  }
+  return parseJsonText(bytes, file, 'a settings file', 'config-invalid');
 }
 
 export function parseSidecar(json: unknown, source: string): Sidecar {

@@ -2,10 +2,10 @@
  * Opens an ONNX model (e.g. `torch.onnx.export`) with its sidecar, checks that it is
  * an image classifier biascope can explain, and says precisely what is wrong if not.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelConfigSchema, describeIssues, type ModelConfig } from '../../../shared/model-config';
 import { EngineError } from '../errors';
+import { ONNX_MAX_BYTES, readModelFile } from '../model/model-files';
 import { SIDECAR_NAME, readJson } from '../model/sidecar';
 import { toGraph, DATA_TYPE, type OnnxGraph, type OnnxNode, type ValueDecl } from './graph';
 import { defaultLayerTensor } from './modules';
@@ -149,12 +149,7 @@ export interface OnnxDescription {
 
 /** `weights: false` (identifying a model for the cache) leaves the float weights unread. */
 export async function describeOnnx(modelPath: string, { weights = true }: { weights?: boolean } = {}): Promise<OnnxDescription> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(modelPath);
-  } catch (error) {
-    throw new EngineError('model-not-found', `cannot read model file ${modelPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
+  const bytes: Uint8Array = await readModelFile(modelPath, { what: 'model file', maxBytes: ONNX_MAX_BYTES });
   const graph = decodeOnnx(bytes, modelPath, weights);
   const quantised = graph.nodes.find((n) => QUANTISED.has(n.opType));
   if (quantised) {
