@@ -29,13 +29,15 @@ export async function openDataset(
   store: Store,
   root: string,
   onPhase: (phase: 'scanning' | 'hashing', done?: number, total?: number) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<OpenedDataset> {
   onPhase('scanning');
-  const listing = await listDataset(path.resolve(root));
+  const listing = await listDataset(path.resolve(root), { signal });
   const dataset = store.upsertDataset(listing.root);
   onPhase('hashing', 0, listing.files.length);
   const hashed = await hashFiles(listing.root, listing.files, store.knownFiles(dataset.id), {
     onProgress: (done, total) => onPhase('hashing', done, total),
+    signal,
   });
   store.syncImages(dataset.id, hashed.files, listing.regions);
   applyDrawnRegions(store, dataset.id);

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mapWithConcurrency } from '../util/concurrency';
-import { describeFsError } from './errors';
+import { DatasetError, describeFsError } from './errors';
 import type { HashedFile, KnownFile, ListedFile, ScanProblem } from './types';
 
 /** Reads in flight at once: enough to keep a disk or a network drive busy while the CPU hashes. */
@@ -18,6 +18,8 @@ export interface HashOptions {
   concurrency?: number;
   /** Called after each file, hashed, reused or refused. */
   onProgress?: (done: number, total: number) => void;
+  /** Stops hashing at the next file. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface HashResult {
@@ -53,6 +55,7 @@ export async function hashFiles(root: string, files: readonly ListedFile[], know
   const total = files.length;
   let done = 0;
   const outcomes = await mapWithConcurrency(files, Math.max(1, options.concurrency ?? HASH_CONCURRENCY), async (file) => {
+    if (options.signal?.aborted) throw new DatasetError(`${root}: the scan was cancelled`);
     const outcome = await hashOne(root, file, known.get(file.path));
     options.onProgress?.(++done, total);
     return outcome;

@@ -3,7 +3,7 @@
  * and every file it had to leave out with the reason. Nothing is read but names, file
  * sizes and the small annotation files; hashing and decoding come later.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { mapWithConcurrency } from '../util/concurrency';
 import { readAnnotations } from './annotations';
@@ -11,7 +11,7 @@ import { DatasetError, describeFsError } from './errors';
 import { listFromManifest, MANIFEST, STAT_CONCURRENCY } from './manifest';
 import { byCodeUnit, PathIndex } from './paths';
 import type { DatasetListing, ListedFile, ScanProblem } from './types';
-import { findClassImages, type FoundImage } from './walk';
+import { findClassImages, systemFolderOf, type FoundImage, type WalkOptions } from './walk';
 
 export { DatasetError } from './errors';
 
@@ -52,8 +52,8 @@ async function statFound(image: FoundImage): Promise<ListedFile | ScanProblem> {
   }
 }
 
-async function listFromFolders(root: string): Promise<BaseListing> {
-  const { images, problems } = await findClassImages(root);
+async function listFromFolders(root: string, options: WalkOptions): Promise<BaseListing> {
+  const { images, problems } = await findClassImages(root, options);
   const files: ListedFile[] = [];
   for (const result of await mapWithConcurrency(images, STAT_CONCURRENCY, statFound)) {
     if ('label' in result) files.push(result);
@@ -69,11 +69,14 @@ function nothingFound(root: string, base: BaseListing): DatasetError {
   return new DatasetError(`${root}: no images found; expected one sub-folder per class (cat/, dog/, ...) or a ${MANIFEST}${detail}`);
 }
 
-export async function listDataset(root: string): Promise<DatasetListing> {
+export async function listDataset(root: string, options: WalkOptions = {}): Promise<DatasetListing> {
   const absolute = path.resolve(root);
   await requireFolder(absolute);
+  // Refused before any file of it is read, a manifest included.
+  const system = systemFolderOf(await realpath(absolute));
+  if (system !== null) throw new DatasetError(`${absolute}: a folder of ${system}, the system's own files, not a dataset`);
   const manifest = await manifestText(absolute);
-  const base: BaseListing = manifest === null ? await listFromFolders(absolute) : { source: 'manifest', ...(await listFromManifest(absolute, manifest)) };
+  const base: BaseListing = manifest === null ? await listFromFolders(absolute, options) : { source: 'manifest', ...(await listFromManifest(absolute, manifest)) };
   if (base.files.length === 0) throw nothingFound(absolute, base);
   const files = base.files.sort((a, b) => byCodeUnit(a.path, b.path));
   const annotations = await readAnnotations(absolute, new PathIndex(files.map((file) => file.path)));

@@ -2,11 +2,17 @@
  * Finds the images of an ImageFolder dataset: each top-level sub-folder of the root
  * is a class, and every folder below it belongs to that class. Symbolic links are
  * followed, since datasets are often assembled from links into a shared store.
+ *
+ * Each real folder is visited once, whatever the links leading to it: checking only
+ * the folders above (a loop) let a web of links fan out (16 levels of two links each
+ * listed 65,536 copies of two images). Folders of the kernel's pseudo file systems
+ * (/proc, /sys, /dev) are never entered: they are endless and not data. Depth and the
+ * number of entries are capped, and a scan stops when its signal is aborted.
  */
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { describeFsError } from './errors';
+import { DatasetError, describeFsError } from './errors';
 import { byCodeUnit, isHidden, isImageName } from './paths';
 import type { ScanProblem } from './types';
 
@@ -23,8 +29,26 @@ interface Folder {
   relative: string;
   /** The class, or null at the root where no class is known yet. */
   label: string | null;
-  /** Real paths of this folder and those above it: meeting one again is a loop. */
-  ancestors: ReadonlySet<string>;
+  /** Folders below the root. */
+  depth: number;
+}
+
+/** Folders below a class deeper than this are not entered. */
+export const MAX_FOLDER_DEPTH = 32;
+/** Entries (files and folders) a scan reads at most before it stops. */
+export const MAX_SCAN_ENTRIES = 5_000_000;
+/** The kernel's pseudo file systems: never a dataset, and endless to walk. */
+const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev'];
+
+export interface WalkOptions {
+  signal?: AbortSignal | undefined;
+  maxDepth?: number;
+  maxEntries?: number;
+}
+
+/** The system folder a real path lies in, or null. */
+export function systemFolderOf(real: string): string | null {
+  return SYSTEM_FOLDERS.find((root) => real === root || real.startsWith(`${root}/`)) ?? null;
 }
 
 type EntryKind = { kind: 'file' | 'folder' | 'other' } | { kind: 'problem'; reason: string };
@@ -44,11 +68,18 @@ async function kindOf(entry: Dirent, absolute: string): Promise<EntryKind> {
   }
 }
 
-export async function findClassImages(root: string): Promise<{ images: FoundImage[]; problems: ScanProblem[] }> {
+export async function findClassImages(root: string, options: WalkOptions = {}): Promise<{ images: FoundImage[]; problems: ScanProblem[] }> {
+  const { signal, maxDepth = MAX_FOLDER_DEPTH, maxEntries = MAX_SCAN_ENTRIES } = options;
   const images: FoundImage[] = [];
   const problems: ScanProblem[] = [];
+  /** Real path of every folder entered -> the relative path it was first entered by. */
+  const visited = new Map<string, string>();
+  let entriesRead = 0;
+  let stopped = false;
 
   const visit = async (folder: Folder): Promise<void> => {
+    if (signal?.aborted) throw new DatasetError(`${root}: the scan was cancelled`);
+    if (stopped) return;
     let entries: Dirent[];
     try {
       entries = await readdir(folder.absolute, { withFileTypes: true });
@@ -57,6 +88,12 @@ export async function findClassImages(root: string): Promise<{ images: FoundImag
       return;
     }
     entries.sort((a, b) => byCodeUnit(a.name, b.name));
+    entriesRead += entries.length;
+    if (entriesRead > maxEntries) {
+      stopped = true;
+      problems.push({ path: folder.relative || '.', reason: `the scan stopped after ${maxEntries.toLocaleString('en')} files and folders; list the images in a manifest.csv instead` });
+      return;
+    }
     for (const entry of entries) {
       if (isHidden(entry.name)) continue;
       const absolute = path.join(folder.absolute, entry.name);
@@ -81,13 +118,30 @@ export async function findClassImages(root: string): Promise<{ images: FoundImag
       problems.push({ path: relative, reason: `cannot read the folder: ${describeFsError(error)}` });
       return;
     }
-    if (parent.ancestors.has(real)) {
-      problems.push({ path: relative, reason: 'symbolic link loop, skipped' });
+    const system = systemFolderOf(real);
+    if (system !== null) {
+      problems.push({ path: relative, reason: `a link into ${system}, the system's own files, skipped` });
       return;
     }
-    await visit({ absolute, relative, label: parent.label ?? name, ancestors: new Set([...parent.ancestors, real]) });
+    const first = visited.get(real);
+    if (first !== undefined) {
+      // A loop meets a folder above it; any other repeat is the same folder by another link.
+      const loop = relative.startsWith(`${first}/`) || first === '';
+      problems.push({ path: relative, reason: loop ? 'symbolic link loop, skipped' : `the same folder as ${first} (by a symbolic link), listed once` });
+      return;
+    }
+    if (parent.depth + 1 > maxDepth) {
+      problems.push({ path: relative, reason: `more than ${maxDepth} folders deep, skipped` });
+      return;
+    }
+    visited.set(real, relative);
+    await visit({ absolute, relative, label: parent.label ?? name, depth: parent.depth + 1 });
   };
 
-  await visit({ absolute: root, relative: '', label: null, ancestors: new Set([await realpath(root)]) });
+  const realRoot = await realpath(root);
+  const system = systemFolderOf(realRoot);
+  if (system !== null) throw new DatasetError(`${root}: a folder of ${system}, the system's own files, not a dataset`);
+  visited.set(realRoot, '');
+  await visit({ absolute: root, relative: '', label: null, depth: 0 });
   return { images, problems };
 }

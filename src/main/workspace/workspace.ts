@@ -77,6 +77,8 @@ export class Workspace {
   private readonly models = new ModelService();
   private readonly cache = new ResultCache();
   private closed = false;
+  /** Aborted on close: a scan of a huge or endless folder must not hold the app open. */
+  private readonly scans = new AbortController();
   private readonly explanations = new ByteLru<Explanation>(32 * 1024 * 1024, (e) => e.map.data.length);
   /** Subgroups, clusters, suggestions, comparisons, notes and exports of the audits here. */
   readonly findings: Findings;
@@ -158,8 +160,9 @@ export class Workspace {
   async openDataset(root: string): Promise<DatasetView> {
     let opened;
     try {
-      opened = await openDataset(this.store, root);
+      opened = await openDataset(this.store, root, undefined, this.scans.signal);
     } catch (error) {
+      if (this.scans.signal.aborted) throw new CallError('cancelled', 'the app is closing: the dataset was not opened');
       if (error instanceof DatasetError) throw new CallError('invalid-input', error.message);
       throw error;
     }
@@ -373,6 +376,8 @@ export class Workspace {
 
   async close(): Promise<void> {
     this.closed = true;
+    // A scan or hash under way stops at its next folder or file instead of holding the close.
+    this.scans.abort();
     await this.audits.close();
     await this.models.close();
     this.store.close();
