@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hashFiles } from '../../src/main/library/hash';
 import { DatasetError, listDataset } from '../../src/main/library/scan';
 import { findClassImages } from '../../src/main/library/walk';
 import { tempDir } from '../fixtures/temp';
@@ -20,11 +21,15 @@ describe.skipIf(process.platform !== 'linux')('bad datasets', () => {
       await expect(listDataset(dataset)).rejects.toThrow(row.expect.error);
       return;
     }
+    // As opening a dataset does: list, then hash what was listed.
     const listing = await listDataset(dataset);
-    expect(listing.files.map((f) => f.path)).toEqual(row.expect.files);
-    const reasons = listing.problems.map((p) => p.reason);
+    const hashed = await hashFiles(listing.root, listing.files, new Map());
+    expect(hashed.files.map((f) => f.path)).toEqual(row.expect.files);
+    const reasons = [...listing.problems, ...hashed.problems].map((p) => p.reason);
     expect(reasons).toHaveLength(row.expect.problems?.length ?? 0);
     (row.expect.problems ?? []).forEach((pattern, p) => expect(reasons[p]).toMatch(pattern));
+    // Nothing was read whole: a 1.5 GB junk file would show here.
+    expect(process.memoryUsage().rss).toBeLessThan(1.5e9);
   }, 10_000);
 
   it('stops a scan when its signal is aborted, and after its cap on entries', async () => {

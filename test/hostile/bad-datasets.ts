@@ -3,7 +3,8 @@
  * row's folder as opening a dataset does and checks what is listed, what is reported,
  * and that it ends at once. The corpus grows by a row per finding.
  */
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeTree } from '../library/tree';
 
@@ -87,5 +88,41 @@ export const BAD_DATASETS: BadDataset[] = [
       return dir;
     },
     expect: { files: ['cat/a.png'], problems: [/^more than 32 folders deep, skipped$/] },
+  },
+  {
+    name: 'a manifest listing a FIFO named like an image',
+    make: async (dir) => {
+      await writeTree(dir, { 'cat/a.png': null });
+      execFileSync('mkfifo', [path.join(dir, 'cat/pipe.png')]);
+      writeFileSync(path.join(dir, 'manifest.csv'), 'path,label\ncat/a.png,cat\ncat/pipe.png,cat\n');
+      return dir;
+    },
+    expect: { files: ['cat/a.png'], problems: [/^manifest\.csv line 3: not a file$/] },
+  },
+  {
+    name: 'a FIFO named like an image in a class folder',
+    make: async (dir) => {
+      await writeTree(dir, { 'cat/a.png': null });
+      execFileSync('mkfifo', [path.join(dir, 'cat/pipe.png')]);
+      return dir;
+    },
+    expect: { files: ['cat/a.png'] },
+  },
+  {
+    name: 'a 1.5 GB junk file named like an image (sparse)',
+    make: async (dir) => {
+      await writeTree(dir, { 'cat/a.png': null, 'cat/junk.png': 'not a picture' });
+      truncateSync(path.join(dir, 'cat/junk.png'), 1.5e9);
+      return dir;
+    },
+    expect: { files: ['cat/a.png'], problems: [/^not an image: its first bytes are not those of PNG, JPEG, GIF, WebP, TIFF or AVIF$/] },
+  },
+  {
+    name: 'a folder named like an image',
+    make: async (dir) => {
+      await writeTree(dir, { 'cat/a.png': null, 'cat/b.png/c.png': null });
+      return dir;
+    },
+    expect: { files: ['cat/a.png', 'cat/b.png/c.png'] },
   },
 ];

@@ -25,11 +25,16 @@ describe('the image corpus as a dataset', () => {
     expect(listing.problems).toEqual(corpus.some((e) => e.path === 'cat/loop') ? [{ path: 'cat/loop', reason: 'symbolic link loop, skipped' }] : []);
   });
 
-  it('refuses every scan entry while listing or hashing, and passes every other file on to decoding', async () => {
+  it('refuses every scan entry and every file that is no image at all while listing or hashing, and passes every other file on to decoding', async () => {
     const hashed = await hashFiles(listing.root, listing.files, new Map());
     const refused = new Set([...listing.problems, ...hashed.problems].map((p) => p.path));
-    expect([...refused].sort()).toEqual(corpus.filter((e) => e.expect === 'scan').map((e) => e.path));
-    expect(hashed.files.map((f) => f.path)).toEqual(corpus.filter((e) => e.expect !== 'scan').map((e) => e.path));
-    expect(hashed.problems).toEqual([{ path: 'dog/empty.jpg', reason: 'empty file (0 bytes)' }]);
+    // A file whose first bytes are no image format's is refused before it is read on.
+    const atScan = (e: CorpusEntry) => e.expect === 'scan' || e.expect === 'not-an-image';
+    expect([...refused].sort()).toEqual(corpus.filter(atScan).map((e) => e.path).sort());
+    expect(hashed.files.map((f) => f.path)).toEqual(corpus.filter((e) => !atScan(e)).map((e) => e.path));
+    expect(hashed.problems).toEqual([
+      { path: 'dog/empty.jpg', reason: 'empty file (0 bytes)' },
+      { path: 'dog/notes.jpg', reason: 'not an image: its first bytes are not those of PNG, JPEG, GIF, WebP, TIFF or AVIF' },
+    ]);
   });
 });

@@ -96,7 +96,7 @@ describe('decodeImage', () => {
     const missing = await failureOf(path.join(root, 'dog/missing.png'));
     expect([missing.kind, missing.reason]).toEqual(['not-found', 'file not found']);
     const folder = await failureOf(path.join(root, 'dog'));
-    expect([folder.kind, folder.reason]).toEqual(['unreadable', 'not a file']);
+    expect([folder.kind, folder.reason]).toEqual(['unreadable', 'a folder, not a file']);
   });
 
   it('calls damage in the middle of a file corrupt, not truncated', async () => {

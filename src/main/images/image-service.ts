@@ -5,13 +5,15 @@
  * them (converted to PNG otherwise). Only datasets opened in this run are served,
  * and only files inside their roots.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Sharp } from 'sharp';
 import { CallError } from '../../shared/api';
 import { THUMB_SIZE, type ImageSize } from '../../shared/client';
 import { ByteLru } from './byte-lru';
 import { confinedPath } from './confine';
+import { ImageDecodeError } from '../library/decode-errors';
+import { readImageFile } from '../library/image-file';
 
 export interface ImageReply {
   bytes: Buffer;
@@ -54,6 +56,8 @@ export class DatasetImages implements ImageService {
     if (root === undefined) throw new CallError('forbidden', `dataset ${datasetId} is not open`);
     const file = await confinedPath(root, relativePath);
     const info = await stat(file);
+    // A FIFO would block a thread of the pool for good, and four of them all file serving.
+    if (!info.isFile()) throw new CallError('not-found', `${path.basename(file)} is ${info.isDirectory() ? 'a folder' : 'not a regular file'}, not an image`);
     const etag = `"${info.size.toString(36)}-${Math.round(info.mtimeMs).toString(36)}-${size}"`;
     if (size === 'full') return this.original(file, etag);
     const key = `${file}\n${etag}`;
@@ -66,7 +70,7 @@ export class DatasetImages implements ImageService {
 
   private async original(file: string, etag: string): Promise<ImageReply> {
     const type = BROWSER_TYPES[path.extname(file).toLowerCase()];
-    if (type) return { bytes: await readFile(file), contentType: type, etag };
+    if (type) return { bytes: await bytesOf(file), contentType: type, etag };
     return { bytes: await convert(file, (image) => image.png()), contentType: 'image/png', etag };
   }
 }
@@ -77,12 +81,23 @@ async function thumbnail(file: string): Promise<Buffer> {
   );
 }
 
+/** The file's bytes through the library's safe reader (regular files, capped); `not-found` with the reason. */
+async function bytesOf(file: string): Promise<Buffer> {
+  try {
+    return await readImageFile(file);
+  } catch (error) {
+    if (error instanceof ImageDecodeError) throw new CallError('not-found', `${path.basename(file)}: ${error.reason}`);
+    throw error;
+  }
+}
+
 /** Runs sharp on the first frame, oriented; an undecodable file is `not-found` with the reason. */
 async function convert(file: string, finish: (image: Sharp) => Sharp): Promise<Buffer> {
+  const bytes = await bytesOf(file);
   try {
     // Loaded with the first picture served: a command-line back end serves none.
     const { default: sharp } = await import('sharp');
-    return await finish(sharp(file, { pages: 1, limitInputPixels: 100_000_000 }).rotate()).toBuffer();
+    return await finish(sharp(bytes, { pages: 1, limitInputPixels: 100_000_000 }).rotate()).toBuffer();
   } catch (error) {
     throw new CallError('not-found', `${path.basename(file)} could not be decoded: ${(error as Error).message}`);
   }

@@ -27,6 +27,7 @@ export function readFailure(error: unknown): Failure {
   if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'not-found', reason: 'file not found' };
   if (code === 'EACCES' || code === 'EPERM') return { kind: 'unreadable', reason: 'permission denied' };
   if (code === 'EISDIR') return { kind: 'unreadable', reason: 'not a file' };
+  if (code === 'EIO') return { kind: 'unreadable', reason: 'cannot read the file: an input/output error (EIO)' };
   if (code === 'ERR_FS_FILE_TOO_LARGE') return { kind: 'too-large', reason: 'file is over 2 GiB, too large to read' };
   return { kind: 'unreadable', reason: `cannot read the file (${code ?? (error as Error).message})` };
 }

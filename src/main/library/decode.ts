@@ -5,14 +5,14 @@
  * sidecar's `resize` as the model was trained (PIL's filters, torchvision's Resize and
  * CenterCrop, see resample.ts), without it as biascope always has (bilinear).
  */
-import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { RgbImage } from '../engine/preprocess';
 import type { ModelConfig } from '../../shared/model-config';
 import { cropPlan } from '../../shared/map-frame';
 import { cropRgb, resample } from './resample';
 import { JS_RESIZE_MAX_FACTOR, resizeRgbBilinear } from './resize';
-import { decoderFailure, type Failure, ImageDecodeError, readFailure, tooLarge } from './decode-errors';
+import { decoderFailure, type Failure, ImageDecodeError, tooLarge } from './decode-errors';
+import { readImageFile } from './image-file';
 
 export { type DecodeFailure, ImageDecodeError } from './decode-errors';
 
@@ -27,16 +27,6 @@ export interface DecodedImage {
   height: number;
 }
 
-async function readBytes(file: string): Promise<Buffer> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw failed(file, readFailure(error));
-  }
-  if (bytes.length === 0) throw failed(file, { kind: 'empty', reason: 'empty file (0 bytes)' });
-  return bytes;
-}
 
 /** The sidecar fields that decide how an image becomes the model's input. */
 export type Resizing = Pick<ModelConfig['preprocess'], 'resize' | 'shorterSide' | 'centerCrop'>;
@@ -49,7 +39,7 @@ const failed = (file: string, failure: Failure): ImageDecodeError => new ImageDe
  * size before anything is decoded.
  */
 export async function decodeImage(file: string, [height, width]: readonly [number, number], resizing: Resizing = {}): Promise<DecodedImage> {
-  const bytes = await readBytes(file);
+  const bytes = await readImageFile(file);
   try {
     const header = await sharp(bytes, { pages: 1, limitInputPixels: false }).metadata();
     if (header.width * header.height > MAX_INPUT_PIXELS) throw failed(file, tooLarge(header.width, header.height, MAX_INPUT_PIXELS));

@@ -19,5 +19,6 @@ export function describeFsError(error: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ELOOP') return 'symbolic link loop, skipped';
   if (code === 'EISDIR') return 'not a file';
+  if (code === 'EIO') return 'an input/output error (EIO): the disk or its file system failed';
   return `cannot read it (${code ?? (error as Error).message})`;
 }

@@ -5,10 +5,10 @@
  * dataset only stats its files.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mapWithConcurrency } from '../util/concurrency';
-import { DatasetError, describeFsError } from './errors';
+import { DatasetError } from './errors';
+import { hashImageFile } from './image-file';
 import type { HashedFile, KnownFile, ListedFile, ScanProblem } from './types';
 
 /** Reads in flight at once: enough to keep a disk or a network drive busy while the CPU hashes. */
@@ -39,16 +39,12 @@ type Outcome = { file: HashedFile; read: boolean } | { problem: ScanProblem };
 async function hashOne(root: string, file: ListedFile, known: KnownFile | undefined): Promise<Outcome> {
   if (file.size === 0) return { problem: { path: file.path, reason: 'empty file (0 bytes)' } };
   if (known && known.size === file.size && known.mtimeMs === file.mtimeMs) return { file: { ...file, hash: known.hash }, read: false };
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path.join(root, file.path));
-  } catch (error) {
-    const reason = describeFsError(error);
-    return { problem: { path: file.path, reason: reason === 'not found' ? 'file not found (removed since the folder was listed)' : reason } };
+  const outcome = await hashImageFile(path.join(root, file.path));
+  if ('failure' in outcome) {
+    const { kind, reason } = outcome.failure;
+    return { problem: { path: file.path, reason: kind === 'not-found' ? 'file not found (removed since the folder was listed)' : reason } };
   }
-  // It may have been emptied since it was listed.
-  if (bytes.length === 0) return { problem: { path: file.path, reason: 'empty file (0 bytes)' } };
-  return { file: { ...file, hash: sha256(bytes) }, read: true };
+  return { file: { ...file, hash: outcome.hash }, read: true };
 }
 
 export async function hashFiles(root: string, files: readonly ListedFile[], known: ReadonlyMap<string, KnownFile>, options: HashOptions = {}): Promise<HashResult> {
