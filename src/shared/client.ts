@@ -44,3 +44,8 @@ export function parseImageRoute(pathname: string, search: string): { datasetId: 
   if (size !== 'thumb' && size !== 'full') return null;
   return { datasetId: Number(match[1]), path, size };
 }
+
+/** `biascope serve`: what a page asks once it has the token (by Bearer header): `{ imageKey }`. */
+export const SESSION_PATH = '/session';
+/** `biascope serve`: the query parameter of an image URL that carries the image key. */
+export const IMAGE_KEY_PARAM = 'k';

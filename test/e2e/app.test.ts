@@ -227,14 +227,19 @@ describe('biascope in Chromium against biascope serve', () => {
     expect(await page.locator('.tile.wrong .caption .badge-wrong').count()).toBeGreaterThan(0);
   });
 
-  it('refuses requests without the token', async () => {
+  it('refuses requests without the token, and a page opened without it says how to get it', async () => {
     const origin = app.server.origin;
     expect((await fetch(`${origin}/api/app-info`, { method: 'POST', body: '[]' })).status).toBe(401);
-    expect((await fetch(`${origin}/`)).status).toBe(401);
-    const stranger = await browser.newPage();
-    const response = await stranger.goto(origin);
-    expect(response?.status()).toBe(401);
-    await stranger.close();
+    // A fresh context: no session storage kept from the pages above.
+    const context = await browser.newContext();
+    const stranger = await context.newPage();
+    await stranger.goto(origin);
+    await stranger.getByText('This page has no access token').waitFor({ timeout: 10_000 });
+    await context.close();
+  });
+
+  it('keeps the token out of the address bar once read', () => {
+    expect(page.url()).not.toContain('token=');
   });
 
   it('logged no errors in the page', () => {

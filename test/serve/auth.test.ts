@@ -31,10 +31,9 @@ function handshake(url: string, options: WebSocket.ClientOptions = {}): Promise<
 }
 
 const PROTECTED = [
-  { name: 'the page', method: 'GET', path: '/' },
-  { name: 'an asset', method: 'GET', path: '/assets/index-D2YuAKpa.js' },
   { name: 'a call', method: 'POST', path: '/api/app-info' },
   { name: 'an image', method: 'GET', path: '/image/1/cats/one.png?size=full' },
+  { name: 'the session', method: 'GET', path: '/session' },
 ];
 
 describe('the access token', () => {
@@ -43,53 +42,56 @@ describe('the access token', () => {
     const missing = await fetch(url, { method, body: method === 'POST' ? '[]' : null });
     expect(missing.status).toBe(401);
     expect(await missing.text()).toMatch(/access token is required/);
-    const wrong = [
-      fetch(`${url}${path.includes('?') ? '&' : '?'}token=not-the-token`, { method, body: method === 'POST' ? '[]' : null }),
-      fetch(url, { method, headers: { Authorization: 'Bearer not-the-token' }, body: method === 'POST' ? '[]' : null }),
-      fetch(url, { method, headers: { Cookie: `biascope_token_${fixture.server.port}=not-the-token` }, body: method === 'POST' ? '[]' : null }),
-    ];
-    for (const reply of await Promise.all(wrong)) {
-      expect(reply.status).toBe(401);
-      expect(await reply.text()).toMatch(/access token is wrong/);
+    const wrong = fetch(url, { method, headers: { Authorization: 'Bearer not-the-token' }, body: method === 'POST' ? '[]' : null });
+    expect((await wrong).status).toBe(401);
+    expect(await (await wrong).text()).toMatch(/access token is wrong/);
+    // A cookie carrying the right token opens nothing: cookies reach every port of the host.
+    const cookie = await fetch(url, { method, headers: { Cookie: `biascope_token=${fixture.server.token}; biascope_token_${fixture.server.port}=${fixture.server.token}` }, body: method === 'POST' ? '[]' : null });
+    expect(cookie.status).toBe(401);
+  });
+
+  it('is taken by calls only as a Bearer header, not in their URL', async () => {
+    const reply = await fetch(`${fixture.server.origin}/api/app-info?token=${fixture.server.token}`, { method: 'POST', body: '[]' });
+    expect(reply.status).toBe(401);
+    expect(await reply.text()).toMatch(/"Authorization: Bearer" header, not in the URL/);
+  });
+
+  it("is not needed for the app's own files, and no reply sets a cookie", async () => {
+    const page = await fetch(fixture.server.origin);
+    expect(page.status).toBe(200);
+    const asset = await fetch(`${fixture.server.origin}/assets/index-D2YuAKpa.js`);
+    expect(asset.status).toBe(200);
+    for (const reply of [page, asset, await fetch(fixture.server.url), await fetch(`${fixture.server.origin}/session`, { headers: bearer(fixture) })]) {
+      expect(reply.headers.get('set-cookie')).toBeNull();
     }
   });
 
-  it('is required for the events socket', async () => {
+  it('is required for the events socket, in its URL or a Bearer header', async () => {
     const events = `ws://127.0.0.1:${fixture.server.port}/events`;
     expect(await handshake(events)).toBe(401);
     expect(await handshake(`${events}?token=not-the-token`)).toBe(401);
-    expect(await handshake(events, { headers: { Cookie: `biascope_token_${fixture.server.port}=not-the-token` } })).toBe(401);
+    expect(await handshake(events, { headers: { Cookie: `biascope_token_${fixture.server.port}=${fixture.server.token}` } })).toBe(401);
     expect(await handshake(`${events}?token=${fixture.server.token}`)).toBe(101);
+    expect(await handshake(events, { headers: bearer(fixture) })).toBe(101);
   });
 
-  it('from the URL sets a strict, HttpOnly cookie that lets later requests in alone', async () => {
-    const page = await fetch(fixture.server.url);
-    expect(page.status).toBe(200);
-    const cookie = page.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(new RegExp(`^biascope_token_${fixture.server.port}=[\\w-]+; `));
-    expect(cookie.split('; ').slice(1).sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict']);
-    const pair = cookie.split(';')[0]!;
-    expect(pair).toBe(`biascope_token_${fixture.server.port}=${fixture.server.token}`);
-
-    const headers = { Cookie: `theme=dark; ${pair}` };
-    const asset = await fetch(`${fixture.server.origin}/assets/index-D2YuAKpa.js`, { headers });
-    expect(asset.status).toBe(200);
-    expect(asset.headers.get('set-cookie')).toBeNull();
-    const image = await fetch(`${fixture.server.origin}/image/1/cats/one.png?size=full`, { headers });
+  it('gives, by Bearer header, the image key: it opens images and nothing else', async () => {
+    const session = await fetch(`${fixture.server.origin}/session`, { headers: bearer(fixture) });
+    expect(session.status).toBe(200);
+    const { imageKey } = (await session.json()) as { imageKey: string };
+    expect(imageKey).toMatch(/^[\w-]{43}$/);
+    expect(imageKey).not.toContain(fixture.server.token);
+    const image = await fetch(`${fixture.server.origin}/image/1/cats/one.png?size=full&k=${imageKey}`);
     expect(image.status).toBe(200);
-    const events = `ws://127.0.0.1:${fixture.server.port}/events`;
-    expect(await handshake(events, { headers })).toBe(101);
+    const call = await fetch(`${fixture.server.origin}/api/app-info`, { method: 'POST', headers: { Authorization: `Bearer ${imageKey}` }, body: '[]' });
+    expect(call.status).toBe(401);
+    expect(await handshake(`ws://127.0.0.1:${fixture.server.port}/events?token=${imageKey}`)).toBe(401);
   });
 
   it('as a Bearer header lets a call in', async () => {
     const reply = await fetch(`${fixture.server.origin}/api/app-info`, { method: 'POST', headers: bearer(fixture), body: '[]' });
     expect(reply.status).toBe(200);
     expect(await reply.json()).toMatchObject({ ok: true, value: { name: 'biascope' } });
-  });
-
-  it('in the URL wins over a stale cookie from an earlier run', async () => {
-    const reply = await fetch(fixture.server.url, { headers: { Cookie: `biascope_token_${fixture.server.port}=from-yesterday` } });
-    expect(reply.status).toBe(200);
   });
 
   it('is compared by value, whatever the lengths', () => {

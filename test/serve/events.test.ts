@@ -14,9 +14,7 @@ afterAll(async () => {
 });
 
 function openSocket(target: Fixture): Promise<{ socket: WebSocket; frames: unknown[] }> {
-  const socket = new WebSocket(`ws://127.0.0.1:${target.server.port}/events`, {
-    headers: { Cookie: `biascope_token_${target.server.port}=${target.server.token}` },
-  });
+  const socket = new WebSocket(`ws://127.0.0.1:${target.server.port}/events?token=${target.server.token}`);
   const frames: unknown[] = [];
   socket.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString())));
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 /** The browser's client (src/renderer/src/transport) against a real server, with Node's fetch and WebSocket. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient, type PageLocation } from '../../src/renderer/src/transport/http-client';
+import { connectHttpClient, createHttpClient, type Page, type PageLocation } from '../../src/renderer/src/transport/http-client';
 import { startServer } from '../../src/main/serve/server';
 import { errorKindOf } from '../../src/shared/api';
 import { startFixture, type Fixture } from './fixture';
@@ -100,3 +100,44 @@ describe('createHttpClient', () => {
     }
   });
 });
+
+/** A page at `url` with a session storage of its own, recording the addresses it shows. */
+function servedPage(url: string, kept = new Map<string, string>()): Page & { addresses: string[]; kept: Map<string, string> } {
+  const { protocol, host, search, pathname, hash } = new URL(url);
+  const addresses: string[] = [];
+  return {
+    location: { protocol, host, search, pathname, hash },
+    storage: { getItem: (k) => kept.get(k) ?? null, setItem: (k, v) => void kept.set(k, v), removeItem: (k) => void kept.delete(k) },
+    replaceAddress: (address) => void addresses.push(address),
+    addresses,
+    kept,
+  };
+}
+
+describe('connectHttpClient', () => {
+  it('takes the token from the printed URL, drops it from the address, keeps it for a reload, and loads images by the key', async () => {
+    const page = servedPage(`${fixture.server.url}&view=grid#top`);
+    const client = await connectHttpClient(page);
+    if ('refused' in client) throw new Error(client.refused);
+    expect(page.addresses).toEqual(['/?view=grid#top']);
+    await expect(client.api.appInfo()).resolves.toMatchObject({ name: 'biascope' });
+    const image = await fetch(`${fixture.server.origin}${client.imageUrl(1, 'cats/one.png', 'full')}`);
+    expect(image.status).toBe(200);
+    expect(client.imageUrl(1, 'cats/one.png', 'full')).not.toContain(fixture.server.token);
+
+    const reloaded = servedPage(`${fixture.server.origin}/?view=grid`, page.kept);
+    const again = await connectHttpClient(reloaded);
+    expect('refused' in again).toBe(false);
+    expect(reloaded.addresses).toEqual([]);
+  });
+
+  it('says why when the page has no token, or one the server does not know (and forgets it)', async () => {
+    const none = await connectHttpClient(servedPage(fixture.server.origin));
+    expect(none).toEqual({ refused: expect.stringMatching(/no access token: open the address that biascope serve printed/) });
+    const stale = servedPage(`${fixture.server.origin}/?token=from-an-earlier-run-of-the-server`);
+    const refused = await connectHttpClient(stale);
+    expect(refused).toEqual({ refused: expect.stringMatching(/refused this page: the access token is wrong/) });
+    expect(stale.kept.size).toBe(0);
+  });
+});
+

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { THUMB_SIZE } from '../../src/shared/client';
+import { imageKey } from '../../src/main/serve/auth';
 import { createHttpClient } from '../../src/renderer/src/transport/http-client';
 import { bearer, DATASET_ID, rawRequest, SECRET, startFixture, type Fixture } from './fixture';
 
@@ -45,12 +46,19 @@ describe('GET /image/<dataset>/<path>', () => {
     expect(Math.max(meta.width, meta.height)).toBeLessThanOrEqual(THUMB_SIZE);
   });
 
-  it('serves the URL the browser client builds, by cookie', async () => {
-    const client = createHttpClient({ protocol: 'http:', host: `127.0.0.1:${fixture.server.port}`, search: '' });
+  it('serves the URL the browser client builds, by the image key alone', async () => {
+    const page = { protocol: 'http:', host: `127.0.0.1:${fixture.server.port}`, search: '' };
+    const key = imageKey(fixture.server.token);
+    const client = createHttpClient(page, fetch, WebSocket, { token: fixture.server.token, imageKey: key });
     const url = client.imageUrl(DATASET_ID, 'cats/one.png', 'full');
-    expect(url).toBe(`/image/${DATASET_ID}/cats/one.png?size=full`);
-    const reply = await rawRequest(fixture.server.port, url, { headers: { Cookie: `biascope_token_${fixture.server.port}=${fixture.server.token}` } });
+    expect(url).toBe(`/image/${DATASET_ID}/cats/one.png?size=full&k=${key}`);
+    const reply = await rawRequest(fixture.server.port, url);
     expect(reply.body.equals(fixture.png)).toBe(true);
+    // The key opens images and nothing else.
+    const call = await fetch(`${fixture.server.origin}/api/app-info`, { method: 'POST', headers: { Authorization: `Bearer ${key}` }, body: '[]' });
+    expect(call.status).toBe(401);
+    const wrong = await rawRequest(fixture.server.port, url.replace(/k=.*/, 'k=not-the-key'));
+    expect(wrong.status).toBe(401);
   });
 
   it.each([

@@ -1,20 +1,19 @@
 /**
  * The access token of `biascope serve`. Whoever holds it can read the datasets the
- * server opens, so every request must present it: in the URL the server prints
- * (`?token=`), as `Authorization: Bearer`, or in the cookie set from the URL so that
- * <img> requests and the WebSocket, which cannot carry a header, are let in too.
+ * server opens, so every request for data must present it, and in a form no other
+ * server on the machine can be handed by the browser:
+ * - calls (/api/) and the session (/session) take it only as `Authorization: Bearer`;
+ * - the events socket, which cannot carry a header from a page, takes it in its URL;
+ * - images (<img> cannot carry a header either) take the image key in their URL: a key
+ *   derived from the token that opens images and nothing else.
+ * There is no cookie: browsers scope cookies by host, not port, so a cookie set by this
+ * server would be sent to every other server on 127.0.0.1 (and replayed from there).
+ * The page's own files (the app's code) need no token; the page reads the token from
+ * the printed URL, keeps it in the tab's session storage and drops it from the address.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-
-/**
- * The cookie's name, one per port: browsers scope cookies by host, not port, so two
- * servers on one machine sharing a name would overwrite each other's token, and each
- * page's <img> requests would then carry the other server's (401).
- */
-export function tokenCookieName(port: number): string {
-  return `biascope_token_${port}`;
-}
+import { IMAGE_KEY_PARAM } from '../../shared/client';
 
 /** 32 random bytes, URL-safe: 256 bits cannot be guessed through a loopback port. */
 export function newToken(): string {
@@ -31,42 +30,22 @@ export function sameToken(presented: string, token: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export type TokenSource = 'query' | 'bearer' | 'cookie';
-
-export interface PresentedToken {
-  value: string;
-  source: TokenSource;
+/** The key that opens this server's images and nothing else: it cannot be turned back into the token. */
+export function imageKey(token: string): string {
+  return createHmac('sha256', token).update('biascope image key').digest('base64url');
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const pair of (header ?? '').split(';')) {
-    const at = pair.indexOf('=');
-    if (at !== -1 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
-  }
-  return undefined;
-}
+/** What a route asks of a request besides a Host and Origin of this server. */
+export type Credential = 'none' | 'bearer' | 'socket' | 'image';
 
-/**
- * The token a request presents, by precedence: the URL (a fresh link beats a stale
- * cookie from an earlier run), then the header, then the cookie.
- */
-export function presentedToken(request: IncomingMessage, url: URL, cookieName: string): PresentedToken | null {
-  const query = url.searchParams.get('token');
-  if (query) return { value: query, source: 'query' };
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
-  if (bearer) return { value: bearer, source: 'bearer' };
-  const cookie = cookieValue(request.headers.cookie, cookieName);
-  if (cookie) return { value: cookie, source: 'cookie' };
-  return null;
+/** The secret a request presents in the form its route takes, or null. */
+export function presented(request: IncomingMessage, url: URL, credential: Exclude<Credential, 'none'>): string | null {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? null;
+  if (credential === 'bearer') return bearer;
+  if (credential === 'socket') return url.searchParams.get('token') || bearer;
+  return url.searchParams.get(IMAGE_KEY_PARAM) || bearer;
 }
 
 export const NO_TOKEN = 'an access token is required: open the URL that biascope serve printed';
 export const WRONG_TOKEN = 'the access token is wrong (was the server restarted?)';
-
-/**
- * Keeps the token for the page's later requests, under this server's own name (see
- * tokenCookieName). Strict SameSite: another site cannot make the browser send it.
- */
-export function tokenCookie(token: string, cookieName: string): string {
-  return `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-}
+export const BEARER_ONLY = 'calls take the access token as an "Authorization: Bearer" header, not in the URL';

@@ -9,12 +9,13 @@ import type { Duplex } from 'node:stream';
 import type { BiascopeApi } from '../../shared/api';
 import type { ImageService } from '../images/image-service';
 import { API_PREFIX, handleApi } from './api-route';
-import { newToken, tokenCookie, tokenCookieName } from './auth';
+import { imageKey, newToken, type Credential } from './auth';
 import { createEventsSocket, EVENTS_PATH, type EventSource } from './events-socket';
 import { passGate, requestUrl } from './gate';
 import { createHostGuard, isWildcardHost, urlHost } from './host-guard';
 import { handleImage, IMAGE_PREFIX } from './image-route';
-import { sendText, setSecurityHeaders } from './reply';
+import { sendJson, sendText, setSecurityHeaders } from './reply';
+import { SESSION_PATH } from '../../shared/client';
 import { handleStatic } from './static-files';
 
 export interface ServedBackend {
@@ -93,13 +94,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = await listen(server, options.port ?? 0, host);
   // Handlers are attached in the same tick as 'listening': no connection is accepted before.
   const guard = createHostGuard(host, port, options.allowedHosts);
-  const cookieName = tokenCookieName(port);
+  const key = imageKey(token);
   const events = createEventsSocket(backend.events);
   let closed: Promise<void> | undefined;
   /** Replies not yet sent: once closing, each is told to end its keep-alive connection. */
   const unanswered = new Set<ServerResponse>();
 
+  /** What each route takes: data needs the token (or the image key); the app's own files do not. */
+  const credentialOf = (url: URL): Credential => {
+    if (url.pathname.startsWith(API_PREFIX) || url.pathname === SESSION_PATH) return 'bearer';
+    if (url.pathname.startsWith(IMAGE_PREFIX)) return 'image';
+    if (url.pathname === EVENTS_PATH) return 'socket';
+    return 'none';
+  };
+
   const route = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    if (url.pathname === SESSION_PATH) return sendJson(response, 200, { imageKey: key });
     if (url.pathname.startsWith(API_PREFIX)) return handleApi(request, response, url, backend.api);
     if (url.pathname.startsWith(IMAGE_PREFIX)) return handleImage(request, response, url, backend.images);
     if (url.pathname === EVENTS_PATH) return sendText(response, 426, 'events are a WebSocket', { Upgrade: 'websocket' });
@@ -110,10 +120,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     setSecurityHeaders(response);
     const url = requestUrl(request);
     if (!url) return sendText(response, 400, 'the request target must be a path');
-    const gate = passGate(request, url, guard, token, cookieName);
+    const gate = passGate(request, url, guard, token, credentialOf(url));
     if (!gate.allowed) return sendText(response, gate.status, gate.reason);
-    // The page's later requests (<img>, the socket) cannot carry the URL's token: the cookie does.
-    if (gate.token.source === 'query') response.setHeader('Set-Cookie', tokenCookie(token, cookieName));
     if (closed) response.setHeader('Connection', 'close');
     await route(request, response, url);
   };
@@ -134,7 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!url) return refuseUpgrade(socket, 400, 'the request target must be a path');
     if (closed) return refuseUpgrade(socket, 503, 'the server is stopping');
     if (url.pathname !== EVENTS_PATH) return refuseUpgrade(socket, 404, `only ${EVENTS_PATH} is a WebSocket`);
-    const gate = passGate(request, url, guard, token, cookieName);
+    const gate = passGate(request, url, guard, token, 'socket');
     if (!gate.allowed) return refuseUpgrade(socket, gate.status, gate.reason);
     events.accept(request, socket, head);
   });

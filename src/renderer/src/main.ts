@@ -7,7 +7,12 @@ import './app.css';
 const target = document.getElementById('app');
 if (!target) throw new Error('main: no #app element in index.html');
 
-const client = connectClient();
-// Asked before the first render, so the back end works while the page builds itself.
-const startup = client?.api.startup();
-export default client && startup ? mount(App, { target, props: { client, startup } }) : mount(NoBackend, { target });
+void connectClient().then((client) => {
+  if (client === null || 'refused' in client) {
+    mount(NoBackend, { target, props: { reason: client?.refused ?? null } });
+    return;
+  }
+  // Asked before the first render, so the back end works while the page builds itself.
+  const startup = client.api.startup();
+  mount(App, { target, props: { client, startup } });
+});
