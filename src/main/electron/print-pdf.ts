@@ -3,7 +3,7 @@
  * browser besides itself. The report is loaded in a hidden, sandboxed window with
  * JavaScript off; its CSP already forbids every request.
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../util/atomic-write';
 import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
 import { pdfPageCount, type PdfPrinter } from '../backend';
 
@@ -25,7 +25,7 @@ export function electronPdfPrinter(newWindow: (options: BrowserWindowConstructor
         generateTaggedPDF: true,
         generateDocumentOutline: true,
       });
-      await writeFile(pdfFile, pdf);
+      await writeFileAtomic(pdfFile, pdf);
       return { pages: pdfPageCount(pdf), bytes: pdf.length };
     } finally {
       window.destroy();

@@ -3,14 +3,13 @@
  * with its prediction, attributes and the attention statistics of the predicted
  * class's map; one row per file that was skipped, with the reason.
  */
-import { writeFile } from 'node:fs/promises';
-import { stringify } from 'csv-stringify/sync';
 import { clusterClasses } from '../analysis/spray/audit-clusters';
 import type { Store } from '../store';
 import type { MapStats } from '../store/types';
 import type { SpuriousRules } from '../../shared/suggestions';
 import { judgeFocus } from '../analysis/suggestions';
 import { auditConcepts } from '../analysis/concepts';
+import { csvText, writeFileAtomic } from './safe-write';
 
 export interface ImagesCsvOptions {
   datasetId: number;
@@ -124,12 +123,12 @@ export function imagesTable(store: Store, options: ImagesCsvOptions): (string | 
 
 export async function writeImagesCsv(store: Store, file: string, options: ImagesCsvOptions): Promise<number> {
   const table = imagesTable(store, options);
-  await writeFile(file, stringify(table));
+  await writeFileAtomic(file, csvText(table));
   return table.length - 1;
 }
 
 export async function writeErrorsCsv(store: Store, file: string, datasetId: number): Promise<number> {
   const errors = store.errors(datasetId);
-  await writeFile(file, stringify([['path', 'reason', 'stage'], ...errors.map((e) => [e.path, e.reason, e.stage])]));
+  await writeFileAtomic(file, csvText([['path', 'reason', 'stage'], ...errors.map((e) => [e.path, e.reason, e.stage])]));
   return errors.length;
 }

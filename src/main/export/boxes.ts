@@ -5,7 +5,7 @@
  * the same way, at the image's size. A centre-cropped model's map covers only its crop
  * (src/shared/map-frame.ts): its boxes and masks are placed there, in image pixels.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { upsampleBilinear } from '../../shared/heatmap';
@@ -13,6 +13,7 @@ import { decodeMap } from '../../shared/map-codec';
 import { frameOnRaster, mapFrame, type Framing } from '../../shared/map-frame';
 import { BOX_THRESHOLD } from '../analysis/attention';
 import type { BoxRow } from '../store';
+import { writeFileAtomic } from './safe-write';
 
 export interface BoxExportInfo {
   model: string;
@@ -99,11 +100,11 @@ export async function writeBoxes(
       if (!row.box) continue;
       const file = path.join(dir, maskPath(row));
       // One grey channel: without toColourspace sharp would write the mask as RGB.
-      await sharp(maskOf(row, framing), { raw: { width: row.width, height: row.height, channels: 1 } }).toColourspace('b-w').png().toFile(file);
+      await sharp(maskOf(row, framing), { raw: { width: row.width, height: row.height, channels: 1 } }).toColourspace('b-w').png().toBuffer().then((png) => writeFileAtomic(file, png));
       written.push(file);
     }
   }
   const json = path.join(dir, 'boxes.json');
-  await writeFile(json, `${JSON.stringify(cocoBoxes(rows, classes, info, masks ? maskPath : undefined, framing), null, 1)}\n`);
+  await writeFileAtomic(json, `${JSON.stringify(cocoBoxes(rows, classes, info, masks ? maskPath : undefined, framing), null, 1)}\n`);
   return [json, ...written];
 }

@@ -2,10 +2,9 @@
  * Two audits compared, on disk: compare.csv (one row per class, and per class x group)
  * and compare.json (the whole view, for programs), plus the lines a terminal shows.
  */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { WHOLE_CLASS, type CompareRow, type CompareView } from '../../shared/compare';
+import { csvText, writeFileAtomic } from './safe-write';
 
 export const COMPARE_FILES = { csv: 'compare.csv', json: 'compare.json' } as const;
 
@@ -35,14 +34,14 @@ export function compareCsv(view: CompareView): string {
     row.broken,
     ...row.a.mass.flatMap((m, i) => [cell(m.mean), cell(row.b.mass[i]!.mean), cell(row.delta.mass[i]!.delta)]),
   ]);
-  return stringify([head, ...rows]);
+  return csvText([head, ...rows]);
 }
 
 export async function writeCompareFiles(view: CompareView, dir: string): Promise<string[]> {
   const csv = path.join(dir, COMPARE_FILES.csv);
   const json = path.join(dir, COMPARE_FILES.json);
-  await writeFile(csv, compareCsv(view));
-  await writeFile(json, `${JSON.stringify(view, null, 2)}\n`);
+  await writeFileAtomic(csv, compareCsv(view));
+  await writeFileAtomic(json, `${JSON.stringify(view, null, 2)}\n`);
   return [csv, json];
 }
 

@@ -12,6 +12,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { systemFolderOf } from '../util/system-folders';
 import { DatasetError, describeFsError } from './errors';
 import { byCodeUnit, isHidden, isImageName } from './paths';
 import type { ScanProblem } from './types';
@@ -37,8 +38,6 @@ interface Folder {
 export const MAX_FOLDER_DEPTH = 32;
 /** Entries (files and folders) a scan reads at most before it stops. */
 export const MAX_SCAN_ENTRIES = 5_000_000;
-/** The kernel's pseudo file systems: never a dataset, and endless to walk. */
-const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev'];
 
 export interface WalkOptions {
   signal?: AbortSignal | undefined;
@@ -46,10 +45,7 @@ export interface WalkOptions {
   maxEntries?: number;
 }
 
-/** The system folder a real path lies in, or null. */
-export function systemFolderOf(real: string): string | null {
-  return SYSTEM_FOLDERS.find((root) => real === root || real.startsWith(`${root}/`)) ?? null;
-}
+export { systemFolderOf };
 
 type EntryKind = { kind: 'file' | 'folder' | 'other' } | { kind: 'problem'; reason: string };
 

@@ -8,6 +8,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CallError, toApiError } from '../../shared/api';
+import { systemFolderOfPath } from '../util/system-folders';
 import { ExportRequestSchema, needsAudit, type CheckedExportRequest, type ExportKind, type ExportRequest, type ExportResult } from '../../shared/exports';
 import type { AuditKey } from '../../shared/views';
 import type { TrustReport } from '../analysis/trust-check';
@@ -52,6 +53,8 @@ export async function exportFindings(services: ExportServices, input: ExportRequ
     throw new CallError('invalid-input', `the ${request.kind} export reads an audit: name one (model, layer, method), not only the dataset`);
   }
   const scope = isAuditKey(key) ? services.scope(key) : null;
+  const system = await systemFolderOfPath(request.dir);
+  if (system !== null) throw new CallError('invalid-input', `${request.dir} is in ${system}, the system's own files: export to a folder of your own`);
   await mkdir(request.dir, { recursive: true }).catch((error: unknown) => {
     throw new CallError('invalid-input', `cannot create ${request.dir}: ${(error as Error).message}`);
   });

@@ -1,8 +1,8 @@
 /** The model-randomisation sanity check and the faithfulness curves of an audit's maps: trust.json. */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SANITY_THRESHOLD, type TrustReport } from '../../analysis/trust-check';
 import type { Exporter } from '../exporter';
+import { writeFileAtomic } from '../safe-write';
 
 /** The checks' verdicts in words; the report prints the same figures. */
 export function trustLines(report: TrustReport): string[] {
@@ -25,7 +25,7 @@ export const trust: Exporter<'trust'> = {
   async run({ checkTrust, dir }, { sample }) {
     const report = await checkTrust(sample);
     const file = path.join(dir, 'trust.json');
-    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
     return { files: [file], summary: trustLines(report) };
   },
 };

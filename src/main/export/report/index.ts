@@ -2,7 +2,6 @@
  * The audit report: built from a store (report-data), rendered to one self-contained
  * HTML file (report-html) and, on request, printed to PDF with Chromium (pdf).
  */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Store } from '../../store';
 import type { AuditKey } from '../../../shared/views';
@@ -11,6 +10,7 @@ import { buildReportData } from './report-data';
 import { leadLines } from './headline-text';
 import { renderReportHtml } from './report-html';
 import type { ReportData, ReportOptions, SpuriousRules } from './types';
+import { writeFileAtomic } from '../safe-write';
 
 export { buildReportData, datasetHash, storedSpurious } from './report-data';
 export { renderReportHtml, REPORT_CSP } from './report-html';
@@ -44,7 +44,7 @@ export async function writeReport(
   const data = await buildReportData(store, key, options);
   const html = path.join(dir, REPORT_FILES.html);
   const text = renderReportHtml(data);
-  await writeFile(html, text);
+  await writeFileAtomic(html, text);
   const written: WrittenReport = { data, html, htmlBytes: Buffer.byteLength(text) };
   if (pdf) {
     const file = path.join(dir, REPORT_FILES.pdf);

@@ -4,7 +4,8 @@
  * the report is self-contained, and printing it must not reach the network.
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../safe-write';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
@@ -64,7 +65,7 @@ export async function printPdf(htmlFile: string, pdfFile: string): Promise<{ pag
       tagged: true,
       outline: true,
     });
-    await writeFile(pdfFile, pdf);
+    await writeFileAtomic(pdfFile, pdf);
     return { pages: pdfPageCount(pdf), bytes: pdf.length };
   } finally {
     await browser.close();
