@@ -4,6 +4,14 @@
  */
 import { z } from 'zod';
 
+/** The largest side of a model's input: classifiers take 224-600; 4000x4000 aborts the wasm backend. */
+export const MAX_INPUT_SIDE = 2048;
+const inputSide = z
+  .number()
+  .int()
+  .positive()
+  .max(MAX_INPUT_SIDE, { message: `at most ${MAX_INPUT_SIDE} pixels a side (image classifiers take 224 to 600; larger inputs exhaust the backend's memory)` });
+
 export const SCALE_PRESETS = ['0..1', '-1..1'] as const;
 
 /**
@@ -31,7 +39,8 @@ export const ModelConfigSchema = z
     /** Class names, index i naming output unit i. */
     classes: z.array(z.string().min(1)).min(1),
     /** [height, width] the model takes, in pixels. */
-    inputSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+    // Past a few thousand pixels a side the wasm backend runs out of memory with no message.
+    inputSize: z.tuple([inputSide, inputSide]),
     preprocess: z
       .object({
         /** Applied to 0..255 pixels: "0..1", "-1..1", or mean/std after 0..1 scaling. */

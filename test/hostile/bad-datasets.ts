@@ -125,4 +125,12 @@ export const BAD_DATASETS: BadDataset[] = [
     },
     expect: { files: ['cat/a.png', 'cat/b.png/c.png'] },
   },
+  {
+    name: 'a region box with a corner at 1e308',
+    make: async (dir) => {
+      await writeTree(dir, { 'cat/a.png': null, 'regions.csv': 'path,region,x0,y0,x1,y1\ncat/a.png,face,0,0,1e308,4\ncat/a.png,ear,0,0,2,2\n' });
+      return dir;
+    },
+    expect: { files: ['cat/a.png'], problems: [/x1 \(1e\+308\) is beyond any image \(more than 1,000,000 pixels\)/] },
+  },
 ];

@@ -171,4 +171,15 @@ export const BAD_MODELS: BadModel[] = [
     kind: 'config-invalid',
     message: /biascope\.json is not a regular file/,
   },
+  {
+    name: 'a sidecar asking for a 4000x4000 input',
+    make: (dir) => {
+      const file = tfjsModel(dir);
+      const sidecar = JSON.parse(readFileSync(path.join(dir, 'biascope.json'), 'utf8'));
+      writeFileSync(path.join(dir, 'biascope.json'), JSON.stringify({ ...sidecar, inputSize: [4000, 4000] }));
+      return file;
+    },
+    kind: 'config-invalid',
+    message: /inputSize\.0: at most 2048 pixels a side/,
+  },
 ];

@@ -22,6 +22,9 @@ export interface RegionsRead {
 
 const COLUMNS = ['path', 'region', 'x0', 'y0', 'x1', 'y1'] as const;
 
+/** No image the audit decodes (at most 100 megapixels) reaches this far on a side: a corner beyond it is a typo or an attack. */
+export const MAX_BOX_COORDINATE = 1_000_000;
+
 /**
  * A box from its written corners, or why it is not one. Corners left of or above the
  * image are clamped to its edge: annotation tools write -1 for a box touching it.
@@ -31,6 +34,7 @@ export function toBox(name: string, corners: readonly [unknown, unknown, unknown
   for (const [i, written] of corners.entries()) {
     const value = typeof written === 'number' ? written : typeof written === 'string' && written.trim() !== '' ? Number(written) : NaN;
     if (!Number.isFinite(value)) return `${cornerNames[i]} is not a number (${JSON.stringify(written ?? null)})`;
+    if (Math.abs(value) > MAX_BOX_COORDINATE) return `${cornerNames[i]} (${value}) is beyond any image (more than ${MAX_BOX_COORDINATE.toLocaleString('en')} pixels)`;
     values.push(value);
   }
   const [x0, y0, x1, y1] = values as [number, number, number, number];
