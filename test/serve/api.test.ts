@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../../src/main/serve/api-route';
+import { MAX_BODY_BYTES, nestsDeeper } from '../../src/main/serve/api-route';
 import { API_METHODS, CHANNELS, isResult } from '../../src/shared/api';
 import { bearer, call, rawRequest, startFixture, type Fixture } from './fixture';
 
@@ -68,12 +68,12 @@ describe('POST /api/<method>', () => {
   });
 
   it('answers 413 for a body over the limit, declared or streamed', async () => {
-    const declared = await rawRequest(fixture.server.port, '/api/set-tags', {
+    const declared = await rawRequest(fixture.server.port, '/api/grid-tiles', {
       method: 'POST',
       headers: { ...bearer(fixture), 'Content-Length': String(MAX_BODY_BYTES + 1) },
     });
     expect(declared.status).toBe(413);
-    const streamed = await rawRequest(fixture.server.port, '/api/set-tags', {
+    const streamed = await rawRequest(fixture.server.port, '/api/grid-tiles', {
       method: 'POST',
       headers: { ...bearer(fixture), 'Transfer-Encoding': 'chunked' },
       body: Buffer.alloc(MAX_BODY_BYTES + 1024, 0x20),
@@ -81,5 +81,34 @@ describe('POST /api/<method>', () => {
     expect(streamed.status).toBe(413);
     // The server is still fine afterwards.
     expect((await call(fixture, 'app-info', '[]')).status).toBe(200);
+  });
+
+  it('takes a tag change larger than other calls, up to its own limit', async () => {
+    const ids = Array.from({ length: 200_000 }, (_, i) => i + 1);
+    const body = JSON.stringify([{ datasetId: 1, contentIds: ids, add: ['x'], remove: [] }]);
+    expect(body.length).toBeGreaterThan(MAX_BODY_BYTES);
+    const reply = await call(fixture, 'set-tags', body);
+    // Past the size gate: the call itself answers (the fixture's back end has no such images).
+    expect(reply.status).toBe(200);
+  });
+
+  it('answers 400 for a body nested deeper than the contract ever is, without parsing it', async () => {
+    const deep = `[${'['.repeat(400_000)}${']'.repeat(400_000)}]`;
+    const reply = await call(fixture, 'app-info', deep);
+    expect(reply.status).toBe(400);
+    expect(await reply.text()).toMatch(/nests deeper than 32 levels/);
+    const inString = await call(fixture, 'app-info', JSON.stringify(['['.repeat(100)]));
+    expect(inString.status).toBe(200);
+  });
+});
+
+describe('nestsDeeper', () => {
+  it('counts brackets outside strings only, escapes included', () => {
+    const bytes = (text: string) => Buffer.from(text);
+    expect(nestsDeeper(bytes('[[[]]]'), 3)).toBe(false);
+    expect(nestsDeeper(bytes('[[[[]]]]'), 3)).toBe(true);
+    expect(nestsDeeper(bytes('[{"a":[1]}]'), 3)).toBe(false);
+    expect(nestsDeeper(bytes('["[[[[\\"]'), 1)).toBe(false);
+    expect(nestsDeeper(bytes('["\\"", [[[]]]]'), 3)).toBe(true);
   });
 });

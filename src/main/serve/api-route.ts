@@ -11,8 +11,32 @@ import { sendJson, sendText } from './reply';
 
 export const API_PREFIX = '/api/';
 
-/** Large enough for any argument list of the contract (tag changes of thousands of images). */
-export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Large enough for any argument list of the contract but a tag change... */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** ...which may name every image of a large dataset (a million content ids). */
+const LARGE_BODIES: ReadonlyMap<ApiMethod, number> = new Map([['setTags', 16 * 1024 * 1024]]);
+/** The contract's arguments nest a few levels; a deeper body is an attack on the parser. */
+export const MAX_BODY_DEPTH = 32;
+
+/**
+ * Whether JSON text nests deeper than `limit`, read in one pass over the bytes before it
+ * is parsed: 8 MB of `[[[[...` kept the event loop busy for seconds.
+ */
+export function nestsDeeper(bytes: Uint8Array, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (inString) {
+      if (byte === 0x5c) i++;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return false;
+}
 
 /** Routes derive from the channel names, so "/api/grid-tiles" is "biascope:grid-tiles" over IPC. */
 export function apiRoute(method: ApiMethod): string {
@@ -48,10 +72,10 @@ function readBody(request: IncomingMessage, limit: number): Promise<Body> {
   });
 }
 
-function tooLarge(response: ServerResponse): void {
+function tooLarge(response: ServerResponse, limit: number): void {
   // The rest of the body is not read: closing the connection keeps it from being
   // taken for the next request.
-  sendText(response, 413, `the request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB`, { Connection: 'close' });
+  sendText(response, 413, `the request body is over ${limit / 1024 / 1024} MB`, { Connection: 'close' });
 }
 
 export async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL, api: BiascopeApi): Promise<void> {
@@ -60,10 +84,12 @@ export async function handleApi(request: IncomingMessage, response: ServerRespon
   if (request.method !== 'POST') {
     return sendText(response, 405, 'a call is a POST of a JSON array of its arguments', { Allow: 'POST' });
   }
-  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return tooLarge(response);
-  const body = await readBody(request, MAX_BODY_BYTES);
+  const limit = LARGE_BODIES.get(method) ?? MAX_BODY_BYTES;
+  if (Number(request.headers['content-length'] ?? 0) > limit) return tooLarge(response, limit);
+  const body = await readBody(request, limit);
   if (body.kind === 'aborted') return;
-  if (body.kind === 'too-large') return tooLarge(response);
+  if (body.kind === 'too-large') return tooLarge(response, limit);
+  if (nestsDeeper(body.bytes, MAX_BODY_DEPTH)) return sendText(response, 400, `the body nests deeper than ${MAX_BODY_DEPTH} levels`);
   let args: unknown;
   try {
     // An empty body is a call without arguments: `curl -X POST .../api/app-info` works.

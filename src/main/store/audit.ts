@@ -9,6 +9,7 @@ import { decodeTop } from './json';
 import { STAT_COLUMNS_SQL, statsOf, type StatColumns } from './stat-columns';
 import type { AuditRow } from './rows';
 import type { MapStats, StoredPrediction } from './types';
+import { NO_ATTRIBUTES } from './images';
 
 interface Joined extends StatColumns {
   imageId: number;
@@ -66,7 +67,7 @@ export class Audit {
     return joined.map((row) => ({
       path: row.path,
       label: row.label,
-      attributes: attributes.get(row.imageId) ?? {},
+      attributes: attributes.get(row.imageId) ?? NO_ATTRIBUTES,
       contentId: row.contentId,
       prediction: prediction(row),
       stats: row.resultId === null ? null : this.stats(row.resultId, row),

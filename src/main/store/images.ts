@@ -88,7 +88,21 @@ function sameRegions(a: readonly RegionBox[], b: readonly RegionBox[]): boolean 
   );
 }
 
-/** Groups rows by image id; Object.fromEntries keeps a column named __proto__ an ordinary key. */
+/**
+ * An image's attributes with no prototype: a lookup by a name the caller chose
+ * (`groupBy: "constructor"`, "toString") finds only the dataset's own attributes, never
+ * Object's methods, and a column named __proto__ stays an ordinary key.
+ */
+export function attributeRecord(entries: Iterable<readonly [string, string]>): Record<string, string> {
+  const record = Object.create(null) as Record<string, string>;
+  for (const [name, value] of entries) record[name] = value;
+  return record;
+}
+
+/** An image with no attributes. */
+export const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze(attributeRecord([]));
+
+/** Groups rows by image id. */
 function attributesByImage(rows: readonly AttributeRow[]): Map<number, Record<string, string>> {
   const entries = new Map<number, [string, string][]>();
   for (const row of rows) {
@@ -96,7 +110,7 @@ function attributesByImage(rows: readonly AttributeRow[]): Map<number, Record<st
     list.push([row.name, row.value]);
     entries.set(row.imageId, list);
   }
-  return new Map([...entries].map(([id, list]) => [id, Object.fromEntries(list)]));
+  return new Map([...entries].map(([id, list]) => [id, attributeRecord(list)]));
 }
 
 export class Images {
@@ -185,7 +199,7 @@ export class Images {
     }
     return this.sql.listImages.all(datasetId).map((row) => ({
       ...row,
-      attributes: attributes.get(row.id) ?? {},
+      attributes: attributes.get(row.id) ?? NO_ATTRIBUTES,
       regions: regions.get(row.id) ?? [],
     }));
   }

@@ -295,6 +295,11 @@ export class Store {
   }
 
   /** Adds and removes tags on many images at once, in one transaction. */
+  /** The content ids no image of the dataset has. */
+  unknownContent(datasetId: number, contentIds: readonly number[]): number[] {
+    return this.tagList.unknown(datasetId, contentIds);
+  }
+
   changeTags(datasetId: number, contentIds: readonly number[], add: readonly string[], remove: readonly string[]): void {
     this.write.changeTags(datasetId, contentIds, add, remove);
   }

@@ -13,6 +13,9 @@ function statements(db: Database.Database) {
       `SELECT content_id AS contentId, tag FROM tags
        WHERE dataset_id = ? AND content_id IN (SELECT value FROM json_each(?)) ORDER BY content_id, tag`,
     ),
+    unknown: db.prepare<[string, number], { id: number }>(
+      'SELECT DISTINCT value AS id FROM json_each(?) WHERE value NOT IN (SELECT content_id FROM images WHERE dataset_id = ?) ORDER BY value',
+    ),
     list: db.prepare<[number], { contentId: number; tag: string }>(
       'SELECT content_id AS contentId, tag FROM tags WHERE dataset_id = ? ORDER BY content_id, tag',
     ),
@@ -47,6 +50,11 @@ export class Tags {
   change(datasetId: number, contentIds: readonly number[], add: readonly string[], remove: readonly string[]): void {
     for (const tag of add) this.add(datasetId, contentIds, tag);
     for (const tag of remove) this.remove(datasetId, contentIds, tag);
+  }
+
+  /** The content ids no image of the dataset has: a tag on them would belong to nothing. */
+  unknown(datasetId: number, contentIds: readonly number[]): number[] {
+    return this.sql.unknown.all(JSON.stringify(contentIds), datasetId).map((row) => row.id);
   }
 
   of(datasetId: number, contentIds: readonly number[]): Map<number, string[]> {

@@ -340,6 +340,10 @@ export class Workspace {
   setTags(change: TagChange): TagsOf {
     const clean = (tags: readonly string[]) => [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))];
     this.requireDataset(change.datasetId);
+    const unknown = this.store.unknownContent(change.datasetId, change.contentIds);
+    if (unknown.length > 0) {
+      throw new CallError('not-found', `no image of dataset ${change.datasetId} has content id ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` (and ${unknown.length - 5} more)` : ''}: nothing was tagged`);
+    }
     this.store.changeTags(change.datasetId, change.contentIds, clean(change.add), clean(change.remove));
     const all = this.store.tagsOf(change.datasetId, change.contentIds);
     return [...new Set(change.contentIds)].map((contentId) => ({ contentId, tags: all.get(contentId) ?? [] }));
