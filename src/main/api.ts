@@ -5,13 +5,16 @@
  */
 import {
   API_SCHEMAS,
+  CallError,
   fail,
   ok,
   toApiError,
   type ApiMethod,
   type BiascopeApi,
+  type ErrorKind,
   type Result,
 } from '../shared/api';
+import type { StoreErrorKind } from './store/errors';
 import type { Workspace } from './workspace/workspace';
 
 export interface ApiOptions {
@@ -86,6 +89,29 @@ export async function dispatch(
     }
     return ok(checked.data);
   } catch (error) {
-    return { ok: false, error: toApiError(error) };
+    return { ok: false, error: toApiError(inContractWords(error)) };
   }
+}
+
+const STORE_ERROR_KINDS: Readonly<Record<StoreErrorKind, ErrorKind>> = {
+  'newer-schema': 'unsupported',
+  'not-a-database': 'invalid-input',
+  locked: 'conflict',
+  invalid: 'invalid-input',
+  'disk-full': 'resource',
+  io: 'resource',
+};
+
+/** Failures of the machine in the contract's words: a full disk is not a bug, and needs no stack. */
+function inContractWords(error: unknown): unknown {
+  // By name, not instanceof: the store's module (and SQLite) need not be loaded to report.
+  if (error instanceof Error && error.name === 'StoreError' && (error as Error & { kind?: string }).kind! in STORE_ERROR_KINDS) {
+    return new CallError(STORE_ERROR_KINDS[(error as Error & { kind: StoreErrorKind }).kind], error.message);
+  }
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    const where = (error as NodeJS.ErrnoException).path;
+    return new CallError('resource', `disk full${where ? ` at ${where}` : ''}: free some space and try again`);
+  }
+  return error;
 }

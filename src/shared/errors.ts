@@ -16,6 +16,8 @@ export const ERROR_KINDS = [
   'cancelled',
   /** The request is understood but this build or platform cannot do it. */
   'unsupported',
+  /** The machine ran out of what the call needs (disk space); nothing stored before is lost. */
+  'resource',
   /** A bug or an unexpected failure on the back end. */
   'internal',
 ] as const;

@@ -26,6 +26,7 @@ const EXIT_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   conflict: EXIT_FAILURE,
   cancelled: EXIT_INTERRUPTED,
   unsupported: EXIT_FAILURE,
+  resource: EXIT_FAILURE,
   internal: EXIT_FAILURE,
 };
 

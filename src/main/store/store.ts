@@ -73,6 +73,7 @@ export class Store {
     applyDrawn: DrawnRegions['apply'];
     refreshRegions: RegionRefresh['refresh'];
     decide: Findings['decide'];
+    setNotes: Findings['setNotes'];
   };
 
   /** Use openStore: it configures and migrates the file before this runs. */
@@ -99,6 +100,20 @@ export class Store {
     this.drawn = new DrawnRegions(db);
     this.regionRefresh = new RegionRefresh(db);
     const tx = <A extends unknown[], R>(body: (...args: A) => R) => writeTransaction(db, body);
+    // The user's own work (tags, decisions, rules, drawn regions, notes) survives a power
+    // cut too: its commits are synced at once. Results stay at NORMAL: an audit's last
+    // batches lost to a power cut are computed again, a person's tags could not be.
+    const durable = <A extends unknown[], R>(body: (...args: A) => R) => {
+      const run = tx(body);
+      return (...args: A): R => {
+        db.pragma('synchronous = FULL');
+        try {
+          return run(...args);
+        } finally {
+          db.pragma('synchronous = NORMAL');
+        }
+      };
+    };
     this.write = {
       upsertDataset: tx((root: string, name?: string) => this.datasets.upsert(root, name)),
       syncImages: tx(this.images.sync.bind(this.images)),
@@ -112,15 +127,16 @@ export class Store {
       createJob: tx(this.jobs.create.bind(this.jobs)),
       updateJob: tx(this.jobs.update.bind(this.jobs)),
       interruptStaleJobs: tx(this.jobs.interruptStale.bind(this.jobs)),
-      addTag: tx(this.tagList.add.bind(this.tagList)),
-      removeTag: tx(this.tagList.remove.bind(this.tagList)),
-      changeTags: tx(this.tagList.change.bind(this.tagList)),
-      setRules: tx(this.findings.setRules.bind(this.findings)),
-      putDrawn: tx(this.drawn.put.bind(this.drawn)),
-      removeDrawn: tx(this.drawn.remove.bind(this.drawn)),
+      addTag: durable(this.tagList.add.bind(this.tagList)),
+      removeTag: durable(this.tagList.remove.bind(this.tagList)),
+      changeTags: durable(this.tagList.change.bind(this.tagList)),
+      setRules: durable(this.findings.setRules.bind(this.findings)),
+      putDrawn: durable(this.drawn.put.bind(this.drawn)),
+      removeDrawn: durable(this.drawn.remove.bind(this.drawn)),
       applyDrawn: tx(this.drawn.apply.bind(this.drawn)),
       refreshRegions: tx(this.regionRefresh.refresh.bind(this.regionRefresh)),
-      decide: tx(this.findings.decide.bind(this.findings)),
+      decide: durable(this.findings.decide.bind(this.findings)),
+      setNotes: durable(this.findings.setNotes.bind(this.findings)),
     };
   }
 
@@ -331,7 +347,7 @@ export class Store {
 
   /** One statement: atomic on its own. */
   setNotes(datasetId: number, text: string): void {
-    this.findings.setNotes(datasetId, text);
+    this.write.setNotes(datasetId, text);
   }
 
   /** Every audited image of a scope (or of these contents) with its predicted class's mass on these regions, and its decision. */
