@@ -152,24 +152,34 @@ describe('workers that fail', () => {
     expect(summary).toMatchObject({ computed: 8, failed: 0 });
   });
 
-  it('records the images of a batch that fails twice as failed, with the reason, and finishes the rest', async () => {
+  it('splits a batch that fails twice until the image that fails is alone: only it is recorded, with the reason', async () => {
     const dataset = demoSubset(4);
     const store = freshStore();
-    const images = store;
-    const ids = await contentIdsOf(dataset, images, ['nurse/test_0002.png']);
+    const ids = await contentIdsOf(dataset, store, ['nurse/test_0002.png']);
     process.env['BIASCOPE_FAULT'] = JSON.stringify({ mode: 'throw', contents: ids, once: null });
-    const summary = await startAudit(store, settings(dataset, { batchSize: 2 }), { workerFile: FAULTY_WORKER }).finished;
+    const summary = await startAudit(store, settings(dataset, { batchSize: 4 }), { workerFile: FAULTY_WORKER }).finished;
     expect(summary.outcome).toBe('done');
-    expect(summary.failed).toBe(2); // the failing image and its batch mate
-    expect(summary.computed).toBe(6);
+    expect(summary.failed).toBe(1); // the poison image alone: its three batch mates are explained
+    expect(summary.computed).toBe(7);
     const errors = store.errors(summary.datasetId);
-    expect(errors.map((e) => e.stage)).toEqual(['explain', 'explain']);
+    expect(errors.map((e) => [e.path, e.stage])).toEqual([['nurse/test_0002.png', 'explain']]);
     expect(errors[0]!.reason).toMatch(/failed twice: injected failure/);
     // The next run (no fault) computes only those two.
     delete process.env['BIASCOPE_FAULT'];
     const again = await startAudit(store, settings(dataset, { batchSize: 2 })).finished;
-    expect(again).toMatchObject({ computed: 2, reused: 6, failed: 0 });
+    expect(again).toMatchObject({ computed: 1, reused: 7, failed: 0 });
   });
+
+  it('stops a worker that hangs, and explains the rest of its batch', async () => {
+    const dataset = demoSubset(4);
+    const store = freshStore();
+    const ids = await contentIdsOf(dataset, store, ['doctor/test_0002.png']);
+    process.env['BIASCOPE_FAULT'] = JSON.stringify({ mode: 'hang', contents: ids, once: null });
+    const summary = await startAudit(store, settings(dataset, { batchSize: 2 }), { workerFile: FAULTY_WORKER, batchTimeout: () => 3000 }).finished;
+    expect(summary).toMatchObject({ outcome: 'done', computed: 7, failed: 1 });
+    const errors = store.errors(summary.datasetId);
+    expect(errors.map((e) => [e.path, e.reason])).toEqual([['doctor/test_0002.png', 'explaining failed twice: no answer after 3 s: the worker hung and was stopped']]);
+  }, 60_000);
 
   it('replaces a worker thread that dies and retries its batch', async () => {
     const dataset = demoSubset(4);

@@ -1,6 +1,6 @@
 // An audit worker that fails on purpose, driven by BIASCOPE_FAULT (JSON):
-// { "mode": "throw" | "exit", "contents": [ids], "once": "<marker file>" | null }.
-// A task holding one of the contents throws (or ends its thread); with `once`, only
+// { "mode": "throw" | "exit" | "hang", "contents": [ids], "once": "<marker file>" | null }.
+// A task holding one of the contents throws (or ends its thread, or never answers); with `once`, only
 // the first time (a marker file remembers it across threads), so the retry succeeds.
 import { existsSync, writeFileSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
@@ -14,6 +14,7 @@ export default async function faultyTask(task) {
   if (hit && !(fault.once && existsSync(fault.once))) {
     if (fault.once) writeFileSync(fault.once, 'failed once');
     if (fault.mode === 'exit') process.exit(3);
+    if (fault.mode === 'hang') await new Promise(() => setInterval(() => undefined, 1000));
     throw new Error(`injected failure for contents ${fault.contents.join(', ')}`);
   }
   return explainTask(task);

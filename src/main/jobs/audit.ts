@@ -22,7 +22,15 @@ import { ProgressMeter } from './progress';
 import { chunks } from '../util/chunks';
 import type { ExplainReply, ExplainTask } from './worker-protocol';
 
-export const DEFAULT_BATCH_SIZE = 8;
+export /** Images start..end of a decoded batch, as a batch of their own. */
+function part(batch: DecodedBatch, start: number, end: number): DecodedBatch {
+  return { images: batch.images.slice(start, end), paths: batch.paths.slice(start, end), failures: [] };
+}
+
+/** Images of a failed first batch tried alone before the model is taken for broken. */
+const PROBES = 3;
+
+const DEFAULT_BATCH_SIZE = 8;
 export const DEFAULT_TOP_K = 5;
 
 /** The audit could not run at all: bad settings, or a model that fails on the images. */
@@ -38,6 +46,16 @@ export interface AuditOptions {
   /** The worker script; tests swap in one that fails on purpose. */
   workerFile?: string;
   topK?: number;
+  /** How long a batch may take before its worker is taken for hung and stopped (default: batchTimeoutMs). */
+  batchTimeout?: (images: number) => number;
+}
+
+/**
+ * A batch far slower than any model runs: the worker is stopped and the batch retried.
+ * Generous, since a large model on a slow CPU takes seconds an image with its gradients.
+ */
+export function batchTimeoutMs(images: number): number {
+  return 120_000 + 30_000 * images;
 }
 
 /** What the audit writes to, known once the dataset is synced and the model's layer resolved. */
@@ -300,14 +318,22 @@ export class AuditRun extends EventEmitter<AuditEvents> {
       computed += reply.results.length;
       settle(reply.results.length, 0);
     };
-    // A batch that throws (or whose worker dies) is tried once more, then its images
-    // are recorded as failed with the reason; the audit goes on.
+    // A batch that throws, hangs or whose worker dies is tried once more; if it fails
+    // again it is split in halves, each tried the same way, so one poison image fails
+    // alone and its batch mates are explained. An image that fails twice on its own is
+    // recorded as failed with the reason; the audit goes on.
     const explain = async (batch: DecodedBatch): Promise<void> => {
       let reply: ExplainReply;
       try {
         reply = await this.runTwice(pool, task(batch.images));
       } catch (error) {
         if (this.cancelled) return;
+        if (batch.images.length > 1) {
+          const half = Math.ceil(batch.images.length / 2);
+          await explain(part(batch, 0, half));
+          await explain(part(batch, half, batch.images.length));
+          return;
+        }
         const reason = `explaining failed twice: ${messageOf(error)}`;
         recordErrors(batch.images.map((image, i) => ({ path: batch.paths[i]!, contentId: image.contentId, stage: 'explain', reason })));
         settle(batch.images.length, batch.images.length);
@@ -335,13 +361,28 @@ export class AuditRun extends EventEmitter<AuditEvents> {
       if (firstBatch) {
         // The first batch runs alone: a model that cannot run on these images (NaN
         // output, a layer that does not exist) stops the audit before anything is stored.
+        // One poison image in it must not pass for a broken model: if the batch fails, its
+        // first images are tried alone until one works (the model is fine: the others that
+        // failed are recorded, the rest split like any failing batch) or PROBES have not.
         firstBatch = false;
         try {
           keep(batch, await this.runTwice(pool, task(batch.images)));
+          continue;
         } catch (error) {
           if (this.cancelled) break;
-          throw new AuditError(`the model cannot run on these images: ${messageOf(error)}`);
+          if (batch.images.length === 1) throw new AuditError(`the model cannot run on these images: ${messageOf(error)}`);
         }
+        const probed = await this.probeModel(pool, batch, task, keep);
+        if (probed === null) break;
+        if (probed.worked < 0) {
+          throw new AuditError(`the model cannot run on these images (${probed.failures.length} tried alone): ${messageOf(probed.failures[0]!.error)}`);
+        }
+        for (const { index, error } of probed.failures) {
+          const reason = `explaining failed twice: ${messageOf(error)}`;
+          recordErrors([{ path: batch.paths[index]!, contentId: batch.images[index]!.contentId, stage: 'explain', reason }]);
+          settle(1, 1);
+        }
+        await explain(part(batch, probed.worked + 1, batch.images.length));
         continue;
       }
       inFlight++;
@@ -363,12 +404,47 @@ export class AuditRun extends EventEmitter<AuditEvents> {
     return { computed, backend };
   }
 
+  /**
+   * The first images of a failed first batch, alone, until one works: its index (-1 when
+   * none of the first PROBES did) and the failures before it; null once cancelled.
+   */
+  private async probeModel(
+    pool: ExplainPool,
+    batch: DecodedBatch,
+    task: (images: ExplainTask['images']) => ExplainTask,
+    keep: (batch: DecodedBatch, reply: ExplainReply) => void,
+  ): Promise<{ worked: number; failures: { index: number; error: unknown }[] } | null> {
+    const failures: { index: number; error: unknown }[] = [];
+    for (let index = 0; index < Math.min(PROBES, batch.images.length); index++) {
+      try {
+        keep(part(batch, index, index + 1), await this.runTwice(pool, task(batch.images.slice(index, index + 1))));
+        return { worked: index, failures };
+      } catch (error) {
+        if (this.cancelled) return null;
+        failures.push({ index, error });
+      }
+    }
+    return { worked: -1, failures };
+  }
+
   private async runTwice(pool: ExplainPool, task: ExplainTask): Promise<ExplainReply> {
     try {
-      return await pool.run(task, this.abort.signal);
+      return await this.runOnce(pool, task);
     } catch (error) {
       if (this.cancelled) throw error;
-      return await pool.run(task, this.abort.signal);
+      return await this.runOnce(pool, task);
+    }
+  }
+
+  /** One try, stopped (its worker thread ended) when it outlasts the batch timeout. */
+  private async runOnce(pool: ExplainPool, task: ExplainTask): Promise<ExplainReply> {
+    const limit = (this.options.batchTimeout ?? batchTimeoutMs)(task.images.length);
+    const timeout = AbortSignal.timeout(limit);
+    try {
+      return await pool.run(task, AbortSignal.any([this.abort.signal, timeout]));
+    } catch (error) {
+      if (timeout.aborted && !this.cancelled) throw new Error(`no answer after ${Math.round(limit / 1000)} s: the worker hung and was stopped`, { cause: error });
+      throw error;
     }
   }
 }
