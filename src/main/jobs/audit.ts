@@ -13,6 +13,7 @@ import type { Store } from '../store';
 import type { ImageError } from '../store/types';
 import { decodeBatch, type DecodedBatch } from './decode-batch';
 import { identifyModel } from './model-identity';
+import { acquireAuditLock } from './audit-lock';
 import { openDataset } from './open-dataset';
 import { applyDrawnRegions } from '../analysis/drawn-regions';
 import { refreshRegionStats } from '../analysis/region-refresh';
@@ -148,8 +149,18 @@ export class AuditRun extends EventEmitter<AuditEvents> {
   }
 
   private async run(): Promise<AuditSummary> {
+    const release = await acquireAuditLock(this.store.file);
+    try {
+      return await this.runLocked();
+    } finally {
+      await release();
+    }
+  }
+
+  private async runLocked(): Promise<AuditSummary> {
     const started = performance.now();
     const { store, settings } = this;
+    // Under the lock: a job still marked running is one whose process died.
     store.interruptStaleJobs();
     const opened = await openDataset(store, settings.dataset, (phase, done) => {
       if (phase !== this.progress.phase || done === undefined || done % 500 === 0) this.emitProgress({ phase });
