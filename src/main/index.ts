@@ -7,8 +7,6 @@ const here = import.meta.dirname;
 
 startDesktop({
   preloadPath: join(here, '../preload/index.cjs'),
-  appUrl: rendererUrl(
-    app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'],
-    join(here, '../renderer/index.html'),
-  ),
+  appUrl: rendererUrl(app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL']),
+  rendererDir: join(here, '../renderer'),
 });

@@ -9,7 +9,7 @@ import { Settings } from '../../src/main/workspace/settings';
 import { CHANNELS, channelOf, type BiascopeApi } from '../../src/shared/api';
 import { EVENT_CHANNEL } from '../../src/shared/events';
 import * as electron from './fake-electron';
-import { FakeBrowserWindow, lastWindow, resetElectron } from './fake-electron';
+import { FakeBrowserWindow, FakeWebContents, lastWindow, resetElectron } from './fake-electron';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule);
 
@@ -26,7 +26,7 @@ const { startDesktop } = await import('../../src/main/electron/app');
 const { CONTENT_SECURITY_POLICY } = await import('../../src/main/electron/security');
 
 const APP_URL = 'http://localhost:5173/';
-const options = { preloadPath: '/app/out/preload/index.cjs', appUrl: APP_URL };
+const options = { preloadPath: '/app/out/preload/index.cjs', appUrl: APP_URL, rendererDir: '/app/out/renderer' };
 const folder = mkdtempSync(path.join(tmpdir(), 'biascope-app-'));
 const info = { name: 'biascope', version: '0.1.0', node: process.versions.node, electron: null };
 
@@ -107,14 +107,33 @@ describe('startDesktop', () => {
     expect(electron.app.whenReady).not.toHaveBeenCalled();
   });
 
-  it('registers the image scheme before the app is ready', async () => {
+  it('registers the image and page schemes before the app is ready, in one call', async () => {
     await start();
     const [register] = electron.protocol.registerSchemesAsPrivileged.mock.invocationCallOrder;
     const [ready] = electron.app.whenReady.mock.invocationCallOrder;
     expect(register).toBeLessThan(ready!);
+    expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledTimes(1);
     expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
       expect.objectContaining({ scheme: 'biascope-image' }),
+      expect.objectContaining({ scheme: 'biascope-app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
     ]);
+    expect(electron.session.defaultSession.protocol.handle).toHaveBeenCalledWith('biascope-app', expect.any(Function));
+  });
+
+  it('holds every web contents it ever makes to our page: no window, no webview, no navigation away', async () => {
+    await start();
+    const contents = new FakeWebContents();
+    electron.app.emit('web-contents-created', {}, contents);
+    expect(contents.windowOpenHandler?.()).toEqual({ action: 'deny' });
+    const away = { url: 'https://example.invalid/', preventDefault: vi.fn() };
+    contents.emit('will-navigate', away);
+    expect(away.preventDefault).toHaveBeenCalled();
+    const home = { url: `${APP_URL}#/image/1`, preventDefault: vi.fn() };
+    contents.emit('will-navigate', home);
+    expect(home.preventDefault).not.toHaveBeenCalled();
+    const webview = { preventDefault: vi.fn() };
+    contents.emit('will-attach-webview', webview);
+    expect(webview.preventDefault).toHaveBeenCalled();
   });
 
   it('hardens the session before any page loads', async () => {

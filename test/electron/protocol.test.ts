@@ -1,3 +1,4 @@
+import { APP_SCHEME_PRIVILEGES } from '../../src/main/electron/app-protocol';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,7 @@ import {
   IMAGE_SCHEME_PRIVILEGES,
   handleImages,
   imageHandler,
-  registerImageScheme,
+  registerSchemes,
 } from '../../src/main/electron/protocol';
 import { DatasetImages, type ImageService } from '../../src/main/images/image-service';
 import { CallError } from '../../src/shared/api';
@@ -49,8 +50,8 @@ afterAll(async () => {
 describe('the image scheme', () => {
   it('is registered as a secure standard scheme that can stream', () => {
     const protocol = { registerSchemesAsPrivileged: vi.fn() };
-    registerImageScheme(protocol);
-    expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([IMAGE_SCHEME_PRIVILEGES]);
+    registerSchemes(protocol);
+    expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([IMAGE_SCHEME_PRIVILEGES, APP_SCHEME_PRIVILEGES]);
     expect(IMAGE_SCHEME_PRIVILEGES).toEqual({
       scheme: 'biascope-image',
       privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: true },

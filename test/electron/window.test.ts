@@ -8,7 +8,7 @@ const { createMainWindow, rendererUrl } = await import('../../src/main/electron/
 const { CONTENT_SECURITY_POLICY, isAppUrl } = await import('../../src/main/electron/security');
 
 const APP_URL = 'http://localhost:5173/';
-const options = { preloadPath: '/app/out/preload/index.cjs', appUrl: APP_URL };
+const options = { preloadPath: '/app/out/preload/index.cjs', appUrl: APP_URL, rendererDir: '/app/out/renderer' };
 
 function navigation(url: string) {
   return { url, preventDefault: vi.fn() };
@@ -85,13 +85,19 @@ describe('createMainWindow', () => {
 
 describe('app urls', () => {
   it('uses the dev server when given, else the built page', () => {
-    expect(rendererUrl(APP_URL, '/x/index.html')).toBe(APP_URL);
-    expect(rendererUrl(undefined, '/app/out/renderer/index.html')).toBe(
-      'file:///app/out/renderer/index.html',
-    );
+    expect(rendererUrl(APP_URL)).toBe(APP_URL);
+    expect(rendererUrl(undefined)).toBe('biascope-app://app/index.html');
   });
 
-  it('trusts a dev server by origin and a built page by exact path', () => {
+  it('trusts the built page by its own origin, and nothing of file://', () => {
+    const page = 'biascope-app://app/index.html';
+    expect(isAppUrl('biascope-app://app/index.html#/image/3', page)).toBe(true);
+    expect(isAppUrl('biascope-app://other/index.html', page)).toBe(false);
+    expect(isAppUrl('file:///app/out/renderer/index.html', page)).toBe(false);
+    expect(isAppUrl('biascope-image://dataset/1/a.png', page)).toBe(false);
+  });
+
+  it('trusts a dev server by origin and a file page by exact path', () => {
     expect(isAppUrl('http://localhost:5173/a?b#c', APP_URL)).toBe(true);
     expect(isAppUrl('http://localhost:5174/', APP_URL)).toBe(false);
     expect(isAppUrl('https://localhost:5173/', APP_URL)).toBe(false);

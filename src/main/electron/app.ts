@@ -5,9 +5,10 @@ import { windowEventSink } from './event-sink';
 import { handleApi } from './ipc';
 import { electronPdfPrinter } from './print-pdf';
 import { menuRefresher, type SendMenuCommand } from './menu';
-import { handleImages, registerImageScheme } from './protocol';
+import { handleAppFiles } from './app-protocol';
+import { handleImages, registerSchemes } from './protocol';
 import { closeBeforeQuit } from './quit';
-import { hardenSession, isTrustedSender } from './security';
+import { hardenSession, hardenWebContents, isTrustedSender } from './security';
 import { createMainWindow, type MainWindowOptions } from './window';
 import { restorePlacement, trackWindowState } from './window-state';
 
@@ -18,7 +19,10 @@ export function startDesktop(options: MainWindowOptions): void {
     return;
   }
   app.enableSandbox();
-  registerImageScheme(protocol);
+  registerSchemes(protocol);
+  // Every web contents the app ever makes (the main window, the PDF printer's, any a
+  // bug might open) is held to our page: no new windows, webviews or navigation away.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, options.appUrl));
 
   /** Set once the app is ready. */
   let started: Backend | null = null;
@@ -46,6 +50,7 @@ export function startDesktop(options: MainWindowOptions): void {
     });
     closeBeforeQuit(app, () => backend.close());
     handleImages(session.defaultSession.protocol, backend.images);
+    handleAppFiles(session.defaultSession.protocol, options.rendererDir);
     backend.events.connect(windowEventSink(mainWindow));
     const send: SendMenuCommand = (command, argument) =>
       backend.events.emit('menu', argument === undefined ? { command } : { command, argument });

@@ -8,6 +8,7 @@ import type { CustomScheme, Protocol } from 'electron';
 import { errorKindOf, type ErrorKind } from '../../shared/api';
 import { IMAGE_SCHEME, parseImageRoute } from '../../shared/client';
 import type { ImageService } from '../images/image-service';
+import { APP_SCHEME_PRIVILEGES } from './app-protocol';
 
 /** The only host of the scheme; the route after it is the same as over HTTP. */
 export const IMAGE_HOST = 'dataset';
@@ -24,10 +25,11 @@ export const IMAGE_SCHEME_PRIVILEGES: CustomScheme = {
 
 /**
  * Must run before the app is ready, and only once per run: Electron keeps the first
- * list it is given, so every privileged scheme of the app belongs in this one call.
+ * list it is given, so every privileged scheme of the app belongs in this one call:
+ * the images' and the page's own (app-protocol.ts).
  */
-export function registerImageScheme(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
-  protocol.registerSchemesAsPrivileged([IMAGE_SCHEME_PRIVILEGES]);
+export function registerSchemes(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
+  protocol.registerSchemesAsPrivileged([IMAGE_SCHEME_PRIVILEGES, APP_SCHEME_PRIVILEGES]);
 }
 
 /** What the handler reads of a request; Electron passes a whole `Request`. */

@@ -18,8 +18,9 @@ export { CONTENT_SECURITY_POLICY };
 const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
 
 /**
- * Whether `url` is our page. A dev server is trusted by origin; a file:// page (whose
- * origin is opaque) only at the exact path it was loaded from.
+ * Whether `url` is our page: the app scheme's host (app-protocol.ts), or a dev server,
+ * by scheme, host and port; a file:// page (whose origin is opaque) only at the exact
+ * path it was loaded from.
  */
 export function isAppUrl(url: string, appUrl: string): boolean {
   let target: URL;
@@ -31,7 +32,8 @@ export function isAppUrl(url: string, appUrl: string): boolean {
     return false;
   }
   if (app.protocol === 'file:') return target.protocol === 'file:' && target.pathname === app.pathname;
-  return target.origin === app.origin;
+  // A custom scheme's origin reads "null" to Node's URL whatever its host: compare the parts.
+  return target.protocol === app.protocol && target.host === app.host;
 }
 
 /** Denies new windows, webviews and navigation away from our page. */

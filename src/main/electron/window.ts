@@ -1,21 +1,23 @@
 import { BrowserWindow } from 'electron';
-import { pathToFileURL } from 'node:url';
 import { hardenWebContents } from './security';
 import { DEFAULT_SIZE, type WindowPlacement } from './window-state';
+import { APP_PAGE_URL } from './app-protocol';
 
 export interface MainWindowOptions {
   /** Absolute path of the built preload script. */
   preloadPath: string;
-  /** The page to load: the dev server, or the built index.html as a file:// URL. */
+  /** The page to load: the dev server, or the built page over the app scheme (app-protocol.ts). */
   appUrl: string;
+  /** The built renderer folder the app scheme serves. */
+  rendererDir: string;
 }
 
 /**
  * The page the window shows: the dev server electron-vite announces in
  * ELECTRON_RENDERER_URL, else the built page. Callers pass no dev URL when packaged.
  */
-export function rendererUrl(devServerUrl: string | undefined, builtHtmlPath: string): string {
-  return devServerUrl ? devServerUrl : pathToFileURL(builtHtmlPath).href;
+export function rendererUrl(devServerUrl: string | undefined): string {
+  return devServerUrl ? devServerUrl : APP_PAGE_URL;
 }
 
 export function createMainWindow(

@@ -4,32 +4,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import path from 'node:path';
 import { CallError } from '../../shared/api';
 import { confinedPath } from '../images/confine';
+import { contentTypeOf } from '../util/content-types';
 import { matchesEtag, sendBytes, sendText } from './reply';
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-};
 
 /** Vite names built assets `<name>-<hash>.<ext>`: a name never changes content, so it may be kept for good. */
 const HASHED_ASSET = /^\/assets\/.+-[\w-]{8,}\.\w+$/;
@@ -70,6 +48,6 @@ export async function handleStatic(request: IncomingMessage, response: ServerRes
     response.end();
     return;
   }
-  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const type = contentTypeOf(file);
   sendBytes(response, 200, await readFile(file), type);
 }
