@@ -237,7 +237,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
         pool ??= createExplainPool(workers, this.options.workerFile);
         const ran = await this.explainAll(pool, plan.todo, opened.listing.root, identity.config, task, (reply) => {
           store.writeResults(model.id, resolvedLayer, reply.results);
-        }, (errors) => store.recordErrors(datasetId, jobId, errors), (paths) => store.clearErrors(datasetId, paths));
+        }, (errors) => store.recordErrors(datasetId, jobId, errors), (paths) => store.clearComputeErrors(datasetId, paths));
         computed = ran.computed;
         backend = ran.backend ?? backend;
       }

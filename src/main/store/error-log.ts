@@ -16,6 +16,7 @@ function statements(db: Database.Database) {
     ),
     clear: db.prepare<[number, string]>('DELETE FROM errors WHERE dataset_id = ? AND path = ?'),
     clearStage: db.prepare<[number, string, ErrorStage]>('DELETE FROM errors WHERE dataset_id = ? AND path = ? AND stage = ?'),
+    clearComputed: db.prepare<[number, string]>("DELETE FROM errors WHERE dataset_id = ? AND path = ? AND stage != 'scan'"),
     clearAllOfStage: db.prepare<[number, ErrorStage]>('DELETE FROM errors WHERE dataset_id = ? AND stage = ?'),
     // A decode or explain error of a file that has since gone is no longer the user's concern.
     list: db.prepare<{ datasetId: number }, Omit<StoredError, 'stage'> & { stage: string }>(
@@ -54,6 +55,15 @@ export class ErrorLog {
       if (stage) this.sql.clearStage.run(datasetId, path, stage);
       else this.sql.clear.run(datasetId, path);
     }
+  }
+
+  /**
+   * The body of Store.clearComputeErrors: an image explained after all has no decode or
+   * explain failure left; its scan problems (a bad region box of it, say) stay until a
+   * scan finds them gone.
+   */
+  clearComputed(datasetId: number, paths: readonly string[]): void {
+    for (const path of paths) this.sql.clearComputed.run(datasetId, path);
   }
 
   /** The body of Store.replaceScanErrors: a scan's problems are the whole truth about scanning. */

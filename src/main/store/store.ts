@@ -60,6 +60,7 @@ export class Store {
     writeResults: Results['write'];
     recordErrors: ErrorLog['record'];
     clearErrors: ErrorLog['clear'];
+    clearComputeErrors: ErrorLog['clearComputed'];
     replaceScanErrors: ErrorLog['replaceScan'];
     createJob: Jobs['create'];
     updateJob: Jobs['update'];
@@ -123,6 +124,7 @@ export class Store {
       writeResults: tx(this.results.write.bind(this.results)),
       recordErrors: tx(this.errorLog.record.bind(this.errorLog)),
       clearErrors: tx(this.errorLog.clear.bind(this.errorLog)),
+      clearComputeErrors: tx(this.errorLog.clearComputed.bind(this.errorLog)),
       replaceScanErrors: tx(this.errorLog.replaceScan.bind(this.errorLog)),
       createJob: tx(this.jobs.create.bind(this.jobs)),
       updateJob: tx(this.jobs.update.bind(this.jobs)),
@@ -245,6 +247,11 @@ export class Store {
   }
 
   /** Forgets the errors of these paths: of one stage, or of every stage. */
+  /** Decode and explain failures of images since explained; scan problems stay. */
+  clearComputeErrors(datasetId: number, paths: readonly string[]): void {
+    this.write.clearComputeErrors(datasetId, paths);
+  }
+
   clearErrors(datasetId: number, paths: readonly string[], stage?: ErrorStage): void {
     this.write.clearErrors(datasetId, paths, stage);
   }

@@ -1,9 +1,10 @@
 /**
- * One audit at a time per database file: a second one (another connection, as another
- * process has) is refused with who holds the lock, and the first finishes untouched; a
- * lock left by a process that is gone is taken over.
+ * What an audit keeps true of its database. One audit at a time per file: a second one
+ * (another connection, as another process has) is refused with who holds the lock, and
+ * the first finishes untouched; a lock left by a process that is gone is taken over.
+ * And the errors it lists: an image explained keeps its scan problems.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAudit } from '../../src/main/jobs/audit';
@@ -51,3 +52,19 @@ describe('the audit lock', () => {
     expect(existsSync(`${file}.audit-lock`)).toBe(false);
   }, 120_000);
 });
+
+describe('the errors of an audit', () => {
+  it('keep the scan problem of an image that is then explained (a bad region box of it)', async () => {
+    const dataset = demoSubset(2);
+    const regions = path.join(dataset, 'regions.csv');
+    const first = readFileSync(regions, 'utf8').trim().split('\n')[1]!.split(',')[0]!;
+    writeFileSync(regions, `${readFileSync(regions, 'utf8')}${first},badge,5,5,1e308,9\n`);
+    const store = open(path.join(tempDir('biascope-errors-'), 'audit.db'));
+    const summary = await startAudit(store, settings(dataset)).finished;
+    expect(summary).toMatchObject({ outcome: 'done', computed: 4 });
+    expect(store.errors(summary.datasetId).map((e) => [e.path, e.stage, e.reason])).toEqual([
+      [first, 'scan', expect.stringMatching(/x1 \(1e\+308\) is beyond any image/)],
+    ]);
+  }, 120_000);
+});
+
