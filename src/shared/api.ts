@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { CallError, isErrorKind, type ApiError, type ErrorKind } from './errors';
 import { AuditProgressSchema, AuditSettingsSchema, AuditSummarySchema, type AuditSettings } from './audit';
 import { ClassClustersSchema, ClustersRequestSchema, type ClassClusters, type ClustersRequest } from './clusters';
+import { ClassConceptsViewSchema, ConceptsRequestSchema, type ClassConceptsView, type ConceptsRequest } from './concepts';
 import { CompareRequestSchema, CompareViewSchema, type CompareRequest, type CompareView } from './compare';
 import {
   DeleteDrawnResultSchema,
@@ -229,6 +230,8 @@ export interface BiascopeApi {
   subgroups(request: { key: AuditKey; groupBy: string }): Promise<SubgroupRow[]>;
   /** One class's SpRAy clusters for the cluster view; `invalid-input` when the audit stored no maps of the labels. */
   clusters(request: ClustersRequest): Promise<ClassClusters>;
+  /** One class's region-free concepts for the concept view; `invalid-input` when the audit ran without concepts. */
+  concepts(request: ConceptsRequest): Promise<ClassConceptsView>;
   /** Which regions of a dataset are spurious or evidence, and the focus threshold. */
   spuriousRules(request: { datasetId: number }): Promise<SpuriousRules>;
   setSpuriousRules(request: { datasetId: number; rules: SpuriousRules }): Promise<SpuriousRules>;
@@ -292,6 +295,7 @@ export const API_SCHEMAS: { readonly [M in ApiMethod]: MethodSchema<ApiArgs<M>, 
   tagCounts: { args: z.tuple([DatasetRef]), value: z.array(TagCountSchema) },
   subgroups: { args: z.tuple([z.object({ key: AuditKeySchema, groupBy: z.string().min(1) })]), value: z.array(SubgroupRowSchema) },
   clusters: { args: z.tuple([ClustersRequestSchema]), value: ClassClustersSchema },
+  concepts: { args: z.tuple([ConceptsRequestSchema]), value: ClassConceptsViewSchema },
   spuriousRules: { args: z.tuple([DatasetRef]), value: SpuriousRulesSchema },
   setSpuriousRules: {
     args: z.tuple([z.object({ datasetId: z.number().int().nonnegative(), rules: SpuriousRulesSchema })]),

@@ -5,6 +5,8 @@
  */
 import { CallError } from '../../shared/api';
 import type { ClassClusters } from '../../shared/clusters';
+import type { ClassConceptsView, ConceptsRequest } from '../../shared/concepts';
+import type { Framing } from '../../shared/map-frame';
 import type { CompareRequest, CompareView } from '../../shared/compare';
 import type { ExportRequest, ExportResult } from '../../shared/exports';
 import { SUGGESTION_PAGE, type DecisionChange, type SpuriousRules, type SuggestionList, type SuggestionsRequest } from '../../shared/suggestions';
@@ -18,6 +20,7 @@ import { checkRules } from '../analysis/region-roles';
 import { compareView } from '../analysis/compare-view';
 import type { DatasetOverview, GridScope, Store } from '../store';
 import { clusterLayout } from './cluster-view';
+import { conceptFits, conceptLayout, DEFAULT_CONCEPT_SEED, emptyConceptLayout, requireConceptClass, type ConceptLayout } from './concept-view';
 import { exportFindings } from './exports';
 import type { ModelService } from './model-service';
 import type { ResultCache } from './result-cache';
@@ -32,6 +35,8 @@ export interface FindingsContext {
   /** Checks an audit key and resolves its result set and classes. */
   scope(key: AuditKey): GridScope;
   overview(datasetId: number): DatasetOverview;
+  /** The model's crop: where its maps sit on their images. */
+  framing(modelId: number): Framing | undefined;
   /** Throws not-found for a dataset the database does not hold. */
   requireDataset(datasetId: number): void;
 }
@@ -70,6 +75,31 @@ export class Findings {
     );
     const tags = this.context.store.tagsOf(key.datasetId, layout.clusters.flatMap((c) => c.contentIds));
     return { ...layout, tagged: [...tags].map(([contentId, names]) => ({ contentId, tags: names })) };
+  }
+
+  /**
+   * One class's concepts: the fit of every class is kept until results change (one fit
+   * per result set, k and seed), the class's view with its colours likewise; tags are
+   * read at each call.
+   */
+  async concepts({ key, label, k, seed = DEFAULT_CONCEPT_SEED }: ConceptsRequest): Promise<ClassConceptsView> {
+    const scope = this.context.scope(key);
+    requireConceptClass(scope, label);
+    const fitKey = `concept-fits\n${JSON.stringify(key)}\n${scope.setId}\n${k ?? ''}\n${seed}`;
+    const fits = this.context.cache.get(fitKey, () => conceptFits({ store: this.context.store, scope, k, seed }));
+    const fit = fits.find((f) => f.concepts.label === label);
+    const layoutKey = `concept-view\n${fitKey}\n${label}`;
+    const layout = await this.context.cache.get<Promise<ConceptLayout>>(layoutKey, async () =>
+      fit
+        ? conceptLayout({ fit, classes: scope.classes, framing: this.context.framing(key.modelId), root: this.context.store.dataset(key.datasetId)!.root, seed })
+        : emptyConceptLayout(label, seed),
+    );
+    const tags = this.context.store.tagsOf(key.datasetId, layout.concepts.flatMap((c) => c.dominatedContentIds));
+    return {
+      ...layout,
+      concepts: layout.concepts.map((concept) => ({ ...concept, name: null, role: null, test: null })),
+      tagged: [...tags].map(([contentId, names]) => ({ contentId, tags: names })),
+    };
   }
 
   spuriousRules(datasetId: number): SpuriousRules {

@@ -1,0 +1,129 @@
+/**
+ * The concept view through the contract, on a real audit of the planted-cue fixture
+ * with concepts on: the cross class's badge concepts sit in the top corners, are red
+ * (the badge's colour, read from the typical images' pixels), their typical crops'
+ * boxes cover the badge the truth file places (the app never reads it), the grid
+ * filters to a concept's dominated images, tags are read at each call, and the errors
+ * say what the audit lacks.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../src/main/api';
+import { createBackend, type Backend } from '../../src/main/backend';
+import { API_SCHEMAS } from '../../src/shared/api';
+import { CONCEPT_CROPS, MAX_CONCEPT_K, type ConceptView } from '../../src/shared/concepts';
+import type { AuditKey } from '../../src/shared/views';
+import { auditThroughApi } from '../fixtures/backend-audit';
+import { tempDir } from '../fixtures/models';
+
+const PLANTED = path.resolve(import.meta.dirname, '../fixtures/planted');
+const CUE = path.join(PLANTED, 'cue');
+const CUE_MODEL = path.join(PLANTED, 'cue-model', 'model.json');
+const SIZE = 64;
+
+let backend: Backend;
+let key: AuditKey;
+
+/** The truth's badge boxes by image path, in pixels of the 64x64 images. */
+const badges = new Map(
+  (parse(readFileSync(path.join(CUE, 'truth.csv'), 'utf8'), { columns: true }) as Record<string, string>[])
+    .filter((row) => row['region'] === 'badge')
+    .map((row) => [row['path']!, { x0: Number(row['x0']), y0: Number(row['y0']), x1: Number(row['x1']), y1: Number(row['y1']) }]),
+);
+
+const inTopCorner = (c: ConceptView) => c.where === 'top-left' || c.where === 'top-right';
+const isRed = (c: ConceptView) => c.meanColour !== null && c.meanColour.r > 150 && c.meanColour.g < 100 && c.meanColour.b < 100;
+
+beforeAll(async () => {
+  backend = createBackend({ name: 'biascope', version: '0.0.0', dataDir: tempDir('biascope-concept-view-'), demo: null, workers: 1, warm: false });
+  const state = await auditThroughApi(backend, { dataset: CUE, model: CUE_MODEL, methods: ['gradcam'], targets: 'label', workers: 1, concepts: true });
+  expect(state.status).toBe('done');
+  key = { datasetId: state.datasetId!, modelId: state.modelId!, layer: state.layer!, method: 'gradcam' };
+});
+
+afterAll(async () => {
+  await backend?.close();
+});
+
+describe('the concept view of a class', () => {
+  it('finds the red badge in the top corners of the cross maps, with crops on the badge', async () => {
+    const view = await backend.api.concepts({ key, label: 'cross' });
+    expect(view.label).toBe('cross');
+    expect(view.concepts.length).toBeGreaterThanOrEqual(2);
+    expect(view.concepts.map((c) => c.index)).toEqual(view.concepts.map((_, i) => i));
+    const badge = view.concepts.filter(inTopCorner);
+    expect(badge.reduce((sum, c) => sum + c.share, 0)).toBeGreaterThan(0.8);
+    for (const concept of badge) {
+      expect(isRed(concept)).toBe(true);
+      expect(concept.location).toHaveLength(9);
+      expect(concept.typical.length).toBe(Math.min(CONCEPT_CROPS, concept.images));
+      expect(concept.dominatedContentIds).toHaveLength(concept.dominated);
+      expect(concept).toMatchObject({ name: null, role: null, test: null });
+      for (const crop of concept.typical) {
+        // The box of the component's cells holds the badge's centre, and is no bigger than a quarter of the image.
+        const truth = badges.get(crop.path)!;
+        expect(truth).toBeDefined();
+        const [cx, cy] = [(truth.x0 + truth.x1) / 2 / SIZE, (truth.y0 + truth.y1) / 2 / SIZE];
+        expect(crop.box.x0).toBeLessThanOrEqual(cx);
+        expect(crop.box.x1).toBeGreaterThanOrEqual(cx);
+        expect(crop.box.y0).toBeLessThanOrEqual(cy);
+        expect(crop.box.y1).toBeGreaterThanOrEqual(cy);
+        expect((crop.box.x1 - crop.box.x0) * (crop.box.y1 - crop.box.y0)).toBeLessThan(0.25);
+      }
+    }
+    // The ring maps look at the ring, in the middle, and it is not red.
+    const ring = await backend.api.concepts({ key, label: 'ring' });
+    expect(ring.concepts.filter(inTopCorner)).toEqual([]);
+    expect(ring.concepts.some(isRed)).toBe(false);
+  });
+
+  it('gives the same concepts again for the same seed and k, and a chosen k', async () => {
+    const first = await backend.api.concepts({ key, label: 'cross', seed: 5 });
+    const again = await backend.api.concepts({ key, label: 'cross', seed: 5 });
+    expect(again).toEqual(first);
+    const three = await backend.api.concepts({ key, label: 'cross', k: 3 });
+    expect(three.concepts).toHaveLength(3);
+    expect(three.scores).toEqual([]);
+  });
+
+  it('filters the grid to the images a concept dominates, and reads their tags at each call', async () => {
+    const [concept] = (await backend.api.concepts({ key, label: 'cross' })).concepts;
+    const ids = concept!.dominatedContentIds;
+    const grid = await backend.api.gridIndex({ key, filter: { images: { name: 'cross concept 0', contentIds: ids } }, sort: { by: 'path', dir: 'asc' } });
+    expect(grid.total).toBe(ids.length);
+    const tiles = await backend.api.gridTiles({ key, ids: grid.ids });
+    expect(tiles.map((t) => t.contentId).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+    // Dominated by a cross concept: most of them are predicted cross.
+    expect(tiles.filter((t) => t.predicted === 'cross').length).toBeGreaterThan(ids.length / 2);
+
+    await backend.api.setTags({ datasetId: key.datasetId, contentIds: ids, add: ['spurious:badge'], remove: [] });
+    const tagged = (await backend.api.concepts({ key, label: 'cross' })).tagged.filter((t) => t.tags.includes('spurious:badge'));
+    expect(tagged.map((t) => t.contentId).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+    const byTag = await backend.api.gridIndex({ key, filter: { tag: 'spurious:badge' }, sort: { by: 'path', dir: 'asc' } });
+    expect(byTag.total).toBe(ids.length);
+  });
+
+  it('refuses an unknown class, an audit with no results, and an audit without concepts', async () => {
+    const unknown = await dispatch(backend.api, 'concepts', [{ key, label: 'square' }]);
+    expect(unknown).toMatchObject({ ok: false, error: { kind: 'not-found', message: expect.stringMatching(/no class "square".*cross, ring/) } });
+    const none = await dispatch(backend.api, 'concepts', [{ key: { ...key, method: 'cam' }, label: 'cross' }]);
+    expect(none).toMatchObject({ ok: false, error: { kind: 'not-found', message: expect.stringMatching(/no results/) } });
+    const plain = await auditThroughApi(backend, { dataset: CUE, model: CUE_MODEL, methods: ['cam'], targets: 'predicted', workers: 1 });
+    expect(plain.status).toBe('done');
+    const without = await dispatch(backend.api, 'concepts', [{ key: { ...key, method: 'cam' }, label: 'cross' }]);
+    expect(without).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringMatching(/audit with concepts on/) } });
+  });
+
+  it('checks the request at the boundary', async () => {
+    const args = API_SCHEMAS.concepts.args;
+    expect(args.safeParse([{ key, label: 'cross' }]).success).toBe(true);
+    expect(args.safeParse([{ key, label: 'cross', k: 1 }]).success).toBe(false);
+    expect(args.safeParse([{ key, label: 'cross', k: MAX_CONCEPT_K + 1 }]).success).toBe(false);
+    expect(args.safeParse([{ key, label: 'cross', seed: -1 }]).success).toBe(false);
+    expect(args.safeParse([{ key, label: '' }]).success).toBe(false);
+    const bad = await dispatch(backend.api, 'concepts', [{ key, label: 'cross', k: 99 }]);
+    expect(bad).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+  });
+});
