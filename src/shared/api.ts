@@ -8,7 +8,16 @@ import { z } from 'zod';
 import { CallError, isErrorKind, type ApiError, type ErrorKind } from './errors';
 import { AuditProgressSchema, AuditSettingsSchema, AuditSummarySchema, type AuditSettings } from './audit';
 import { ClassClustersSchema, ClustersRequestSchema, type ClassClusters, type ClustersRequest } from './clusters';
-import { ClassConceptsViewSchema, ConceptsRequestSchema, type ClassConceptsView, type ConceptsRequest } from './concepts';
+import {
+  ClassConceptsViewSchema,
+  ConceptsRequestSchema,
+  NameConceptRequestSchema,
+  NameConceptResultSchema,
+  type ClassConceptsView,
+  type ConceptsRequest,
+  type NameConceptRequest,
+  type NameConceptResult,
+} from './concepts';
 import { CompareRequestSchema, CompareViewSchema, type CompareRequest, type CompareView } from './compare';
 import {
   DeleteDrawnResultSchema,
@@ -232,6 +241,12 @@ export interface BiascopeApi {
   clusters(request: ClustersRequest): Promise<ClassClusters>;
   /** One class's region-free concepts for the concept view; `invalid-input` when the audit ran without concepts. */
   concepts(request: ConceptsRequest): Promise<ClassConceptsView>;
+  /**
+   * Names a concept: a region of that name, with a role, on every image containing it
+   * (the box of its cells there), measured on the stored maps like a drawn region; a new
+   * name renames it, a null name takes it off.
+   */
+  nameConcept(request: NameConceptRequest): Promise<NameConceptResult>;
   /** Which regions of a dataset are spurious or evidence, and the focus threshold. */
   spuriousRules(request: { datasetId: number }): Promise<SpuriousRules>;
   setSpuriousRules(request: { datasetId: number; rules: SpuriousRules }): Promise<SpuriousRules>;
@@ -296,6 +311,7 @@ export const API_SCHEMAS: { readonly [M in ApiMethod]: MethodSchema<ApiArgs<M>, 
   subgroups: { args: z.tuple([z.object({ key: AuditKeySchema, groupBy: z.string().min(1) })]), value: z.array(SubgroupRowSchema) },
   clusters: { args: z.tuple([ClustersRequestSchema]), value: ClassClustersSchema },
   concepts: { args: z.tuple([ConceptsRequestSchema]), value: ClassConceptsViewSchema },
+  nameConcept: { args: z.tuple([NameConceptRequestSchema]), value: NameConceptResultSchema },
   spuriousRules: { args: z.tuple([DatasetRef]), value: SpuriousRulesSchema },
   setSpuriousRules: {
     args: z.tuple([z.object({ datasetId: z.number().int().nonnegative(), rules: SpuriousRulesSchema })]),

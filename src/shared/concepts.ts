@@ -5,6 +5,7 @@
  * report.
  */
 import { z } from 'zod';
+import { RegionNameSchema } from './drawn-regions';
 import { AuditKeySchema, TagsOfSchema } from './views';
 
 /** A rate with its 95 % interval (seeded percentile bootstrap; exact binomial bounds at 0 and n). */
@@ -122,3 +123,22 @@ export const ClassConceptsViewSchema = z.object({
   tagged: TagsOfSchema,
 });
 export type ClassConceptsView = z.infer<typeof ClassConceptsViewSchema>;
+
+/** Names a concept (a region of that name on every image containing it, with a role), renames it, or (name null) takes the name off. */
+export const NameConceptRequestSchema = ConceptsRequestSchema.extend({
+  /** The concept's index in the view of the same key, label, k and seed. */
+  concept: z.number().int().min(0),
+  name: RegionNameSchema.nullable(),
+  role: z.enum(CONCEPT_ROLES),
+});
+export type NameConceptRequest = z.infer<typeof NameConceptRequestSchema>;
+
+export const NameConceptResultSchema = z.object({
+  name: z.string().nullable(),
+  role: z.enum(CONCEPT_ROLES).nullable(),
+  /** Images now carrying the region (those containing the concept whose size is known). */
+  images: Count,
+  /** The name the concept had before, if any: its regions and statistics are gone. */
+  previous: z.string().nullable(),
+});
+export type NameConceptResult = z.infer<typeof NameConceptResultSchema>;

@@ -116,6 +116,56 @@ describe('the concept view of a class', () => {
     expect(without).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringMatching(/audit with concepts on/) } });
   });
 
+  it('names a concept: a spurious region on every image containing it, measured on the stored maps, seen by suggestions; renames and removes it', async () => {
+    const view = await backend.api.concepts({ key, label: 'cross' });
+    const badge = view.concepts.find(inTopCorner)!;
+    const named = await backend.api.nameConcept({ key, label: 'cross', concept: badge.index, name: 'badge', role: 'spurious' });
+    expect(named).toEqual({ name: 'badge', role: 'spurious', images: badge.images, previous: null });
+    expect((await backend.api.concepts({ key, label: 'cross' })).concepts[badge.index]).toMatchObject({ name: 'badge', role: 'spurious' });
+    expect((await backend.api.spuriousRules({ datasetId: key.datasetId })).spurious).toEqual(['badge']);
+
+    // On a typical image: a box around the truth's badge, and most of the map's mass on it.
+    const crop = badge.typical[0]!;
+    const detail = await backend.api.imageDetail({ key, imageId: crop.imageId });
+    const region = detail.regions.find((r) => r.name === 'badge')!;
+    const truth = badges.get(crop.path)!;
+    const overlap = Math.max(0, Math.min(region.x1, truth.x1) - Math.max(region.x0, truth.x0)) * Math.max(0, Math.min(region.y1, truth.y1) - Math.max(region.y0, truth.y0));
+    expect(overlap / ((truth.x1 - truth.x0) * (truth.y1 - truth.y0))).toBeGreaterThan(0.8);
+    expect(detail.stats!.regions.find((r) => r.name === 'badge')!.mass).toBeGreaterThan(0.5);
+    // The class summary counts the maps on it, and the spurious-focus suggestions find them.
+    const cross = (await backend.api.classSummary(key)).find((c) => c.name === 'cross')!;
+    expect(cross.focus.find((f) => f.region === 'badge')!.images).toBeGreaterThan(badge.dominated / 2);
+    const suggestions = await backend.api.suggestions({ key });
+    expect(suggestions.items.filter((item) => item.region === 'badge').length).toBeGreaterThan(badge.dominated / 2);
+
+    // A drawn region may not take the name, nor the concept a drawn region's.
+    const drawn = await dispatch(backend.api, 'drawRegion', [{ datasetId: key.datasetId, label: 'ring', name: 'badge', box: { x0: 0, y0: 0, x1: 0.2, y1: 0.2 } }]);
+    expect(drawn).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringMatching(/name of a concept/) } });
+    await backend.api.drawRegion({ datasetId: key.datasetId, label: 'ring', name: 'corner', box: { x0: 0, y0: 0, x1: 0.2, y1: 0.2 } });
+    const taken = await dispatch(backend.api, 'nameConcept', [{ key, label: 'cross', concept: badge.index, name: 'corner', role: 'spurious' }]);
+    expect(taken).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringMatching(/already an annotated or drawn region/) } });
+    await backend.api.deleteDrawnRegion({ datasetId: key.datasetId, label: 'ring', name: 'corner' });
+
+    // Renamed: the old name's regions, role and statistics go.
+    const renamed = await backend.api.nameConcept({ key, label: 'cross', concept: badge.index, name: 'red badge', role: 'spurious' });
+    expect(renamed).toMatchObject({ name: 'red badge', previous: 'badge' });
+    expect((await backend.api.spuriousRules({ datasetId: key.datasetId })).spurious).toEqual(['red badge']);
+    const again = await backend.api.imageDetail({ key, imageId: crop.imageId });
+    expect(again.regions.map((r) => r.name)).toEqual(['red badge']);
+    expect(again.stats!.regions.map((r) => r.name)).toEqual(['red badge']);
+
+    // Removed: nothing of it is left.
+    const removed = await backend.api.nameConcept({ key, label: 'cross', concept: badge.index, name: null, role: 'spurious' });
+    expect(removed).toEqual({ name: null, role: null, images: 0, previous: 'red badge' });
+    const after = await backend.api.imageDetail({ key, imageId: crop.imageId });
+    expect(after.regions).toEqual([]);
+    expect(after.stats!.regions).toEqual([]);
+    expect((await backend.api.spuriousRules({ datasetId: key.datasetId })).spurious).toEqual([]);
+    expect((await backend.api.concepts({ key, label: 'cross' })).concepts[badge.index]).toMatchObject({ name: null, role: null });
+    const unknown = await dispatch(backend.api, 'nameConcept', [{ key, label: 'cross', concept: 40, name: 'x', role: 'spurious' }]);
+    expect(unknown).toMatchObject({ ok: false, error: { kind: 'not-found' } });
+  });
+
   it('checks the request at the boundary', async () => {
     const args = API_SCHEMAS.concepts.args;
     expect(args.safeParse([{ key, label: 'cross' }]).success).toBe(true);
@@ -123,6 +173,10 @@ describe('the concept view of a class', () => {
     expect(args.safeParse([{ key, label: 'cross', k: MAX_CONCEPT_K + 1 }]).success).toBe(false);
     expect(args.safeParse([{ key, label: 'cross', seed: -1 }]).success).toBe(false);
     expect(args.safeParse([{ key, label: '' }]).success).toBe(false);
+    const names = API_SCHEMAS.nameConcept.args;
+    expect(names.safeParse([{ key, label: 'cross', concept: 0, name: 'badge', role: 'spurious' }]).success).toBe(true);
+    expect(names.safeParse([{ key, label: 'cross', concept: 0, name: 'a,b', role: 'spurious' }]).success).toBe(false);
+    expect(names.safeParse([{ key, label: 'cross', concept: 0, name: 'badge', role: 'object' }]).success).toBe(false);
     const bad = await dispatch(backend.api, 'concepts', [{ key, label: 'cross', k: 99 }]);
     expect(bad).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
   });
