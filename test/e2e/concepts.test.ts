@@ -105,6 +105,31 @@ describe('the concept view in Chromium', () => {
     await page.getByTestId('filter-images').waitFor({ state: 'detached' });
   });
 
+  it('names a concept "badge": a spurious region the grid can filter on, and takes the name off again', async () => {
+    await page.getByTestId('open-concepts').click();
+    const card = page.locator('[data-testid="concept-card"][data-where^="top-"]:not([data-where="top"])').first();
+    await card.getByTestId('concept-name').fill('badge');
+    await card.getByTestId('name-concept').click();
+    await expect.poll(() => card.getByTestId('concept-role').textContent()).toMatch(/spurious region/);
+    expect(await card.locator('h3').textContent()).toBe('badge');
+    expect((await app.backend.api.spuriousRules({ datasetId: 1 })).spurious).toEqual(['badge']);
+    await page.waitForTimeout(300);
+    await shot('concepts-named');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('concepts').waitFor({ state: 'detached' });
+    // The grid's focus filter offers the new region, and keeps the maps on it.
+    await page.getByTestId('filter-focus').selectOption('badge');
+    await expect.poll(() => page.locator('.tile:visible:not(.loading)').count()).toBeGreaterThan(0);
+    await page.getByTestId('filter-focus').selectOption('');
+
+    await page.getByTestId('open-concepts').click();
+    await card.getByTestId('unname-concept').click();
+    await expect.poll(() => card.getByTestId('concept-role').count()).toBe(0);
+    expect((await app.backend.api.spuriousRules({ datasetId: 1 })).spurious).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('concepts').waitFor({ state: 'detached' });
+  });
+
   it('opens a crop over the dialog, and Escape closes one, then the other', async () => {
     await page.getByTestId('open-concepts').click();
     await page.getByTestId('concept-crop').first().click();
