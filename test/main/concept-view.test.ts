@@ -138,13 +138,18 @@ describe('the concept view of a class', () => {
     const suggestions = await backend.api.suggestions({ key });
     expect(suggestions.items.filter((item) => item.region === 'badge').length).toBeGreaterThan(badge.dominated / 2);
 
-    // A drawn region may not take the name, nor the concept a drawn region's.
+    // A drawn region may not take the name, nor the concept a drawn region's; drawing and
+    // removing one on the same images leaves the concept's region as it was.
     const drawn = await dispatch(backend.api, 'drawRegion', [{ datasetId: key.datasetId, label: 'ring', name: 'badge', box: { x0: 0, y0: 0, x1: 0.2, y1: 0.2 } }]);
     expect(drawn).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringMatching(/name of a concept/) } });
-    await backend.api.drawRegion({ datasetId: key.datasetId, label: 'ring', name: 'corner', box: { x0: 0, y0: 0, x1: 0.2, y1: 0.2 } });
+    await backend.api.drawRegion({ datasetId: key.datasetId, label: 'cross', name: 'corner', box: { x0: 0, y0: 0, x1: 0.2, y1: 0.2 } });
+    const both = await backend.api.imageDetail({ key, imageId: crop.imageId });
+    expect(both.regions.map((r) => r.name).sort()).toEqual(['badge', 'corner']);
+    expect(both.regions.find((r) => r.name === 'badge')).toEqual(region);
     const taken = await dispatch(backend.api, 'nameConcept', [{ key, label: 'cross', concept: badge.index, name: 'corner', role: 'spurious' }]);
     expect(taken).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringMatching(/already an annotated or drawn region/) } });
-    await backend.api.deleteDrawnRegion({ datasetId: key.datasetId, label: 'ring', name: 'corner' });
+    await backend.api.deleteDrawnRegion({ datasetId: key.datasetId, label: 'cross', name: 'corner' });
+    expect((await backend.api.imageDetail({ key, imageId: crop.imageId })).regions).toEqual([region]);
 
     // Renamed: the old name's regions, role and statistics go.
     const renamed = await backend.api.nameConcept({ key, label: 'cross', concept: badge.index, name: 'red badge', role: 'spurious' });
