@@ -98,8 +98,8 @@ export type WireMap = z.infer<typeof WireMapSchema>;
 export const CORRECTNESS = ['correct', 'wrong'] as const;
 
 /** Every filter narrows; absent fields do not filter. */
-/** Most images a filter by content ids may name: a concept of a very large class in one call, under the HTTP body limit. */
-export const MAX_FILTER_IMAGES = 500_000;
+/** Most images a filter by content ids may name: a call stays well under the HTTP transport's 1 MB. */
+export const MAX_FILTER_IMAGES = 100_000;
 
 export const GridFilterSchema = z.object({
   label: z.string().optional(),
