@@ -53,6 +53,8 @@ export function createApi(options: ApiOptions, workspace: Workspace): BiascopeAp
     tagCounts: async ({ datasetId }) => workspace.tagCounts(datasetId),
     subgroups: async ({ key, groupBy }) => workspace.findings.subgroups(key, groupBy),
     clusters: async ({ key, label, k }) => workspace.findings.clusters(key, label, k),
+    concepts: (request) => workspace.findings.concepts(request),
+    nameConcept: async (request) => workspace.findings.nameConcept(request),
     spuriousRules: async ({ datasetId }) => workspace.findings.spuriousRules(datasetId),
     setSpuriousRules: async ({ datasetId, rules }) => workspace.findings.setSpuriousRules(datasetId, rules),
     suggestions: async (request) => workspace.findings.suggestions(request),

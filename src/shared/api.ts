@@ -8,6 +8,16 @@ import { z } from 'zod';
 import { CallError, isErrorKind, type ApiError, type ErrorKind } from './errors';
 import { AuditProgressSchema, AuditSettingsSchema, AuditSummarySchema, type AuditSettings } from './audit';
 import { ClassClustersSchema, ClustersRequestSchema, type ClassClusters, type ClustersRequest } from './clusters';
+import {
+  ClassConceptsViewSchema,
+  ConceptsRequestSchema,
+  NameConceptRequestSchema,
+  NameConceptResultSchema,
+  type ClassConceptsView,
+  type ConceptsRequest,
+  type NameConceptRequest,
+  type NameConceptResult,
+} from './concepts';
 import { CompareRequestSchema, CompareViewSchema, type CompareRequest, type CompareView } from './compare';
 import {
   DeleteDrawnResultSchema,
@@ -229,6 +239,14 @@ export interface BiascopeApi {
   subgroups(request: { key: AuditKey; groupBy: string }): Promise<SubgroupRow[]>;
   /** One class's SpRAy clusters for the cluster view; `invalid-input` when the audit stored no maps of the labels. */
   clusters(request: ClustersRequest): Promise<ClassClusters>;
+  /** One class's region-free concepts for the concept view; `invalid-input` when the audit ran without concepts. */
+  concepts(request: ConceptsRequest): Promise<ClassConceptsView>;
+  /**
+   * Names a concept: a region of that name, with a role, on every image containing it
+   * (the box of its cells there), measured on the stored maps like a drawn region; a new
+   * name renames it, a null name takes it off.
+   */
+  nameConcept(request: NameConceptRequest): Promise<NameConceptResult>;
   /** Which regions of a dataset are spurious or evidence, and the focus threshold. */
   spuriousRules(request: { datasetId: number }): Promise<SpuriousRules>;
   setSpuriousRules(request: { datasetId: number; rules: SpuriousRules }): Promise<SpuriousRules>;
@@ -292,6 +310,8 @@ export const API_SCHEMAS: { readonly [M in ApiMethod]: MethodSchema<ApiArgs<M>, 
   tagCounts: { args: z.tuple([DatasetRef]), value: z.array(TagCountSchema) },
   subgroups: { args: z.tuple([z.object({ key: AuditKeySchema, groupBy: z.string().min(1) })]), value: z.array(SubgroupRowSchema) },
   clusters: { args: z.tuple([ClustersRequestSchema]), value: ClassClustersSchema },
+  concepts: { args: z.tuple([ConceptsRequestSchema]), value: ClassConceptsViewSchema },
+  nameConcept: { args: z.tuple([NameConceptRequestSchema]), value: NameConceptResultSchema },
   spuriousRules: { args: z.tuple([DatasetRef]), value: SpuriousRulesSchema },
   setSpuriousRules: {
     args: z.tuple([z.object({ datasetId: z.number().int().nonnegative(), rules: SpuriousRulesSchema })]),

@@ -5,6 +5,8 @@
  * report.
  */
 import { z } from 'zod';
+import { RegionNameSchema } from './drawn-regions';
+import { AuditKeySchema, TagsOfSchema } from './views';
 
 /** A rate with its 95 % interval (seeded percentile bootstrap; exact binomial bounds at 0 and n). */
 export const ConceptRateSchema = z.object({
@@ -40,3 +42,103 @@ export const ConceptTestSchema = z.object({
   reasons: z.array(z.string()),
 });
 export type ConceptTest = z.infer<typeof ConceptTestSchema>;
+
+const Id = z.number().int().nonnegative();
+const Count = z.number().int().nonnegative();
+const Fraction = z.number().min(0).max(1);
+
+/** Typical crops shown per concept: its most typical images. */
+export const CONCEPT_CROPS = 10;
+/** Most concepts a class may be asked to split into (the silhouette chooses among 2..6). */
+export const MAX_CONCEPT_K = 12;
+
+export const ConceptsRequestSchema = z.object({
+  key: AuditKeySchema,
+  /** The class the maps explain (each image's predicted class, and its label where the audit has it). */
+  label: z.string().min(1),
+  /** Concepts wanted; absent, the silhouette's choice. */
+  k: z.number().int().min(2).max(MAX_CONCEPT_K).optional(),
+  /** The fit's seed; the same seed, the same concepts. */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+});
+export type ConceptsRequest = z.infer<typeof ConceptsRequestSchema>;
+
+/** A box in fractions of the oriented image, x1 and y1 exclusive. */
+export const ImageBoxSchema = z.object({ x0: Fraction, y0: Fraction, x1: Fraction, y1: Fraction });
+export type ImageBox = z.infer<typeof ImageBoxSchema>;
+
+/** One of a concept's typical images, with the box of its component there (cells through the model's frame). */
+export const ConceptCropSchema = z.object({
+  imageId: Id,
+  contentId: Id,
+  path: z.string(),
+  box: ImageBoxSchema,
+  /** Whether the model gets the image right. */
+  correct: z.boolean(),
+});
+export type ConceptCrop = z.infer<typeof ConceptCropSchema>;
+
+/** What a named concept is to the region roles: a region that should not decide the class, or one that should. */
+export const CONCEPT_ROLES = ['spurious', 'evidence'] as const;
+export type ConceptRole = (typeof CONCEPT_ROLES)[number];
+
+export const ConceptViewSchema = z.object({
+  /** 0 holds the largest share of the class's evidence. */
+  index: Count,
+  /** Its share of the class's evidence. */
+  share: Fraction,
+  /** Images with evidence on it, and those whose evidence it dominates. */
+  images: Count,
+  dominated: Count,
+  /** Mass by 3x3 position of its components' centres, row-major from the top left. */
+  location: z.array(z.number().min(0)).length(9),
+  /** The position holding most of its mass, in words ("top-left"). */
+  where: z.string(),
+  /** Mean colour of its typical regions' pixels, 0..255; null when no typical image could be read. */
+  meanColour: z.object({ r: z.number(), g: z.number(), b: z.number() }).nullable(),
+  /** Accuracy of the images it dominates, and of the class's other images; null for none. */
+  accuracyDominated: Fraction.nullable(),
+  accuracyRest: Fraction.nullable(),
+  typical: z.array(ConceptCropSchema).max(CONCEPT_CROPS),
+  /** Every image it dominates: the grid's filter and the Tag button. */
+  dominatedContentIds: z.array(Id),
+  /** The region name given to it, and its role; null until named. */
+  name: z.string().nullable(),
+  role: z.enum(CONCEPT_ROLES).nullable(),
+  /** The causal tests; null until they have run. */
+  test: ConceptTestSchema.nullable(),
+});
+export type ConceptView = z.infer<typeof ConceptViewSchema>;
+
+export const ClassConceptsViewSchema = z.object({
+  label: z.string(),
+  /** Images whose map of the class has evidence components, and those components. */
+  images: Count,
+  components: Count,
+  /** Silhouette per k tried (empty when k was asked for). */
+  scores: z.array(z.object({ k: z.number().int(), silhouette: z.number() })),
+  seed: z.number().int(),
+  concepts: z.array(ConceptViewSchema),
+  /** Tags of the dominated images that have any, read at the call. */
+  tagged: TagsOfSchema,
+});
+export type ClassConceptsView = z.infer<typeof ClassConceptsViewSchema>;
+
+/** Names a concept (a region of that name on every image containing it, with a role), renames it, or (name null) takes the name off. */
+export const NameConceptRequestSchema = ConceptsRequestSchema.extend({
+  /** The concept's index in the view of the same key, label, k and seed. */
+  concept: z.number().int().min(0),
+  name: RegionNameSchema.nullable(),
+  role: z.enum(CONCEPT_ROLES),
+});
+export type NameConceptRequest = z.infer<typeof NameConceptRequestSchema>;
+
+export const NameConceptResultSchema = z.object({
+  name: z.string().nullable(),
+  role: z.enum(CONCEPT_ROLES).nullable(),
+  /** Images now carrying the region (those containing the concept whose size is known). */
+  images: Count,
+  /** The name the concept had before, if any: its regions and statistics are gone. */
+  previous: z.string().nullable(),
+});
+export type NameConceptResult = z.infer<typeof NameConceptResultSchema>;

@@ -98,6 +98,9 @@ export type WireMap = z.infer<typeof WireMapSchema>;
 export const CORRECTNESS = ['correct', 'wrong'] as const;
 
 /** Every filter narrows; absent fields do not filter. */
+/** Most images a filter by content ids may name: a call stays well under the HTTP transport's 1 MB. */
+export const MAX_FILTER_IMAGES = 100_000;
+
 export const GridFilterSchema = z.object({
   label: z.string().optional(),
   predicted: z.string().optional(),
@@ -107,6 +110,8 @@ export const GridFilterSchema = z.object({
   attribute: z.object({ name: z.string(), value: z.string() }).optional(),
   /** Images whose map puts at least `min` of its mass on the region. */
   focus: z.object({ region: z.string(), min: Fraction }).optional(),
+  /** Only these images (content ids), under the name the filter shows: e.g. the images a concept dominates. */
+  images: z.object({ name: z.string().min(1), contentIds: z.array(Id).max(MAX_FILTER_IMAGES) }).optional(),
 });
 export type GridFilter = z.infer<typeof GridFilterSchema>;
 

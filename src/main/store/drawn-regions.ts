@@ -15,6 +15,8 @@ import { now } from './transaction';
 
 /** First ord of drawn rows; annotations would need a million boxes on one image to reach it. */
 export const DRAWN_ORD_BASE = 1_000_000;
+/** First ord of the rows of named concepts (concept-regions.ts), which drawn regions leave alone. */
+export const CONCEPT_ORD_BASE = 2_000_000;
 
 export interface Fractions {
   x0: number;
@@ -69,6 +71,7 @@ export function pixelBox(box: Fractions, width: number, height: number): Omit<Re
 
 function statements(db: Database.Database) {
   const base = DRAWN_ORD_BASE;
+  const end = CONCEPT_ORD_BASE;
   return {
     list: db.prepare<[number], { label: string; name: string; x0: number; y0: number; x1: number; y1: number; createdAt: string }>(
       'SELECT label, name, x0, y0, x1, y1, created_at AS createdAt FROM drawn_regions WHERE dataset_id = ? ORDER BY label, name',
@@ -89,12 +92,13 @@ function statements(db: Database.Database) {
        FROM images i JOIN contents c ON c.id = i.content_id
        WHERE i.dataset_id = ? AND i.present = 1 ORDER BY i.path`,
     ),
+    // Annotated and drawn rows: a named concept's rows are another's.
     regionRows: db.prepare<[number], RegionRow>(
       `SELECT r.image_id AS imageId, r.ord, r.name, r.x0, r.y0, r.x1, r.y1
        FROM regions r JOIN images i ON i.id = r.image_id
-       WHERE i.dataset_id = ? AND i.present = 1 ORDER BY r.image_id, r.ord`,
+       WHERE i.dataset_id = ? AND i.present = 1 AND r.ord < ${end} ORDER BY r.image_id, r.ord`,
     ),
-    deleteDrawnRows: db.prepare<[number]>(`DELETE FROM regions WHERE image_id = ? AND ord >= ${base}`),
+    deleteDrawnRows: db.prepare<[number]>(`DELETE FROM regions WHERE image_id = ? AND ord >= ${base} AND ord < ${end}`),
     insertRow: db.prepare<[number, number, string, number, number, number, number]>(
       'INSERT INTO regions (image_id, ord, name, x0, y0, x1, y1) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -104,7 +108,7 @@ function statements(db: Database.Database) {
     missingStats: db.prepare<[number], { contentId: number; name: string }>(
       `SELECT DISTINCT i.content_id AS contentId, g.name
        FROM regions g JOIN images i ON i.id = g.image_id JOIN results r ON r.content_id = i.content_id
-       WHERE g.ord >= ${base} AND i.dataset_id = ? AND i.present = 1
+       WHERE g.ord >= ${base} AND g.ord < ${end} AND i.dataset_id = ? AND i.present = 1
          AND NOT EXISTS (SELECT 1 FROM region_stats s WHERE s.result_id = r.id AND s.region = g.name)`,
     ),
     results: db.prepare<[number], { id: number; width: number; height: number; max: number; bytes: Uint8Array }>(

@@ -12,4 +12,5 @@ export type { ClassMapRow } from './class-maps';
 export type { ComponentRow } from './components';
 export type { BoxRow, BoxTarget } from './box-rows';
 export type { FocusRow } from './findings';
+export { CONCEPT_ORD_BASE, type ConceptBox, type ConceptRegionRow, type ConceptSource } from './concept-regions';
 export { DRAWN_ORD_BASE, pixelBox, type DrawnApplied, type DrawnRegionRow, type RegionMeasure } from './drawn-regions';

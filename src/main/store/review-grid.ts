@@ -95,6 +95,10 @@ function whereClauses(filter: GridFilter): { sql: string[]; params: Record<strin
     params['focusRegion'] = filter.focus.region;
     params['focusMin'] = filter.focus.min;
   }
+  if (filter.images) {
+    sql.push('i.content_id IN (SELECT value FROM json_each(@imageContents))');
+    params['imageContents'] = JSON.stringify(filter.images.contentIds);
+  }
   return { sql, params, needsClasses };
 }
 

@@ -23,6 +23,7 @@ import { ReviewImage, type ImageRecord } from './review-image';
 import { ReviewSummary, type ClassResults, type DatasetOverview, type StoredAuditRow } from './review-summary';
 import type { AuditRow, JobPatch, JobRow, NewJob, SizeReport, StoredError, SyncCounts } from './rows';
 import { Findings, type FocusRow } from './findings';
+import { ConceptRegions, type ConceptBox, type ConceptRegionRow, type ConceptSource } from './concept-regions';
 import { DrawnRegions, type DrawnApplied, type DrawnRegionRow, type Fractions, type RegionMeasure } from './drawn-regions';
 import { RegionRefresh, type RegionRefreshMeasures } from './region-refresh';
 import { Tags } from './tags';
@@ -50,6 +51,7 @@ export class Store {
   private readonly boxRows: BoxRows;
   private readonly findings: Findings;
   private readonly drawn: DrawnRegions;
+  private readonly concepts: ConceptRegions;
   private readonly regionRefresh: RegionRefresh;
   private readonly write: {
     upsertDataset: (root: string, name?: string) => DatasetRow;
@@ -72,6 +74,8 @@ export class Store {
     putDrawn: DrawnRegions['put'];
     removeDrawn: DrawnRegions['remove'];
     applyDrawn: DrawnRegions['apply'];
+    nameConcept: ConceptRegions['put'];
+    unnameConcept: ConceptRegions['remove'];
     refreshRegions: RegionRefresh['refresh'];
     decide: Findings['decide'];
     setNotes: Findings['setNotes'];
@@ -99,6 +103,7 @@ export class Store {
     this.boxRows = new BoxRows(db);
     this.findings = new Findings(db, this.tagList);
     this.drawn = new DrawnRegions(db);
+    this.concepts = new ConceptRegions(db);
     this.regionRefresh = new RegionRefresh(db);
     const tx = <A extends unknown[], R>(body: (...args: A) => R) => writeTransaction(db, body);
     // The user's own work (tags, decisions, rules, drawn regions, notes) survives a power
@@ -136,6 +141,8 @@ export class Store {
       putDrawn: durable(this.drawn.put.bind(this.drawn)),
       removeDrawn: durable(this.drawn.remove.bind(this.drawn)),
       applyDrawn: tx(this.drawn.apply.bind(this.drawn)),
+      nameConcept: tx(this.concepts.put.bind(this.concepts)),
+      unnameConcept: tx(this.concepts.remove.bind(this.concepts)),
       refreshRegions: tx(this.regionRefresh.refresh.bind(this.regionRefresh)),
       decide: durable(this.findings.decide.bind(this.findings)),
       setNotes: durable(this.findings.setNotes.bind(this.findings)),
@@ -395,6 +402,32 @@ export class Store {
   /** One transaction: drawn regions reach images a scan added or an audit decoded; a no-op when all are in place. */
   applyDrawnRegions(datasetId: number, measure: RegionMeasure): void {
     this.write.applyDrawn(datasetId, measure);
+  }
+
+  // Named concepts: a concept of an audit's maps turned into a region of every image containing it
+
+  /** By class, concept, name. */
+  conceptRegions(datasetId: number): ConceptRegionRow[] {
+    return this.concepts.list(datasetId);
+  }
+
+  /** Names of the dataset's annotated and drawn regions, which a concept may not take. */
+  nonConceptRegionNames(datasetId: number): string[] {
+    return this.concepts.otherRegionNames(datasetId);
+  }
+
+  /**
+   * One transaction: the concept's earlier name and rows, and another concept of the same
+   * name, give way to one row per box. Statistics follow through refreshRegionStats.
+   * Returns the name the concept had, or null.
+   */
+  nameConcept(source: ConceptSource, name: string, role: 'spurious' | 'evidence', boxes: readonly ConceptBox[]): string | null {
+    return this.write.nameConcept(source, name, role, boxes);
+  }
+
+  /** One transaction: the concept's name and rows go; the name it had, or null when it had none. */
+  unnameConcept(source: ConceptSource): string | null {
+    return this.write.unnameConcept(source);
   }
 
   /**

@@ -21,6 +21,9 @@ export function drawRegion(store: Store, overview: DatasetOverview, request: Dra
   if (store.annotatedRegionNames(datasetId).includes(name)) {
     throw new CallError('invalid-input', `${JSON.stringify(name)} is already a region of the dataset's annotations: draw it under another name`);
   }
+  if (store.conceptRegions(datasetId).some((region) => region.name === name)) {
+    throw new CallError('invalid-input', `${JSON.stringify(name)} is already the name of a concept: draw it under another name`);
+  }
   const applied = store.putDrawnRegion(datasetId, label, name, box, measureStoredRegion);
   // Every name of the images it reached is measured again, through the model's frame, as an audit would.
   refreshRegionStats(store, datasetId);

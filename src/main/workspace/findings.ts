@@ -5,6 +5,8 @@
  */
 import { CallError } from '../../shared/api';
 import type { ClassClusters } from '../../shared/clusters';
+import type { ClassConceptsView, ConceptsRequest, NameConceptRequest, NameConceptResult } from '../../shared/concepts';
+import type { Framing } from '../../shared/map-frame';
 import type { CompareRequest, CompareView } from '../../shared/compare';
 import type { ExportRequest, ExportResult } from '../../shared/exports';
 import { SUGGESTION_PAGE, type DecisionChange, type SpuriousRules, type SuggestionList, type SuggestionsRequest } from '../../shared/suggestions';
@@ -18,6 +20,9 @@ import { checkRules } from '../analysis/region-roles';
 import { compareView } from '../analysis/compare-view';
 import type { DatasetOverview, GridScope, Store } from '../store';
 import { clusterLayout } from './cluster-view';
+import { checkConceptName, conceptBoxes, conceptSource, requireConcept, rulesWithConcept, sameSource } from './concept-names';
+import { refreshRegionStats } from '../analysis/region-refresh';
+import { conceptFits, conceptLayout, DEFAULT_CONCEPT_SEED, emptyConceptLayout, requireConceptClass, type ConceptLayout } from './concept-view';
 import { exportFindings } from './exports';
 import type { ModelService } from './model-service';
 import type { ResultCache } from './result-cache';
@@ -32,6 +37,8 @@ export interface FindingsContext {
   /** Checks an audit key and resolves its result set and classes. */
   scope(key: AuditKey): GridScope;
   overview(datasetId: number): DatasetOverview;
+  /** The model's crop: where its maps sit on their images. */
+  framing(modelId: number): Framing | undefined;
   /** Throws not-found for a dataset the database does not hold. */
   requireDataset(datasetId: number): void;
 }
@@ -70,6 +77,72 @@ export class Findings {
     );
     const tags = this.context.store.tagsOf(key.datasetId, layout.clusters.flatMap((c) => c.contentIds));
     return { ...layout, tagged: [...tags].map(([contentId, names]) => ({ contentId, tags: names })) };
+  }
+
+  /**
+   * One class's concepts: the fit of every class is kept until results change (one fit
+   * per result set, k and seed), the class's view with its colours likewise; tags are
+   * read at each call.
+   */
+  async concepts({ key, label, k, seed = DEFAULT_CONCEPT_SEED }: ConceptsRequest): Promise<ClassConceptsView> {
+    const scope = this.context.scope(key);
+    requireConceptClass(scope, label);
+    const { fit, fitKey } = this.conceptFit(scope, key, label, k, seed);
+    const layoutKey = `concept-view\n${fitKey}\n${label}`;
+    const layout = await this.context.cache.get<Promise<ConceptLayout>>(layoutKey, async () =>
+      fit
+        ? conceptLayout({ fit, classes: scope.classes, framing: this.context.framing(key.modelId), root: this.context.store.dataset(key.datasetId)!.root, seed })
+        : emptyConceptLayout(label, seed),
+    );
+    const tags = this.context.store.tagsOf(key.datasetId, layout.concepts.flatMap((c) => c.dominatedContentIds));
+    const named = this.context.store.conceptRegions(key.datasetId);
+    return {
+      ...layout,
+      concepts: layout.concepts.map((concept) => {
+        const row = named.find((r) => sameSource(r, conceptSource(scope, { key, label, k, seed, concept: concept.index })));
+        return { ...concept, name: row?.name ?? null, role: row?.role ?? null, test: null };
+      }),
+      tagged: [...tags].map(([contentId, names]) => ({ contentId, tags: names })),
+    };
+  }
+
+  /** The fit of every class of an audit, kept until results change; the class's own, if its maps have evidence. */
+  private conceptFit(scope: GridScope, key: AuditKey, label: string, k: number | undefined, seed: number) {
+    const fitKey = `concept-fits\n${JSON.stringify(key)}\n${scope.setId}\n${k ?? ''}\n${seed}`;
+    const fits = this.context.cache.get(fitKey, () => conceptFits({ store: this.context.store, scope, k, seed }));
+    return { fit: fits.find((f) => f.concepts.label === label), fitKey };
+  }
+
+  /**
+   * Names, renames or un-names a concept: its regions are written (or removed), its
+   * role set in the region roles, and every stored map measured on the new boxes.
+   */
+  nameConcept(request: NameConceptRequest): NameConceptResult {
+    const { key, label, k, seed = DEFAULT_CONCEPT_SEED, concept, name, role } = request;
+    const { store } = this.context;
+    const scope = this.context.scope(key);
+    requireConceptClass(scope, label);
+    const fit = requireConcept(this.conceptFit(scope, key, label, k, seed).fit, label, concept);
+    const source = conceptSource(scope, request);
+    let previous: string | null;
+    let images = 0;
+    if (name === null) {
+      previous = store.unnameConcept(source);
+    } else {
+      checkConceptName(name, store.nonConceptRegionNames(key.datasetId));
+      const boxes = conceptBoxes(fit, concept, this.context.framing(key.modelId));
+      if (boxes.length === 0) throw new CallError('invalid-input', `no image containing ${label} concept ${concept} has a known size yet: audit it first`);
+      previous = store.nameConcept(source, name, role, boxes);
+      images = boxes.length;
+    }
+    // The region names changed: the overview (and everything cached from the statistics) is stale.
+    this.context.cache.invalidate();
+    // A name another concept still carries keeps its role.
+    const gone = previous !== null && !store.conceptRegions(key.datasetId).some((r) => r.name === previous) ? previous : null;
+    this.setSpuriousRules(key.datasetId, rulesWithConcept(store.spuriousRules(key.datasetId), gone, name, role));
+    refreshRegionStats(store, key.datasetId);
+    this.context.cache.invalidate();
+    return { name, role: name === null ? null : role, images, previous };
   }
 
   spuriousRules(datasetId: number): SpuriousRules {

@@ -93,6 +93,7 @@ export class Workspace {
       printPdf: options.printPdf ?? printPdf,
       scope: (key) => this.scope(key),
       overview: (datasetId) => this.overview(datasetId),
+      framing: (modelId) => this.framing(modelId),
       requireDataset: (datasetId) => this.requireDataset(datasetId),
     });
     this.audits = new AuditControl(

@@ -49,8 +49,27 @@ export interface AuditConceptOptions {
   k?: number;
 }
 
+/**
+ * One class's concepts with the components they were fitted on: what a view needs to
+ * find a concept's regions on each image (the export needs only `concepts`).
+ */
+export interface ClassConceptFit {
+  concepts: ClassConcepts;
+  /** The class's components, in the store's order. */
+  rows: readonly ComponentRow[];
+  /** Concept of each row; -1 for a zero descriptor. */
+  assignment: Int32Array;
+  /** Per concept, the rows of its typical images' components, in `typical`'s order. */
+  typicalRows: number[][];
+}
+
 /** Concepts of every class the components' maps explain, in the classes' order. */
 export function auditConcepts(rows: readonly ComponentRow[], classes: readonly string[], options: AuditConceptOptions = {}): ClassConcepts[] {
+  return auditConceptFits(rows, classes, options).map((fit) => fit.concepts);
+}
+
+/** auditConcepts with each class's components and their concepts. */
+export function auditConceptFits(rows: readonly ComponentRow[], classes: readonly string[], options: AuditConceptOptions = {}): ClassConceptFit[] {
   const byTarget = new Map<number, ComponentRow[]>();
   for (const row of rows) {
     const list = byTarget.get(row.target) ?? [];
@@ -63,7 +82,7 @@ export function auditConcepts(rows: readonly ComponentRow[], classes: readonly s
   });
 }
 
-function classConcepts(label: string, classes: readonly string[], rows: readonly ComponentRow[], options: AuditConceptOptions): ClassConcepts {
+function classConcepts(label: string, classes: readonly string[], rows: readonly ComponentRow[], options: AuditConceptOptions): ClassConceptFit {
   const vectors = rows.map((row) => storedVector(row.descriptor));
   const fit = fitConcepts(
     rows.map((row, i) => ({ imageId: row.imageId, vector: vectors[i]!, mass: row.share, centroid: { x: row.cx, y: row.cy } })),
@@ -78,16 +97,18 @@ function classConcepts(label: string, classes: readonly string[], rows: readonly
     return { path: row.path, correct: correct(row), predictedHere: row.predicted === row.target, dominant: image?.dominant ?? -1, mixed: image?.mixed ?? false };
   });
   const accuracy = (list: readonly { correct: boolean }[]) => (list.length === 0 ? null : list.filter((a) => a.correct).length / list.length);
+  const typicalRows: number[][] = [];
   const concepts = fit.concepts.map((concept): AuditConcept => {
     const members = rows.map((row, i) => ({ row, i })).filter(({ i }) => fit.assignment[i] === concept.id);
     const cosine = (i: number) => vectors[i]!.reduce((sum, v, c) => sum + v * concept.centroid[c]!, 0);
     const seen = new Set<number>();
-    const typical = members
-      .map(({ row, i }) => ({ row, cosine: cosine(i) }))
+    const nearest = members
+      .map(({ row, i }) => ({ row, i, cosine: cosine(i) }))
       .sort((a, b) => b.cosine - a.cosine)
       .filter(({ row }) => !seen.has(row.imageId) && seen.add(row.imageId))
-      .slice(0, TYPICAL_IMAGES)
-      .map(({ row, cosine: c }) => ({ path: row.path, cosine: c, centroid: { x: row.cx, y: row.cy } }));
+      .slice(0, TYPICAL_IMAGES);
+    typicalRows.push(nearest.map(({ i }) => i));
+    const typical = nearest.map(({ row, cosine: c }) => ({ path: row.path, cosine: c, centroid: { x: row.cx, y: row.cy } }));
     const location = [...concept.location];
     return {
       concept: concept.id,
@@ -102,5 +123,10 @@ function classConcepts(label: string, classes: readonly string[], rows: readonly
       typical,
     };
   });
-  return { label, images: imageRow.size, components: rows.length, scores: fit.scores, concepts, assignments };
+  return {
+    concepts: { label, images: imageRow.size, components: rows.length, scores: fit.scores, concepts, assignments },
+    rows,
+    assignment: fit.assignment,
+    typicalRows,
+  };
 }

@@ -38,4 +38,12 @@ export {
   type ConceptOptions,
   type ImageConcepts,
 } from './concepts';
-export { auditConcepts, TYPICAL_IMAGES, type AuditConcept, type AuditConceptOptions, type ClassConcepts } from './audit-concepts';
+export {
+  auditConcepts,
+  auditConceptFits,
+  TYPICAL_IMAGES,
+  type AuditConcept,
+  type AuditConceptOptions,
+  type ClassConceptFit,
+  type ClassConcepts,
+} from './audit-concepts';

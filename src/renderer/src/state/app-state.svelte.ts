@@ -92,7 +92,8 @@ export class AppState {
   showReview = $state(false);
   showExport = $state(false);
   showClusters = $state(false);
-  /** Images the detail's Previous and Next step through when the cluster view opened it, instead of the grid's. */
+  showConcepts = $state(false);
+  /** Images the detail's Previous and Next step through when the cluster or concept view opened it, instead of the grid's. */
   detailPeers = $state.raw<readonly number[] | null>(null);
   busy = $state<string | null>(null);
   errors = $state<ShownError[]>([]);
@@ -201,7 +202,7 @@ export class AppState {
     await this.refresh();
   }
 
-  async startAudit(options: { methods: MethodName[]; targets: AuditTargets; layer?: string }): Promise<void> {
+  async startAudit(options: { methods: MethodName[]; targets: AuditTargets; layer?: string; concepts?: boolean }): Promise<void> {
     if (!this.dataset || !this.model) return;
     const settings: AuditSettings = {
       dataset: this.dataset.root,
@@ -209,6 +210,7 @@ export class AppState {
       methods: options.methods,
       targets: options.targets,
       ...(options.layer ? { layer: options.layer } : {}),
+      ...(options.concepts ? { concepts: true } : {}),
     };
     const state = await this.attempt('Starting the audit', () => this.client.api.startAudit(settings));
     if (!state) return;

@@ -47,11 +47,11 @@ export async function toggleTag(app: AppState, grid: GridApi, tag: string): Prom
 
 export function handleKey(event: KeyboardEvent, app: AppState, grid: GridApi): void {
   if (typing(event.target) || event.altKey || event.metaKey || event.ctrlKey) return;
-  // The cluster view may have opened an image over itself: Escape closes the image first.
-  if (app.showClusters) {
+  // The cluster and concept views may have opened an image over themselves: Escape closes the image first.
+  if (app.showClusters || app.showConcepts) {
     if (event.key === 'Escape') {
       if (app.detailId !== null) app.detailId = null;
-      else app.showClusters = false;
+      else app.showClusters = app.showConcepts = false;
     }
     return;
   }
