@@ -51,7 +51,7 @@ describe('the concept view of a class', () => {
   it('finds the red badge in the top corners of the cross maps, with crops on the badge', async () => {
     const view = await backend.api.concepts({ key, label: 'cross' });
     expect(view.label).toBe('cross');
-    expect(view.concepts.length).toBeGreaterThanOrEqual(2);
+    expect(view.concepts.length).toBeGreaterThanOrEqual(1);
     expect(view.concepts.map((c) => c.index)).toEqual(view.concepts.map((_, i) => i));
     const badge = view.concepts.filter(inTopCorner);
     expect(badge.reduce((sum, c) => sum + c.share, 0)).toBeGreaterThan(0.8);

@@ -53,7 +53,7 @@ describe('concepts of an audit', () => {
     const top = (row: ConceptRow) => Number(row.mean_y) < 1 / 3 && ['top-left', 'top-right'].includes(row.where);
     // The cross maps sit on the badge (a top corner): their concepts are up there...
     const cross = concepts.filter((row) => row.class === 'cross');
-    expect(cross.length).toBeGreaterThanOrEqual(2);
+    expect(cross.length).toBeGreaterThanOrEqual(1);
     const badgeShare = cross.filter(top).reduce((sum, row) => sum + Number(row.share), 0);
     expect(badgeShare).toBeGreaterThan(0.8);
     // ...the ring maps on the ring, in the middle: no ring concept in a top corner.

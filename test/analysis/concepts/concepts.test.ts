@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitConcepts, type ConceptComponent, type ConceptFit } from '../../../src/main/analysis/concepts';
+import { mergeAlike } from '../../../src/main/analysis/concepts/concepts';
+import { unitPoints } from '../../../src/main/analysis/concepts/kmeans';
 import { cosine, noisy, randomDirection, seededRandom } from './synthetic';
 
 const DIM = 32;
@@ -184,5 +186,27 @@ describe('fitConcepts edge cases', () => {
     expect(fit.concepts[0]!.dominated).toBe(6);
     expect(fit.concepts[1]!.dominated).toBe(0);
     expect(fit.concepts[1]!.images).toBe(6);
+  });
+});
+
+describe('mergeAlike', () => {
+  const unit = (...v: number[]) => {
+    const n = Math.hypot(...v);
+    return Float32Array.from(v, (x) => x / n);
+  };
+  const sampleOf = (vectors: Float32Array[], weights: number[]) => unitPoints(vectors, weights);
+
+  it('merges centroids that point the same way, weighted by their mass, and keeps distinct ones', () => {
+    const a = unit(1, 0.01, 0);
+    const b = unit(1, -0.01, 0);
+    const c = unit(0, 1, 0);
+    const sample = sampleOf([a, a, a, b, c], [1, 1, 1, 1, 1]);
+    const merged = mergeAlike([a, b, c], sample, 0.99);
+    expect(merged).toHaveLength(2);
+    // Three sampled points by a, one by b: the merged direction leans to a.
+    expect(merged[0]![1]!).toBeGreaterThan(0);
+    expect(Math.hypot(...merged[0]!)).toBeCloseTo(1, 6);
+    expect(Array.from(merged[1]!)).toEqual(Array.from(c));
+    expect(mergeAlike([a, c], sample, 0.99)).toHaveLength(2);
   });
 });
