@@ -49,8 +49,22 @@ export interface AuditConceptOptions {
   k?: number;
 }
 
+/** One class's concepts with the components they were fitted on, for what edits the images (the causal tests). */
+export interface ClassConceptFit {
+  concepts: ClassConcepts;
+  /** The class's component rows, in the store's order. */
+  rows: readonly ComponentRow[];
+  /** Concept id of each row; -1 for a zero descriptor. */
+  assignment: Int32Array;
+}
+
 /** Concepts of every class the components' maps explain, in the classes' order. */
 export function auditConcepts(rows: readonly ComponentRow[], classes: readonly string[], options: AuditConceptOptions = {}): ClassConcepts[] {
+  return auditConceptFits(rows, classes, options).map((fit) => fit.concepts);
+}
+
+/** auditConcepts, with each class's rows and which concept each belongs to. */
+export function auditConceptFits(rows: readonly ComponentRow[], classes: readonly string[], options: AuditConceptOptions = {}): ClassConceptFit[] {
   const byTarget = new Map<number, ComponentRow[]>();
   for (const row of rows) {
     const list = byTarget.get(row.target) ?? [];
@@ -63,7 +77,7 @@ export function auditConcepts(rows: readonly ComponentRow[], classes: readonly s
   });
 }
 
-function classConcepts(label: string, classes: readonly string[], rows: readonly ComponentRow[], options: AuditConceptOptions): ClassConcepts {
+function classConcepts(label: string, classes: readonly string[], rows: readonly ComponentRow[], options: AuditConceptOptions): ClassConceptFit {
   const vectors = rows.map((row) => storedVector(row.descriptor));
   const fit = fitConcepts(
     rows.map((row, i) => ({ imageId: row.imageId, vector: vectors[i]!, mass: row.share, centroid: { x: row.cx, y: row.cy } })),
@@ -102,5 +116,5 @@ function classConcepts(label: string, classes: readonly string[], rows: readonly
       typical,
     };
   });
-  return { label, images: imageRow.size, components: rows.length, scores: fit.scores, concepts, assignments };
+  return { concepts: { label, images: imageRow.size, components: rows.length, scores: fit.scores, concepts, assignments }, rows, assignment: fit.assignment };
 }
