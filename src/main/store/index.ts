@@ -10,6 +10,7 @@ export type { ImageRecord } from './review-image';
 export type { ClassResults, DatasetOverview, StoredAuditRow } from './review-summary';
 export type { ClassMapRow } from './class-maps';
 export type { ComponentRow } from './components';
+export type { ConceptTestsKey, StoredConceptTests } from './concept-tests';
 export type { BoxRow, BoxTarget } from './box-rows';
 export type { FocusRow } from './findings';
 export { DRAWN_ORD_BASE, pixelBox, type DrawnApplied, type DrawnRegionRow, type RegionMeasure } from './drawn-regions';

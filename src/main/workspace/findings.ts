@@ -18,6 +18,7 @@ import { checkRules } from '../analysis/region-roles';
 import { compareView } from '../analysis/compare-view';
 import type { DatasetOverview, GridScope, Store } from '../store';
 import { clusterLayout } from './cluster-view';
+import { conceptFindings } from './concepts';
 import { exportFindings } from './exports';
 import type { ModelService } from './model-service';
 import type { ResultCache } from './result-cache';
@@ -139,6 +140,8 @@ export class Findings {
           const images = trustSample(store, { datasetId: key.datasetId, modelId: key.modelId, ...(sample ? { sample } : {}) });
           return this.context.models.checkTrust(model, images, { layer: key.layer, method: key.method });
         },
+        conceptFindings: (key, setId, conceptRequest) =>
+          conceptFindings({ store, predict: (model, images) => this.context.models.predict(model, images) }, { key, setId }, conceptRequest),
       },
       request,
     );
