@@ -53,7 +53,7 @@ describe('opening a store', () => {
     const tables = db.prepare<[], { name: string; strict: number }>("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'").all();
     expect(tables.map((t) => t.name).sort()).toEqual(
       [
-        ...['components', 'contents', 'dataset_notes', 'datasets', 'described', 'drawn_regions', 'errors', 'focus_thresholds', 'image_attributes', 'images', 'jobs', 'models'],
+        ...['components', 'concept_tests', 'contents', 'dataset_notes', 'datasets', 'described', 'drawn_regions', 'errors', 'focus_thresholds', 'image_attributes', 'images', 'jobs', 'models'],
         ...['predictions', 'region_roles', 'region_stats', 'regions', 'result_sets', 'results', 'revision', 'suggestion_decisions', 'tags'],
       ],
     );
@@ -72,11 +72,11 @@ describe('opening a store', () => {
     const file = path.join(tempDir(), 'audit.db');
     openStore(file).close();
     const db = new Database(file);
-    db.pragma('user_version = 7');
+    db.pragma(`user_version = ${LATEST_VERSION + 1}`);
     db.close();
     const error = storeErrorOf(() => openStore(file));
     expect(error.kind).toBe('newer-schema');
-    expect(error.message).toBe(`audit.db was written by a newer biascope (schema 7; this version reads up to ${LATEST_VERSION}): update biascope`);
+    expect(error.message).toBe(`audit.db was written by a newer biascope (schema ${LATEST_VERSION + 1}; this version reads up to ${LATEST_VERSION}): update biascope`);
   });
 
   it('refuses a text file, naming it, and leaves it untouched', () => {
