@@ -157,8 +157,8 @@ it dominates (flips) and from the class's errors containing it (errors fixed), a
 its typical regions pasted into images predicted as other classes (transplant), each
 rate with a 95 % interval; a concept is flagged as a likely shortcut when removing it
 fixes at least half the errors tested (5 or more), or when pasting it turns at least
-half the images into the class (lower bound) and the images it dominates are less
-often right than the rest of the class (95 % interval above 0). The thresholds are
+half the images into the class (lower bound) and, of the images predicted as the
+class, those it dominates are less often right than the rest (95 % interval above 0). The thresholds are
 judgement; the numbers are in concepts.csv beside the flag.`,
     options: z
       .object({

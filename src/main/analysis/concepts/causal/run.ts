@@ -190,11 +190,14 @@ export async function testConcepts(fits: readonly ClassConceptFit[], context: Ca
       if (errorImages.length > 0 && containing.length === 0) notes.push(`none of the class's ${errorImages.length} errors contains it: no error to fix`);
       if (dominated.length === 0) notes.push('it dominates no image predicted as the class: no flip to count');
 
-      const dominatedAll = fit.concepts.assignments.filter((a) => a.dominant === c);
-      const rest = fit.concepts.assignments.filter((a) => a.dominant !== c);
+      // Among the images the model calls this class: a map of the label on a misclassified
+      // image is wrong by construction, and would make any concept of such maps look guilty.
+      const predictedHere = fit.concepts.assignments.filter((a) => a.predictedHere);
+      const dominatedHere = predictedHere.filter((a) => a.dominant === c);
+      const rest = predictedHere.filter((a) => a.dominant !== c);
       const correct = (list: readonly { correct: boolean }[]) => list.filter((a) => a.correct).length;
       const accuracyGap =
-        dominatedAll.length > 0 && rest.length > 0 ? gapInterval({ yes: correct(rest), n: rest.length }, { yes: correct(dominatedAll), n: dominatedAll.length }, { seed: seedOf(14) }) : null;
+        dominatedHere.length > 0 && rest.length > 0 ? gapInterval({ yes: correct(rest), n: rest.length }, { yes: correct(dominatedHere), n: dominatedHere.length }, { seed: seedOf(14) }) : null;
       const verdict = shortcutVerdict({ errorsFixed, transplant: transplanted, accuracyGap, errors: errorImages.length });
       tests.push({ flips, errorsFixed, errors: errorImages.length, transplant: transplanted, notes, ...verdict });
     }

@@ -22,7 +22,11 @@ export const TRANSPLANT_LOW = 0.5;
 export interface ShortcutEvidence {
   errorsFixed: ConceptRate | null;
   transplant: ConceptRate | null;
-  /** Accuracy of the rest of the class minus that of the images the concept dominates, with its 95 % interval; null when either group is empty. */
+  /**
+   * Among the images predicted as the class: the accuracy of those the concept does not
+   * dominate minus that of those it dominates, with its 95 % interval; null when either
+   * group is empty.
+   */
   accuracyGap: Interval | null;
   /** The class's errors, tested or not. */
   errors: number;
