@@ -6,14 +6,18 @@
  * flagged, because removing the badge fixes the class's errors, and no ring concept is.
  * The control learned no badge: nothing is flagged, though pasting a real ring into a
  * cross picture turns it into a ring (an object concept, which the rule must not flag).
- * The tests are stored: a second run reads them back without running the model.
+ * The tests are stored: a second run reads them back without running the model; run
+ * again from scratch with the same seed, they give the same answer.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../../src/main/backend';
+import { auditConceptFits } from '../../../src/main/analysis/concepts';
+import { testConcepts } from '../../../src/main/analysis/concepts/causal';
 import { startAudit } from '../../../src/main/jobs/audit';
+import { ModelConfigSchema } from '../../../src/shared/model-config';
 import { openStore, type Store } from '../../../src/main/store';
 import { conceptFindings } from '../../../src/main/workspace/concepts';
 import { ModelService } from '../../../src/main/workspace/model-service';
@@ -104,5 +108,16 @@ describe('the causal tests of concepts', () => {
     await expect(conceptFindings(refuse, { key, setId }, { ...request, tests: { flips: 6, errors: 5, transplant: 5 } })).rejects.toThrow(/the model ran again/);
     // No tests asked for: no model either.
     expect((await conceptFindings(refuse, { key, setId }, { seed: 2, tests: null })).tests).toBeNull();
+
+    // Run again from scratch with the same seed: the same samples, the same answer.
+    const fits = auditConceptFits(store.componentRows(key.datasetId, key.modelId, setId, first.descriptorLayer), store.model(key.modelId)!.classes, { seed: 2 });
+    const model = store.model(key.modelId)!;
+    const context = {
+      root: store.dataset(key.datasetId)!.root,
+      classes: model.classes,
+      config: ModelConfigSchema.parse(JSON.parse(model.config)),
+      predict: (images: { data: Uint8Array }[]) => models.predict(model, images.map((image) => image.data)),
+    };
+    expect(await testConcepts(fits, context, { seed: 2, caps: request.tests })).toEqual(first.tests);
   });
 });
