@@ -73,7 +73,7 @@ export async function decodeImage(file: string, [height, width]: readonly [numbe
  * the model's own resize and crop (modelInput) turn it into what the model takes.
  */
 export async function decodeOriginal(file: string): Promise<RgbImage> {
-  const bytes = await readBytes(file);
+  const bytes = await readImageFile(file);
   try {
     const header = await sharp(bytes, { pages: 1, limitInputPixels: false }).metadata();
     if (header.width * header.height > MAX_INPUT_PIXELS) throw failed(file, tooLarge(header.width, header.height, MAX_INPUT_PIXELS));

@@ -2,12 +2,11 @@
  * Region-free concepts of an audit's maps (audited with --concepts) and their causal
  * tests: concepts.csv and concepts.json.
  */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import type { ExportOptions } from '../../../shared/exports';
 import { DEFAULT_CAUSAL_CAPS, QUICK_CAUSAL_CAPS, type CausalCaps } from '../../analysis/concepts/causal';
 import type { Exporter } from '../exporter';
+import { csvText, writeFileAtomic } from '../safe-write';
 
 const round = (value: number | null | undefined) => (value === null || value === undefined ? '' : Number(value.toFixed(4)));
 const percent = (x: number) => `${Math.round(x * 100)} %`;
@@ -27,9 +26,9 @@ export const concepts: Exporter<'concepts'> = {
     const testOf = (c: number, k: number) => findings.tests?.[c]?.tests[k] ?? null;
     const csvFile = path.join(dir, 'concepts.csv');
     const jsonFile = path.join(dir, 'concepts.json');
-    await writeFile(
+    await writeFileAtomic(
       csvFile,
-      stringify([
+      csvText([
         [
           'class', 'concept', 'share', 'images', 'dominated', 'where', 'mean_x', 'mean_y', 'accuracy_dominated', 'accuracy_rest',
           'flip_rate', 'flip_low', 'flip_high', 'flips_tested',
@@ -80,7 +79,7 @@ export const concepts: Exporter<'concepts'> = {
       tests: caps === null ? null : { seed: options.seed, caps, judgement: 'the shortcut thresholds are judgement: read the numbers beside the flag' },
       classes: classes.map((c, ci) => ({ ...c, concepts: c.concepts.map((k) => ({ ...k, test: testOf(ci, k.concept) })) })),
     };
-    await writeFile(jsonFile, `${JSON.stringify(json, null, 1)}\n`);
+    await writeFileAtomic(jsonFile, `${JSON.stringify(json, null, 1)}\n`);
     const summary = classes.map(
       (c) => `${c.label}: ${c.concepts.length} concepts in ${c.images} images: ${c.concepts.map((k) => `${k.concept} ${percent(k.share)} ${k.where}`).join(', ')}`,
     );
