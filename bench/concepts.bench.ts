@@ -1,17 +1,20 @@
 /**
  * What region-free concepts cost: the whole demo audited with and without `concepts`
  * (interleaved, through the back end the app uses), the components and descriptors per
- * image, and the per-class fit of `export concepts` at 10,000 images.
+ * image, the per-class fit of `export concepts` at 10,000 images, and the causal tests
+ * per concept at the default caps (what a 10,000-image audit tests: the caps bind there).
  *
  *   npm run bench:concepts [-- --runs 3]
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parse } from 'csv-parse/sync';
 import { componentsToStore, fitConcepts } from '../src/main/analysis/concepts';
 import { createBackend } from '../src/main/backend';
+import { DEFAULT_CAUSAL_CAPS } from '../src/main/analysis/concepts/causal';
 import { seededRandom } from '../src/shared/random';
 import { auditThroughApi } from '../test/fixtures/backend-audit';
 import { median } from './timing';
@@ -51,6 +54,34 @@ function syntheticMap(random: () => number) {
   return { map: { width, height, data }, descriptor };
 }
 
+/**
+ * The causal tests of the demo's concepts, on an audit made with concepts: the export
+ * with tests less the export without (the fit and the files), per concept and per image
+ * edited; then the same export again, read back from the store.
+ */
+async function causalTestCost(dataDir: string): Promise<{ ms: number; concepts: number; images: number; msPerImage: number; withoutTestsMs: number; storedMs: number }> {
+  const backend = createBackend({ name: 'biascope', version: '0.0.0', dataDir, demo: null, warm: false });
+  try {
+    const [stored] = await backend.api.storedDatasets();
+    const key = stored!.latest!;
+    const timed = async (options: { noTests?: boolean }, dir: string) => {
+      const started = performance.now();
+      await backend.api.exportFindings({ key, kind: 'concepts', dir: path.join(tmp, dir), options });
+      return performance.now() - started;
+    };
+    const without = await timed({ noTests: true }, 'no-tests');
+    const withTests = await timed({}, 'tests');
+    const storedMs = await timed({}, 'tests-again');
+    const csv = await readFile(path.join(tmp, 'tests', 'concepts.csv'), 'utf8');
+    const lines = parse(csv, { columns: true }) as Record<string, string>[];
+    const images = lines.reduce((sum, line) => sum + ['flips_tested', 'errors_tested', 'transplant_tested'].reduce((n, name) => n + Number(line[name] || 0), 0), 0);
+    const ms = withTests - without;
+    return { ms, concepts: lines.length, images, msPerImage: ms / images, withoutTestsMs: without, storedMs };
+  } finally {
+    await backend.close();
+  }
+}
+
 async function main(): Promise<void> {
   await rm(tmp, { recursive: true, force: true });
   const off: number[] = [];
@@ -82,6 +113,13 @@ async function main(): Promise<void> {
   const fitMs = performance.now() - fitStarted;
   console.log(`concepts of a class of 10,000 images (20,000 components): ${fit.concepts.length} found in ${fitMs.toFixed(0)} ms (fitted on ${fit.sample.images} images)`);
 
+  const tests = await causalTestCost(path.join(tmp, `on-${RUNS - 1}`));
+  console.log(
+    `causal tests at the default caps (${DEFAULT_CAUSAL_CAPS.flips}/${DEFAULT_CAUSAL_CAPS.errors}/${DEFAULT_CAUSAL_CAPS.transplant}): ` +
+      `${(tests.ms / tests.concepts / 1000).toFixed(1)} s a concept (${tests.concepts} concepts, ${tests.images} edited images, ${tests.msPerImage.toFixed(1)} ms an image; ` +
+      `at full caps ${((tests.msPerImage * (DEFAULT_CAUSAL_CAPS.flips + DEFAULT_CAUSAL_CAPS.errors + DEFAULT_CAUSAL_CAPS.transplant)) / 1000).toFixed(1)} s a concept); a second export, tests read back from the store: ${tests.storedMs.toFixed(0)} ms (${tests.withoutTestsMs.toFixed(0)} ms without tests)`,
+  );
+
   const record = {
     date: new Date().toISOString(),
     node: process.versions.node,
@@ -90,6 +128,7 @@ async function main(): Promise<void> {
     audit: { imagesPerSecondWithout: off, imagesPerSecondWith: on, drop },
     componentsMicrosecondsPerImage: perImage * 1000,
     fit: { images: 10_000, components: 20_000, ms: fitMs, concepts: fit.concepts.length },
+    causalTests: { caps: DEFAULT_CAUSAL_CAPS, ...tests },
   };
   await mkdir(path.dirname(RESULTS), { recursive: true });
   await writeFile(RESULTS, `${JSON.stringify(record, null, 2)}\n`);

@@ -31,6 +31,8 @@ const option = <T extends z.ZodType>(schema: T, meta: OptionMeta): T => schema.m
 const Share = z.number().min(0).max(1);
 const Sample = z.number().int().min(1).max(200);
 const RegionNames = z.array(z.string().min(1));
+/** Images one causal test of one concept edits: enough for an interval, few enough to stay seconds. */
+const TestCap = z.number().int().min(1).max(10_000);
 
 /** Region roles named for this export; with none named, the roles stored for the dataset (marked in the app) apply. */
 const regionRoleOptions = {
@@ -149,11 +151,24 @@ concepts (spherical k-means, k by silhouette). concepts.csv has one row per conc
 its share of the class's evidence, the images containing and dominated by it, where
 it sits, and the accuracy of the images it dominates against the rest of the class;
 concepts.json adds the 3x3 location histogram, the most typical images and each
-image's dominant concept.`,
+image's dominant concept. Then each concept is tested on the model (seconds per
+concept; stored, so a second export reuses them): its region removed from the images
+it dominates (flips) and from the class's errors containing it (errors fixed), and
+its typical regions pasted into images predicted as other classes (transplant), each
+rate with a 95 % interval; a concept is flagged as a likely shortcut when removing it
+fixes at least half the errors tested (5 or more), or when pasting it turns at least
+half the images into the class (lower bound) and, of the images predicted as the
+class, those it dominates are less often right than the rest (95 % interval above 0). The thresholds are
+judgement; the numbers are in concepts.csv beside the flag.`,
     options: z
       .object({
         k: option(z.number().int().min(1).max(12).optional(), { flag: 'concepts', value: 'k', help: 'concepts per class instead of the silhouette\'s choice in 2..6' }),
-        seed: option(z.number().int().min(0).default(1), { flag: 'seed', value: 'n', help: 'seed of the fit (the same seed, the same concepts)' }),
+        seed: option(z.number().int().min(0).default(1), { flag: 'seed', value: 'n', help: 'seed of the fit and of the tests\' samples (the same seed, the same answer)' }),
+        noTests: option(z.boolean().default(false), { flag: 'no-tests', help: 'skip the causal tests (no model run)' }),
+        quick: option(z.boolean().default(false), { flag: 'quick', help: 'smaller samples for the tests (25 images each instead of 100): wider intervals' }),
+        flipCap: option(TestCap.optional(), { flag: 'flip-cap', value: 'n', help: 'most images a concept dominates that removal is tried on (default 100)' }),
+        errorCap: option(TestCap.optional(), { flag: 'error-cap', value: 'n', help: 'most of the class\'s errors removal is tried on (default 100)' }),
+        transplantCap: option(TestCap.optional(), { flag: 'transplant-cap', value: 'n', help: 'most images of other classes a concept is pasted into (default 100)' }),
       })
       .strict(),
   },

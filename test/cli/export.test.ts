@@ -125,6 +125,35 @@ describe('biascope export trust', () => {
   });
 });
 
+describe('biascope export concepts', () => {
+  it('runs the causal tests with --quick\'s caps or a cap given, skips them with --no-tests, and refuses a bad cap', async () => {
+    const root = demoSubset(20);
+    const db = path.join(tempDir('biascope-export-'), 'audit.db');
+    const store = openStore(db);
+    try {
+      await startAudit(store, { dataset: root, model: DEMO_MODEL, methods: ['gradcam'], targets: 'label', workers: 1, concepts: true }).finished;
+    } finally {
+      store.close();
+    }
+    const quick = tempDir('biascope-concepts-');
+    const run = await capture(['export', 'concepts', '--db', db, '--quick', '--transplant-cap', '7', '--out', quick]);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(readFileSync(path.join(quick, 'concepts.json'), 'utf8')) as { tests: { caps: unknown } };
+    expect(json.tests.caps).toEqual({ flips: 25, errors: 25, transplant: 7 });
+    const rows = readCsv(path.join(quick, 'concepts.csv'));
+    expect(rows.every((row) => ['0', '1'].includes(row['shortcut']!) && Number(row['transplant_tested'] || 0) <= 7)).toBe(true);
+    expect(run.out.some((line) => /likely shortcut/.test(line))).toBe(true);
+
+    const none = tempDir('biascope-concepts-');
+    expect((await capture(['export', 'concepts', '--db', db, '--no-tests', '--out', none])).code).toBe(0);
+    expect(readCsv(path.join(none, 'concepts.csv')).every((row) => row['shortcut'] === '' && row['transplant_rate'] === '')).toBe(true);
+
+    const bad = await capture(['export', 'concepts', '--db', db, '--flip-cap', '0', '--out', none]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err.join('\n')).toMatch(/--flip-cap must be at least 1, got 0/);
+  });
+});
+
 describe('biascope export clusters', () => {
   it('writes each class\'s clusters with sizes, accuracy, mean maps and exemplars, and every image\'s cluster', async () => {
     const db = await auditedDatabase();

@@ -53,7 +53,7 @@ describe('opening a store', () => {
     const tables = db.prepare<[], { name: string; strict: number }>("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'").all();
     expect(tables.map((t) => t.name).sort()).toEqual(
       [
-        ...['components', 'concept_regions', 'contents', 'dataset_notes', 'datasets', 'described', 'drawn_regions', 'errors', 'focus_thresholds', 'image_attributes', 'images', 'jobs', 'models'],
+        ...['components', 'concept_regions', 'concept_tests', 'contents', 'dataset_notes', 'datasets', 'described', 'drawn_regions', 'errors', 'focus_thresholds', 'image_attributes', 'images', 'jobs', 'models'],
         ...['predictions', 'region_roles', 'region_stats', 'regions', 'result_sets', 'results', 'revision', 'suggestion_decisions', 'tags'],
       ],
     );

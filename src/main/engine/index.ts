@@ -8,6 +8,7 @@ export { loadModel, type LoadedModel } from './model/load';
 export type { LayerInfo, Network } from './model/network';
 export { toInputTensor, type RgbImage } from './preprocess';
 export { parseTarget, resolveTargets } from './targets';
+export { predictBatch, argmax } from './predict';
 export { explainBatch, liveTensors, type ExplainOptions, type ExplainedMap, type ImageExplanation } from './explain';
 export type { Descriptor } from './descriptor';
 export { randomizationSanityCheck, type SanityCheckResult, type RandomizationStep } from './sanity';

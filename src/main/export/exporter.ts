@@ -7,6 +7,7 @@
 import type { EXPORT_KINDS, ExportKind, ExportOptions } from '../../shared/exports';
 import type { MethodName } from '../../shared/explain';
 import type { AuditKey } from '../../shared/views';
+import type { ConceptFindings, ConceptFindingsRequest } from '../analysis/concepts/causal';
 import type { TrustReport } from '../analysis/trust-check';
 import type { DatasetOverview, ModelRow, Store } from '../store';
 import type { DatasetRow } from '../store/types';
@@ -31,6 +32,8 @@ export interface AuditExportContext extends DatasetExportContext {
   printPdf: PdfPrinter;
   /** Runs the trust checks on an even sample of the audit's images (the model runs: seconds). */
   checkTrust(sample?: number): Promise<TrustReport>;
+  /** The audit's concepts and, when asked, their causal tests (run on the model worker, or read from the store). */
+  conceptFindings(request: ConceptFindingsRequest): Promise<ConceptFindings>;
 }
 
 export type ExportContext<K extends ExportKind = ExportKind> = (typeof EXPORT_KINDS)[K]['needsAudit'] extends true ? AuditExportContext : DatasetExportContext;

@@ -94,5 +94,21 @@ export interface TrustTask {
   method: MethodName;
 }
 
+/** Class probabilities of images the main thread edited (the causal tests of concepts). */
+export interface PredictTask {
+  kind: 'predict';
+  modelPath: string;
+  modelHash: string;
+  backend?: BackendName;
+  runtime?: RuntimeOptions;
+  /** RGB bytes at the model's input size, one per image. */
+  images: Uint8Array[];
+}
+
+export interface PredictReply {
+  /** One row of probabilities per image, in the model's class order. */
+  probabilities: Float32Array[];
+}
+
 /** Every task a worker thread takes; a batch has no kind (the audit's own). */
-export type WorkerTask = ExplainTask | InspectTask | ExplainOneTask | TrustTask;
+export type WorkerTask = ExplainTask | InspectTask | ExplainOneTask | TrustTask | PredictTask;

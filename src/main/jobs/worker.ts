@@ -12,6 +12,7 @@ import { regionsKey } from '../analysis/region-key';
 import { describeBackend, initBackend, isTfjsNodeHint } from '../engine/backend';
 import { explainBatch, type ImageExplanation } from '../engine/explain';
 import { loadModel, type LoadedModel } from '../engine/model/load';
+import { predictBatch } from '../engine/predict';
 import type { ImageResult, MapToStore } from '../store/types';
 import { trustOfSample, type TrustReport } from '../analysis/trust-check';
 import type {
@@ -21,6 +22,8 @@ import type {
   ExplainTask,
   InspectReply,
   InspectTask,
+  PredictReply,
+  PredictTask,
   TaskImage,
   WorkerTask,
 } from './worker-protocol';
@@ -151,9 +154,16 @@ async function explainOneTask(task: ExplainOneTask): Promise<ExplainOneReply> {
   return { backend: describeRuntime(model, backend, task), layer: task.layer, map: encodeMap(map) };
 }
 
+async function predictTask(task: PredictTask): Promise<PredictReply> {
+  const { model } = await hold(task);
+  const [height, width] = model.config.inputSize;
+  return { probabilities: await predictBatch(model, task.images.map((data) => ({ width, height, data }))) };
+}
+
 /** The one entry Piscina calls: a batch of an audit, or a request of the app. */
-export default function runTask(task: WorkerTask): Promise<ExplainReply | InspectReply | ExplainOneReply | TrustReport> {
+export default function runTask(task: WorkerTask): Promise<ExplainReply | InspectReply | ExplainOneReply | TrustReport | PredictReply> {
   if (!('kind' in task)) return explainTask(task);
+  if (task.kind === 'predict') return predictTask(task);
   if (task.kind === 'trust') {
     const { modelPath, root, images, layer, method, backend } = task;
     return trustOfSample({ model: modelPath, root, images }, { layer, method, ...(backend ? { backend } : {}) });

@@ -67,6 +67,53 @@ export async function decodeImage(file: string, [height, width]: readonly [numbe
   }
 }
 
+/**
+ * The image's own pixels, oriented, flattened and in sRGB as decodeImage reads them,
+ * at their full size: what an edit (a region filled, a patch pasted) is made on before
+ * the model's own resize and crop (modelInput) turn it into what the model takes.
+ */
+export async function decodeOriginal(file: string): Promise<RgbImage> {
+  const bytes = await readImageFile(file);
+  try {
+    const header = await sharp(bytes, { pages: 1, limitInputPixels: false }).metadata();
+    if (header.width * header.height > MAX_INPUT_PIXELS) throw failed(file, tooLarge(header.width, header.height, MAX_INPUT_PIXELS));
+    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', pages: 1 })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw failed(file, { kind: 'corrupt', reason: `decoded to ${info.channels} channels, expected 3` });
+    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  } catch (error) {
+    if (error instanceof ImageDecodeError) throw error;
+    throw failed(file, decoderFailure(error, bytes, MAX_INPUT_PIXELS));
+  }
+}
+
+/**
+ * Full-size pixels (decodeOriginal's, edited or not) to the model's input, the way
+ * decodeImage resizes: the sidecar's trained resize and crop, else bilinear (in libvips
+ * for images far larger than the input, as decodeImage does).
+ */
+export async function modelInput(original: RgbImage, [height, width]: readonly [number, number], resizing: Resizing = {}): Promise<RgbImage> {
+  const mode = resizing.resize;
+  if (mode === undefined) {
+    const nearModelSize = original.width <= width * JS_RESIZE_MAX_FACTOR && original.height <= height * JS_RESIZE_MAX_FACTOR;
+    if (nearModelSize) return resizeRgbBilinear(original, width, height);
+    const data = await sharp(original.data, { raw: { width: original.width, height: original.height, channels: 3 } })
+      .resize(width, height, { fit: 'fill', kernel: 'linear' })
+      .raw()
+      .toBuffer();
+    return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  }
+  const crop = cropPlan(original, resizing);
+  if (!crop) return resample(original, width, height, mode);
+  const resized = resample(original, crop.resized.width, crop.resized.height, mode);
+  return cropRgb(resized, crop.left, crop.top, crop.width, crop.height);
+}
+
 /** The model-sized pixels alone, for callers that need nothing else. */
 export async function decodeRgb(file: string, inputSize: readonly [number, number], resizing: Resizing = {}): Promise<RgbImage> {
   return (await decodeImage(file, inputSize, resizing)).rgb;

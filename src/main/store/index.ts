@@ -10,6 +10,7 @@ export type { ImageRecord } from './review-image';
 export type { ClassResults, DatasetOverview, StoredAuditRow } from './review-summary';
 export type { ClassMapRow } from './class-maps';
 export type { ComponentRow } from './components';
+export type { ConceptTestsKey, StoredConceptTests } from './concept-tests';
 export type { BoxRow, BoxTarget } from './box-rows';
 export type { FocusRow } from './findings';
 export { CONCEPT_ORD_BASE, type ConceptBox, type ConceptRegionRow, type ConceptSource } from './concept-regions';

@@ -13,6 +13,7 @@ import { SCHEMA_3 } from './schema-3';
 import { schema4 } from './schema-4';
 import { schema5 } from './schema-5';
 import { schema6 } from './schema-6';
+import { schema7 } from './schema-7';
 import { schema8 } from './schema-8';
 
 export interface Migration {
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, up: schema4 },
   { version: 5, up: schema5 },
   { version: 6, up: schema6 },
+  { version: 7, up: schema7 },
   { version: 8, up: schema8 },
 ];
 

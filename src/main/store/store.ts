@@ -18,6 +18,7 @@ import { Results } from './results';
 import { BoxRows, type BoxRow, type BoxTarget } from './box-rows';
 import { ClassMaps, type ClassMapRow } from './class-maps';
 import { Components, type ComponentRow } from './components';
+import { ConceptTests, type ConceptTestsKey, type StoredConceptTests } from './concept-tests';
 import { ReviewGrid, type GridScope, type TileRow } from './review-grid';
 import { ReviewImage, type ImageRecord } from './review-image';
 import { ReviewSummary, type ClassResults, type DatasetOverview, type StoredAuditRow } from './review-summary';
@@ -47,6 +48,7 @@ export class Store {
   private readonly imageView: ReviewImage;
   private readonly classMaps: ClassMaps;
   private readonly components: Components;
+  private readonly conceptTests: ConceptTests;
   private revisionQuery: Database.Statement<[], number> | undefined;
   private readonly boxRows: BoxRows;
   private readonly findings: Findings;
@@ -79,6 +81,7 @@ export class Store {
     refreshRegions: RegionRefresh['refresh'];
     decide: Findings['decide'];
     setNotes: Findings['setNotes'];
+    putConceptTests: ConceptTests['put'];
   };
 
   /** Use openStore: it configures and migrates the file before this runs. */
@@ -100,6 +103,7 @@ export class Store {
     this.imageView = new ReviewImage(db);
     this.classMaps = new ClassMaps(db);
     this.components = new Components(db);
+    this.conceptTests = new ConceptTests(db);
     this.boxRows = new BoxRows(db);
     this.findings = new Findings(db, this.tagList);
     this.drawn = new DrawnRegions(db);
@@ -146,6 +150,8 @@ export class Store {
       refreshRegions: tx(this.regionRefresh.refresh.bind(this.regionRefresh)),
       decide: durable(this.findings.decide.bind(this.findings)),
       setNotes: durable(this.findings.setNotes.bind(this.findings)),
+      // A cache of derived numbers: a power cut loses at most a re-run.
+      putConceptTests: tx(this.conceptTests.put.bind(this.conceptTests)),
     };
   }
 
@@ -234,6 +240,15 @@ export class Store {
   /** The descriptor layers a result set's maps were described by, in name order. */
   descriptorLayers(setId: number): string[] {
     return this.components.descriptorLayers(setId);
+  }
+
+  /** The stored causal tests of concepts for the key, run on components of this fingerprint (schema 7); null when none are. */
+  storedConceptTests(key: ConceptTestsKey, fingerprint: string): StoredConceptTests | null {
+    return this.conceptTests.get(key, fingerprint);
+  }
+
+  putConceptTests(key: ConceptTestsKey, fingerprint: string, value: StoredConceptTests): void {
+    this.write.putConceptTests(key, fingerprint, value);
   }
 
   /** One transaction: sizes, predictions, maps with statistics; all or nothing. */

@@ -11,6 +11,7 @@ import { CallError, toApiError } from '../../shared/api';
 import { systemFolderOfPath } from '../util/system-folders';
 import { ExportRequestSchema, needsAudit, type CheckedExportRequest, type ExportKind, type ExportRequest, type ExportResult } from '../../shared/exports';
 import type { AuditKey } from '../../shared/views';
+import type { ConceptFindings, ConceptFindingsRequest } from '../analysis/concepts/causal';
 import type { TrustReport } from '../analysis/trust-check';
 import { EXPORTERS, type AuditExportContext, type DatasetExportContext, type ExportContext, type ExportOutput, type Exporter } from '../export/registry';
 import { MODEL_CARD_FILES } from '../export/report/model-card';
@@ -27,6 +28,7 @@ export interface ExportServices {
   requireDataset(datasetId: number): void;
   overview(datasetId: number): DatasetOverview;
   checkTrust(key: AuditKey, sample: number | undefined): Promise<TrustReport>;
+  conceptFindings(key: AuditKey, setId: number | undefined, request: ConceptFindingsRequest): Promise<ConceptFindings>;
 }
 
 async function sized(files: readonly string[]): Promise<ExportResult['files']> {
@@ -68,6 +70,7 @@ export async function exportFindings(services: ExportServices, input: ExportRequ
           setId: scope.setId < 0 ? undefined : scope.setId,
           printPdf: services.printPdf,
           checkTrust: (sample) => services.checkTrust(key, sample),
+          conceptFindings: (conceptRequest) => services.conceptFindings(key, scope.setId < 0 ? undefined : scope.setId, conceptRequest),
         }
       : datasetContext;
   // The same request over the same findings (and the same model card) gives the same files.

@@ -23,6 +23,7 @@ import { clusterLayout } from './cluster-view';
 import { checkConceptName, conceptBoxes, conceptSource, requireConcept, rulesWithConcept, sameSource } from './concept-names';
 import { refreshRegionStats } from '../analysis/region-refresh';
 import { conceptFits, conceptLayout, DEFAULT_CONCEPT_SEED, emptyConceptLayout, requireConceptClass, type ConceptLayout } from './concept-view';
+import { conceptFindings } from './concepts';
 import { exportFindings } from './exports';
 import type { ModelService } from './model-service';
 import type { ResultCache } from './result-cache';
@@ -212,6 +213,8 @@ export class Findings {
           const images = trustSample(store, { datasetId: key.datasetId, modelId: key.modelId, ...(sample ? { sample } : {}) });
           return this.context.models.checkTrust(model, images, { layer: key.layer, method: key.method });
         },
+        conceptFindings: (key, setId, conceptRequest) =>
+          conceptFindings({ store, predict: (model, images) => this.context.models.predict(model, images) }, { key, setId }, conceptRequest),
       },
       request,
     );

@@ -10,7 +10,7 @@ import type { MethodName } from '../../shared/explain';
 import type { EncodedMap } from '../../shared/map-codec';
 import type { LayerInfo } from '../engine/model/network';
 import { defaultWorkerFile } from '../jobs/worker-file';
-import type { ExplainOneReply, InspectReply, WorkerTask } from '../jobs/worker-protocol';
+import type { ExplainOneReply, InspectReply, PredictReply, WorkerTask } from '../jobs/worker-protocol';
 import type { TrustReport } from '../analysis/trust-check';
 import type { TrustSample } from '../analysis/trust-sample';
 
@@ -18,6 +18,9 @@ export interface ModelRef {
   path: string;
   hash: string;
 }
+
+/** Images per predict task: big enough to amortise a task, small enough to keep the thread answering. */
+export const PREDICT_BATCH = 32;
 
 export class ModelService {
   private pool: Promise<Piscina<WorkerTask, unknown>> | null = null;
@@ -58,6 +61,24 @@ export class ModelService {
     } catch (error) {
       throw new CallError('internal', `the trust checks failed: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * Class probabilities of images at the model's input size (RGB bytes), in tasks of
+   * PREDICT_BATCH: the causal tests of concepts send a few hundred edited images.
+   */
+  async predict(model: ModelRef, images: readonly Uint8Array[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    try {
+      const pool = await this.worker();
+      for (let start = 0; start < images.length; start += PREDICT_BATCH) {
+        const task: WorkerTask = { kind: 'predict', modelPath: model.path, modelHash: model.hash, images: images.slice(start, start + PREDICT_BATCH) };
+        out.push(...((await pool.run(task)) as PredictReply).probabilities);
+      }
+    } catch (error) {
+      throw new CallError('internal', `the model could not predict the edited images: ${(error as Error).message}`);
+    }
+    return out;
   }
 
   async close(): Promise<void> {

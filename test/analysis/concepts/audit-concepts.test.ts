@@ -47,7 +47,8 @@ describe('concepts of an audit', () => {
   it('find the planted badge with no region file, in the classes whose maps use it, and only there', async () => {
     const { backend, key } = await audited('cue');
     const dir = tempDir('biascope-concepts-out-');
-    const result = await backend.api.exportFindings({ key, kind: 'concepts', dir, options: {} });
+    // The causal tests have their own file (causal-tests.test.ts): here the concepts alone.
+    const result = await backend.api.exportFindings({ key, kind: 'concepts', dir, options: { noTests: true } });
     expect(result.files.map((f) => path.basename(f.path))).toEqual(['concepts.csv', 'concepts.json']);
     const concepts = readCsv(path.join(dir, 'concepts.csv')) as unknown as ConceptRow[];
     const top = (row: ConceptRow) => Number(row.mean_y) < 1 / 3 && ['top-left', 'top-right'].includes(row.where);
@@ -75,7 +76,7 @@ describe('concepts of an audit', () => {
   it('find no concept in the top corners of the control, which has no badge', async () => {
     const { backend, key } = await audited('control');
     const dir = tempDir('biascope-concepts-out-');
-    await backend.api.exportFindings({ key, kind: 'concepts', dir, options: { seed: 3 } });
+    await backend.api.exportFindings({ key, kind: 'concepts', dir, options: { seed: 3, noTests: true } });
     const concepts = readCsv(path.join(dir, 'concepts.csv')) as unknown as ConceptRow[];
     expect(concepts.length).toBeGreaterThanOrEqual(4);
     // The badge sat in a top corner; nothing there now (the cross's own top arm is top centre).

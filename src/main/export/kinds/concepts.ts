@@ -1,51 +1,92 @@
-/** Region-free concepts of an audit's maps (audited with --concepts): concepts.csv and concepts.json. */
-import { writeFile } from 'node:fs/promises';
+/**
+ * Region-free concepts of an audit's maps (audited with --concepts) and their causal
+ * tests: concepts.csv and concepts.json.
+ */
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
-import { CallError } from '../../../shared/api';
-import { auditConcepts } from '../../analysis/concepts';
+import type { ExportOptions } from '../../../shared/exports';
+import { DEFAULT_CAUSAL_CAPS, QUICK_CAUSAL_CAPS, type CausalCaps } from '../../analysis/concepts/causal';
 import type { Exporter } from '../exporter';
+import { csvText, writeFileAtomic } from '../safe-write';
 
-const round = (value: number | null) => (value === null ? '' : Number(value.toFixed(4)));
+const round = (value: number | null | undefined) => (value === null || value === undefined ? '' : Number(value.toFixed(4)));
+const percent = (x: number) => `${Math.round(x * 100)} %`;
+
+/** The tests' caps the options ask for; null: no tests. */
+export function testCaps(options: ExportOptions<'concepts'>): CausalCaps | null {
+  if (options.noTests) return null;
+  const base = options.quick ? QUICK_CAUSAL_CAPS : DEFAULT_CAUSAL_CAPS;
+  return { flips: options.flipCap ?? base.flips, errors: options.errorCap ?? base.errors, transplant: options.transplantCap ?? base.transplant };
+}
 
 export const concepts: Exporter<'concepts'> = {
-  async run({ store, key, model, setId, dir }, options) {
-    const layers = setId === undefined ? [] : store.descriptorLayers(setId);
-    const descriptorLayer = layers[0];
-    if (setId === undefined || descriptorLayer === undefined) {
-      throw new CallError('not-found', 'the audit described no map: run biascope audit with --concepts first');
-    }
-    const rows = store.componentRows(key.datasetId, key.modelId, setId, descriptorLayer);
-    const classes = auditConcepts(rows, model.classes, { seed: options.seed, ...(options.k === undefined ? {} : { k: options.k }) });
+  async run({ model, key, dir, conceptFindings }, options) {
+    const caps = testCaps(options);
+    const findings = await conceptFindings({ seed: options.seed, ...(options.k === undefined ? {} : { k: options.k }), tests: caps });
+    const { classes, descriptorLayer } = findings;
+    const testOf = (c: number, k: number) => findings.tests?.[c]?.tests[k] ?? null;
     const csvFile = path.join(dir, 'concepts.csv');
     const jsonFile = path.join(dir, 'concepts.json');
-    await writeFile(
+    await writeFileAtomic(
       csvFile,
-      stringify([
-        ['class', 'concept', 'share', 'images', 'dominated', 'where', 'mean_x', 'mean_y', 'accuracy_dominated', 'accuracy_rest', 'typical'],
-        ...classes.flatMap((c) =>
-          c.concepts.map((k) => [
-            c.label,
-            k.concept,
-            round(k.share),
-            k.images,
-            k.dominated,
-            k.where,
-            round(k.meanCentroid.x),
-            round(k.meanCentroid.y),
-            round(k.accuracyDominated),
-            round(k.accuracyRest),
-            k.typical.map((t) => t.path).join(' '),
-          ]),
+      csvText([
+        [
+          'class', 'concept', 'share', 'images', 'dominated', 'where', 'mean_x', 'mean_y', 'accuracy_dominated', 'accuracy_rest',
+          'flip_rate', 'flip_low', 'flip_high', 'flips_tested',
+          'errors_fixed', 'errors_tested', 'errors', 'errors_fixed_rate',
+          'transplant_rate', 'transplant_low', 'transplant_high', 'transplant_tested',
+          'shortcut', 'reasons', 'notes', 'typical',
+        ],
+        ...classes.flatMap((c, ci) =>
+          c.concepts.map((k) => {
+            const test = testOf(ci, k.concept);
+            return [
+              c.label,
+              k.concept,
+              round(k.share),
+              k.images,
+              k.dominated,
+              k.where,
+              round(k.meanCentroid.x),
+              round(k.meanCentroid.y),
+              round(k.accuracyDominated),
+              round(k.accuracyRest),
+              round(test?.flips?.rate),
+              round(test?.flips?.low),
+              round(test?.flips?.high),
+              test?.flips?.n ?? '',
+              test?.errorsFixed?.hits ?? '',
+              test?.errorsFixed?.n ?? '',
+              test ? test.errors : '',
+              round(test?.errorsFixed?.rate),
+              round(test?.transplant?.rate),
+              round(test?.transplant?.low),
+              round(test?.transplant?.high),
+              test?.transplant?.n ?? '',
+              test ? (test.shortcut ? 1 : 0) : '',
+              test?.reasons.join('; ') ?? '',
+              test?.notes.join('; ') ?? '',
+              k.typical.map((t) => t.path).join(' '),
+            ];
+          }),
         ),
       ]),
     );
-    const json = { model: model.path, layer: key.layer, method: key.method, descriptorLayer, classes };
-    await writeFile(jsonFile, `${JSON.stringify(json, null, 1)}\n`);
-    const percent = (x: number) => `${Math.round(x * 100)} %`;
+    const json = {
+      model: model.path,
+      layer: key.layer,
+      method: key.method,
+      descriptorLayer,
+      tests: caps === null ? null : { seed: options.seed, caps, judgement: 'the shortcut thresholds are judgement: read the numbers beside the flag' },
+      classes: classes.map((c, ci) => ({ ...c, concepts: c.concepts.map((k) => ({ ...k, test: testOf(ci, k.concept) })) })),
+    };
+    await writeFileAtomic(jsonFile, `${JSON.stringify(json, null, 1)}\n`);
     const summary = classes.map(
       (c) => `${c.label}: ${c.concepts.length} concepts in ${c.images} images: ${c.concepts.map((k) => `${k.concept} ${percent(k.share)} ${k.where}`).join(', ')}`,
     );
+    if (findings.tests) {
+      const flagged = classes.flatMap((c, ci) => c.concepts.flatMap((k) => (testOf(ci, k.concept)?.shortcut ? [`${c.label}:${k.concept} (${k.where}): ${testOf(ci, k.concept)!.reasons.join('; ')}`] : [])));
+      summary.push(flagged.length === 0 ? 'no concept flagged as a likely shortcut (thresholds are judgement: see concepts.csv)' : `likely shortcuts (thresholds are judgement): ${flagged.join(' | ')}`);
+    }
     return { files: [csvFile, jsonFile], summary };
   },
 };
