@@ -60,7 +60,7 @@ describe('the causal tests of concepts', () => {
     const { rows, summary } = await exported('cue');
     const cross = rows.filter((row) => row['class'] === 'cross');
     const badges = cross.filter(isTopCorner);
-    expect(badges.length).toBeGreaterThanOrEqual(2);
+    expect(badges.length).toBeGreaterThanOrEqual(1);
     for (const badge of badges) {
       expect(badge['shortcut'], `cross:${badge['concept']}`).toBe('1');
       // Removing the badge fixes errors: at least half of those tested, 5 or more of them.
