@@ -135,11 +135,20 @@ describe('biascope export clusters', () => {
     expect(run.out[0]).toMatch(/^doctor: \d+ clusters \(eigengap suggests \d+\): /);
     const json = JSON.parse(readFileSync(path.join(out, 'clusters.json'), 'utf8')) as {
       method: string;
-      classes: { label: string; grid: number; clusters: { size: number; meanMap: number[]; exemplars: string[] }[]; images: { path: string; cluster: number }[] }[];
+      classes: {
+        label: string;
+        grid: number;
+        misclassified: number;
+        clusters: { size: number; misclassified: number; meanMap: number[]; exemplars: string[] }[];
+        images: { path: string; cluster: number; role: string }[];
+      }[];
     };
     expect(json.method).toBe('gradcam');
     expect(json.classes.map((c) => c.label)).toEqual(['doctor', 'nurse']);
     for (const c of json.classes) {
+      // Audited for the labels only: no error has its predicted class's map, so none joins that class.
+      expect(c.misclassified).toBe(0);
+      expect(c.images.every((i) => i.role === 'label')).toBe(true);
       expect(c.images).toHaveLength(20);
       expect(c.images.every((i) => i.path.startsWith(`${c.label}/`))).toBe(true);
       expect(c.clusters.reduce((sum, k) => sum + k.size, 0)).toBe(20);
@@ -150,7 +159,7 @@ describe('biascope export clusters', () => {
       }
     }
     const csv = readCsv(path.join(out, 'clusters.csv'));
-    expect(Object.keys(csv[0]!)).toEqual(['label', 'cluster', 'size', 'accuracy', 'exemplars']);
+    expect(Object.keys(csv[0]!)).toEqual(['label', 'cluster', 'size', 'accuracy', 'misclassified', 'exemplars']);
     const fixed = await capture(['export', 'clusters', '--db', db, '--out', out, '--clusters', '3']);
     expect(fixed.out.every((line) => / 3 clusters /.test(line))).toBe(true);
   });

@@ -14,6 +14,9 @@ export interface ComponentRow extends StoredComponent {
   /** The map's grid. */
   width: number;
   height: number;
+  /** The image's oriented size in pixels; null until it was decoded. */
+  imageWidth: number | null;
+  imageHeight: number | null;
 }
 
 interface Row extends Omit<ComponentRow, 'descriptor'> {
@@ -27,8 +30,9 @@ export class Components {
   constructor(db: Database.Database) {
     this.rows = db.prepare(
       `SELECT i.id AS imageId, i.content_id AS contentId, i.path, i.label, p.predicted, r.target, r.width, r.height,
-              k.share, k.mass, k.cx, k.cy, k.cells, k.descriptor
+              ct.width AS imageWidth, ct.height AS imageHeight, k.share, k.mass, k.cx, k.cy, k.cells, k.descriptor
        FROM images i
+       JOIN contents ct ON ct.id = i.content_id
        JOIN results r ON r.content_id = i.content_id AND r.set_id = @setId
        JOIN predictions p ON p.content_id = i.content_id AND p.model_id = @modelId
        JOIN components k ON k.result_id = r.id AND k.descriptor_layer = @layer

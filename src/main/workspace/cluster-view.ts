@@ -47,7 +47,7 @@ export function clusterLayout({ store, scope, classes, label, k }: ClusterViewIn
   if (rows.length === 0) {
     throw new CallError(
       'invalid-input',
-      `this audit stored no map of ${JSON.stringify(label)}: no image labelled ${JSON.stringify(label)} has its map of it, and none is predicted as it`,
+      `this audit stored no map of ${JSON.stringify(label)}: no image labelled ${JSON.stringify(label)} has its map of it, and none is predicted as it: audit with targets "label" (or "all")`,
     );
   }
   // k clusters read the first k eigenvectors, and a graph of n maps has n - 1 non-trivial ones.

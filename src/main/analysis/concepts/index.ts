@@ -38,4 +38,4 @@ export {
   type ConceptOptions,
   type ImageConcepts,
 } from './concepts';
-export { auditConcepts, TYPICAL_IMAGES, type AuditConcept, type AuditConceptOptions, type ClassConcepts } from './audit-concepts';
+export { auditConcepts, TYPICAL_IMAGES, type AuditConcept, type TypicalImage, type AuditConceptOptions, type ClassConcepts } from './audit-concepts';

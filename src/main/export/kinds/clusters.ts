@@ -12,7 +12,8 @@ export const clusters: Exporter<'clusters'> = {
     const files = await writeClusterFiles({ model: model.path, layer: key.layer, method: key.method, classes: result }, dir);
     const summary = result.map((c) => {
       const sizes = c.clusters.map((k) => `${k.size} (${Math.round(k.accuracy * 100)}% correct${k.misclassified > 0 ? `, ${k.misclassified} predicted from other classes` : ''})`).join(', ');
-      return `${c.label}: ${c.clusters.length} clusters (eigengap suggests ${c.suggested}) of ${c.labelled} images and ${c.misclassified} errors predicted as it: ${sizes}`;
+      const errors = c.misclassified > 0 ? `; ${c.misclassified} of its members are labelled otherwise and predicted as ${c.label}` : '';
+      return `${c.label}: ${c.clusters.length} clusters (eigengap suggests ${c.suggested}): ${sizes}${errors}`;
     });
     return { files, summary };
   },
