@@ -146,12 +146,15 @@ describe('biascope export clusters', () => {
     expect(json.method).toBe('gradcam');
     expect(json.classes.map((c) => c.label)).toEqual(['doctor', 'nurse']);
     for (const c of json.classes) {
-      // Audited for the labels only: no error has its predicted class's map, so none joins that class.
-      expect(c.misclassified).toBe(0);
-      expect(c.images.every((i) => i.role === 'label')).toBe(true);
-      expect(c.images).toHaveLength(20);
-      expect(c.images.every((i) => i.path.startsWith(`${c.label}/`))).toBe(true);
-      expect(c.clusters.reduce((sum, k) => sum + k.size, 0)).toBe(20);
+      // Each class's own images by their label's map, and the errors predicted as it by their map of it.
+      const own = c.images.filter((i) => i.role === 'label');
+      const taken = c.images.filter((i) => i.role === 'predicted');
+      expect(own).toHaveLength(20);
+      expect(own.every((i) => i.path.startsWith(`${c.label}/`))).toBe(true);
+      expect(taken.every((i) => !i.path.startsWith(`${c.label}/`))).toBe(true);
+      expect(c.misclassified).toBe(taken.length);
+      expect(c.clusters.reduce((sum, k) => sum + k.size, 0)).toBe(20 + taken.length);
+      expect(c.clusters.reduce((sum, k) => sum + k.misclassified, 0)).toBe(taken.length);
       for (const k of c.clusters) {
         expect(k.meanMap).toHaveLength(c.grid * c.grid);
         expect(k.meanMap.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
