@@ -26,8 +26,10 @@ interface Rgb {
 }
 
 export interface ConceptCrops {
-  /** Absolute paths of the PNG files written. */
+  /** Absolute paths of the crops written. */
   files: string[];
+  /** Absolute paths of the contact sheets, one a class: what a person opens first. */
+  sheets: string[];
   /** `#rrggbb` per concept, by `<class>:<concept>`; absent when none of its images could be read. */
   meanColours: Map<string, string>;
 }
@@ -110,6 +112,7 @@ async function writeSheet(rows: readonly Buffer[][], file: string): Promise<void
  */
 export async function writeConceptCrops(classes: readonly ClassConcepts[], root: string, dir: string, framing?: Framing): Promise<ConceptCrops> {
   const files: string[] = [];
+  const sheets: string[] = [];
   const meanColours = new Map<string, string>();
   const cropsDir = path.join(dir, 'crops');
   for (const c of classes) {
@@ -138,9 +141,9 @@ export async function writeConceptCrops(classes: readonly ClassConcepts[], root:
     }
     const sheet = path.join(cropsDir, `${fileSafe(c.label)}.png`);
     await writeSheet(sheetRows, sheet);
-    files.push(sheet);
+    sheets.push(sheet);
   }
-  return { files, meanColours };
+  return { files, sheets, meanColours };
 }
 
 /** The classes with each concept's mean colour (`#rrggbb`, or null when none of its images could be read), for concepts.json. */

@@ -106,7 +106,8 @@ describe('concepts of an audit', () => {
     const dir = tempDir('biascope-concepts-out-');
     const result = await backend.api.exportFindings({ key, kind: 'concepts', dir, options: {} });
     expect(result.files.slice(0, 2).map((f) => path.basename(f.path))).toEqual(['concepts.csv', 'concepts.json']);
-    expect(result.files.slice(2).every((f) => f.path.startsWith(path.join(dir, 'crops')) && f.path.endsWith('.png'))).toBe(true);
+    expect(result.files.slice(2).map((f) => path.relative(dir, f.path))).toEqual([path.join('crops', 'cross.png'), path.join('crops', 'ring.png')]);
+    expect(result.summary.at(-1)).toMatch(/^\d+ crops of typical images in /);
     const concepts = readCsv(path.join(dir, 'concepts.csv')) as unknown as ConceptRow[];
     const top = (row: ConceptRow) => Number(row.mean_y) < 1 / 3 && ['top-left', 'top-right'].includes(row.where);
     // The cross maps sit on the badge (a top corner): their concepts are up there...

@@ -55,6 +55,8 @@ export const concepts: Exporter<'concepts'> = {
     const summary = classes.map(
       (c) => `${c.label}: ${c.concepts.length} concepts in ${c.images} images: ${c.concepts.map((k) => `${k.concept} ${percent(k.share)} ${k.where}`).join(', ')}`,
     );
-    return { files: [csvFile, jsonFile, ...crops.files], summary };
+    // The crops are many (10 a concept): the files listed are the contact sheets, the summary counts the rest.
+    summary.push(`${crops.files.length} crops of typical images in ${path.join(dir, 'crops')}, a contact sheet per class`);
+    return { files: [csvFile, jsonFile, ...crops.sheets], summary };
   },
 };
