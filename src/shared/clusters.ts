@@ -1,6 +1,7 @@
 /**
  * The cluster view of one class: SpRAy's clusters of the maps explaining the class
- * (each image's map of its own label), the eigenvalues that make the number of
+ * (each image's map of its own label, and the map of the class for each image wrongly
+ * predicted as it, so errors are never left out), the eigenvalues that make the number of
  * clusters a visible choice, a 2-D embedding to click through, and the images whose
  * focus is least like the class's typical map. Pure: no Node, no DOM.
  */
@@ -26,12 +27,19 @@ export const ClustersRequestSchema = z.object({
 });
 export type ClustersRequest = z.infer<typeof ClustersRequestSchema>;
 
-/** An image shown as a thumbnail, with the map of its own class that was clustered. */
+/** Why an image is among a class's maps: labelled with it, or predicted as it while labelled otherwise. */
+export const ClusterRoleSchema = z.enum(['label', 'predicted']);
+export type ClusterRole = z.infer<typeof ClusterRoleSchema>;
+
+/** An image shown as a thumbnail, with the map of the class that was clustered. */
 export const ClusterImageSchema = z.object({
   imageId: Id,
   contentId: Id,
   path: z.string(),
   correct: z.boolean(),
+  role: ClusterRoleSchema,
+  /** The true label: another class's for a `predicted` member. */
+  label: z.string(),
   map: WireMapSchema,
 });
 export type ClusterImage = z.infer<typeof ClusterImageSchema>;
@@ -42,6 +50,10 @@ export const ClusterSchema = z.object({
   size: Count,
   /** Share of the cluster's images the model predicts as their label. */
   accuracy: z.number().min(0).max(1),
+  /** Members labelled with the class. */
+  labelled: Count,
+  /** Members predicted as the class while labelled otherwise: errors, by their map of this class. */
+  misclassified: Count,
   /** Mean of the members' unit-mass maps. */
   meanMap: WireMapSchema,
   /** The members nearest the mean map, most typical first. */
@@ -59,6 +71,7 @@ export const ClusterPointSchema = z.object({
   y: z.number(),
   cluster: Count,
   correct: z.boolean(),
+  role: ClusterRoleSchema,
   /** Distance of the image's map to the class's mean map. */
   unusual: z.number().nonnegative(),
 });
@@ -68,6 +81,9 @@ export const ClassClustersSchema = z.object({
   label: z.string(),
   /** Images of the class in the dataset; those without a map of their label are not clustered. */
   images: Count,
+  /** Clustered members labelled with the class, and members predicted as it while labelled otherwise. */
+  labelled: Count,
+  misclassified: Count,
   /** Maps the affinity graph was built from: all of them, or an even sample of a large class. */
   sampled: Count,
   /** Smallest eigenvalues of the graph Laplacian, ascending: a gap after the k-th suggests k clusters. */

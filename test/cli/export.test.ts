@@ -164,14 +164,26 @@ describe('biascope export clusters', () => {
     expect(run.out[0]).toMatch(/^doctor: \d+ clusters \(eigengap suggests \d+\): /);
     const json = JSON.parse(readFileSync(path.join(out, 'clusters.json'), 'utf8')) as {
       method: string;
-      classes: { label: string; grid: number; clusters: { size: number; meanMap: number[]; exemplars: string[] }[]; images: { path: string; cluster: number }[] }[];
+      classes: {
+        label: string;
+        grid: number;
+        misclassified: number;
+        clusters: { size: number; misclassified: number; meanMap: number[]; exemplars: string[] }[];
+        images: { path: string; cluster: number; role: string }[];
+      }[];
     };
     expect(json.method).toBe('gradcam');
     expect(json.classes.map((c) => c.label)).toEqual(['doctor', 'nurse']);
     for (const c of json.classes) {
-      expect(c.images).toHaveLength(20);
-      expect(c.images.every((i) => i.path.startsWith(`${c.label}/`))).toBe(true);
-      expect(c.clusters.reduce((sum, k) => sum + k.size, 0)).toBe(20);
+      // Each class's own images by their label's map, and the errors predicted as it by their map of it.
+      const own = c.images.filter((i) => i.role === 'label');
+      const taken = c.images.filter((i) => i.role === 'predicted');
+      expect(own).toHaveLength(20);
+      expect(own.every((i) => i.path.startsWith(`${c.label}/`))).toBe(true);
+      expect(taken.every((i) => !i.path.startsWith(`${c.label}/`))).toBe(true);
+      expect(c.misclassified).toBe(taken.length);
+      expect(c.clusters.reduce((sum, k) => sum + k.size, 0)).toBe(20 + taken.length);
+      expect(c.clusters.reduce((sum, k) => sum + k.misclassified, 0)).toBe(taken.length);
       for (const k of c.clusters) {
         expect(k.meanMap).toHaveLength(c.grid * c.grid);
         expect(k.meanMap.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
@@ -179,7 +191,7 @@ describe('biascope export clusters', () => {
       }
     }
     const csv = readCsv(path.join(out, 'clusters.csv'));
-    expect(Object.keys(csv[0]!)).toEqual(['label', 'cluster', 'size', 'accuracy', 'exemplars']);
+    expect(Object.keys(csv[0]!)).toEqual(['label', 'cluster', 'size', 'accuracy', 'misclassified', 'exemplars']);
     const fixed = await capture(['export', 'clusters', '--db', db, '--out', out, '--clusters', '3']);
     expect(fixed.out.every((line) => / 3 clusters /.test(line))).toBe(true);
   });

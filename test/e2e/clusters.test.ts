@@ -25,6 +25,14 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
 
+/** The class's members as the backend counts them: its images, and the errors predicted as it. */
+async function members(label: string): Promise<{ labelled: number; misclassified: number; total: number }> {
+  const audit = (await app.backend.api.auditState())!;
+  const key = { datasetId: audit.datasetId!, modelId: audit.modelId!, layer: audit.layer!, method: 'gradcam' as const };
+  const view = await app.backend.api.clusters({ key, label });
+  return { labelled: view.labelled, misclassified: view.misclassified, total: view.labelled + view.misclassified };
+}
+
 async function tagCount(tag: string): Promise<number> {
   return (await app.backend.api.tagCounts({ datasetId: 1 })).find((t) => t.tag === tag)?.images ?? 0;
 }
@@ -64,11 +72,19 @@ describe('the cluster view in Chromium', () => {
     await page.getByTestId('eigen-chart').waitFor();
     expect(await page.getByTestId('eigen-bar').count()).toBe(9);
     await page.getByTestId('eigen-gap').waitFor();
-    expect(await page.getByTestId('embedding-point').count()).toBe(PER_CLASS);
-    expect(await page.getByTestId('unusual-image').count()).toBe(PER_CLASS);
-    // Sizes add up to the class, and each card shows its mean map and exemplars.
+    // The class's images, and the nurses the model takes for doctors, each shown by its map of doctor.
+    const doctor = await members('doctor');
+    expect(doctor.labelled).toBe(PER_CLASS);
+    expect(doctor.misclassified).toBeGreaterThan(0);
+    expect(await page.getByTestId('embedding-point').count()).toBe(doctor.total);
+    expect(await page.getByTestId('unusual-image').count()).toBe(Math.min(24, doctor.total));
+    // Sizes add up to the members, the errors among them are counted per card, and each card shows its mean map and exemplars.
     const sizes = await page.$$eval('[data-testid="cluster-tagged"]', (els) => els.map((e) => Number(/of (\d+)/.exec(e.textContent ?? '')![1])));
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(PER_CLASS);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(doctor.total);
+    const errors = await page.$$eval('[data-testid="cluster-misclassified-count"]', (els) => els.map((e) => Number(/(\d+) of/.exec(e.textContent ?? '')![1])));
+    expect(errors.reduce((a, b) => a + b, 0)).toBe(doctor.misclassified);
+    // An error shown in the strip carries the wrong pill.
+    expect(await page.getByTestId('clusters').getByTestId('cluster-misclassified').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('cluster-card').first().getByTestId('heatmap-canvas').count()).toBeGreaterThan(1);
     await page.waitForTimeout(300);
     await shot('clusters');
@@ -109,7 +125,8 @@ describe('the cluster view in Chromium', () => {
 
   it('opens an image from the embedding over the dialog, and Escape closes one, then the other', async () => {
     await page.getByTestId('open-clusters').click();
-    await expect.poll(() => page.getByTestId('embedding-point').count()).toBe(PER_CLASS);
+    const doctor = await members('doctor');
+    await expect.poll(() => page.getByTestId('embedding-point').count()).toBe(doctor.total);
     // A dot no other dot covers, clicked where it is drawn.
     const target = await page.$$eval('[data-testid="embedding-point"]', (circles) => {
       for (const circle of circles) {
@@ -144,7 +161,7 @@ describe('the cluster view in Chromium', () => {
   it('switches class in the dialog', async () => {
     await page.getByTestId('open-clusters').click();
     await page.getByTestId('clusters-class').selectOption('nurse');
-    await expect.poll(() => page.getByTestId('embedding-point').count()).toBe(PER_CLASS);
+    await expect.poll(async () => page.getByTestId('embedding-point').count()).toBe((await members('nurse')).total);
     await expect.poll(() => page.getByTestId('cluster-card').count()).toBeGreaterThanOrEqual(2);
     await page.getByTestId('clusters').getByRole('button', { name: 'Close' }).click();
     await page.getByTestId('clusters').waitFor({ state: 'detached' });

@@ -77,7 +77,9 @@ describe('the audit report', () => {
       expect(c.audited).toBe(c.images);
       expect(c.accuracy).toBeCloseTo(c.correct / c.audited);
       expect(c.clusters.length).toBeGreaterThanOrEqual(1);
-      expect(c.clusters.reduce((sum, k) => sum + k.size, 0)).toBe(c.clustered);
+      // The class's images, and the errors predicted as it (by their map of it).
+      expect(c.clusters.reduce((sum, k) => sum + k.size, 0)).toBe(c.clustered + c.misclassified);
+      expect(c.clusters.reduce((sum, k) => sum + k.misclassified, 0)).toBe(c.misclassified);
       for (const k of c.clusters) {
         expect(k.meanMap).toMatch(/^data:image\/webp;base64,/);
         expect(k.exemplars.length).toBeGreaterThan(0);

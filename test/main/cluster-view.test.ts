@@ -1,7 +1,8 @@
 /**
  * The cluster view through the contract, on a real audit of a demo subset (each
- * image's map of its own label stored): clusters, the eigengap's k and a chosen one,
- * members that cover the class, the embedding, the strangest images, and the errors.
+ * image's map of its own label stored, and of its prediction): clusters, the eigengap's
+ * k and a chosen one, members that cover the class and the errors predicted as it, the
+ * embedding, the strangest images, and the refusals.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src/main/api';
@@ -14,16 +15,22 @@ import { DEMO_MODEL, demoSubset } from '../jobs/demo-subset';
 import { auditEnd } from '../fixtures/backend-audit';
 
 const PER_CLASS = 20;
+/** Clusters the eigengap suggests for the demo's doctors. */
+const SUGGESTED = 3;
 let backend: Backend;
 let dataset: DatasetView;
 let key: AuditKey;
 
 const waitForEnd = (): Promise<AuditState> => auditEnd(backend);
 
-/** Content ids of a class's images, from the grid. */
-async function classContentIds(label: string): Promise<number[]> {
-  const { ids } = await backend.api.gridIndex({ key, filter: { label }, sort: { by: 'path', dir: 'asc' } });
-  return (await backend.api.gridTiles({ key, ids })).map((tile) => tile.contentId);
+/** Content ids of a class's images, and of the images predicted as it while labelled otherwise, from the grid. */
+async function classContentIds(label: string): Promise<{ own: number[]; taken: number[] }> {
+  const { ids } = await backend.api.gridIndex({ key, filter: {}, sort: { by: 'path', dir: 'asc' } });
+  const tiles = await backend.api.gridTiles({ key, ids });
+  return {
+    own: tiles.filter((tile) => tile.label === label).map((tile) => tile.contentId),
+    taken: tiles.filter((tile) => tile.label !== label && tile.predicted === label).map((tile) => tile.contentId),
+  };
 }
 
 beforeAll(async () => {
@@ -48,34 +55,46 @@ describe('the cluster view of a class', () => {
     expect(view.images).toBe(PER_CLASS);
     expect(view.eigenvalues).toHaveLength(MAX_CLUSTERS + 1);
     expect([...view.eigenvalues].sort((a, b) => a - b)).toEqual(view.eigenvalues);
-    // The demo's class splits where the scrub colour agrees with it and where it does not.
-    expect(view.suggested).toBe(2);
+    // The demo's class splits where the scrub colour agrees with it and where it does not,
+    // and the nurses the cue makes the model take for doctors.
+    expect(view.suggested).toBe(SUGGESTED);
     expect(view.chosen).toBe(view.suggested);
-    expect(view.clusters.map((c) => c.index)).toEqual([0, 1]);
-    expect(view.clusters.reduce((sum, c) => sum + c.size, 0)).toBe(PER_CLASS);
+    expect(view.clusters.map((c) => c.index)).toEqual([...Array(SUGGESTED).keys()]);
+    expect(view.labelled).toBe(PER_CLASS);
+    expect(view.misclassified).toBeGreaterThan(0);
+    expect(view.clusters.reduce((sum, c) => sum + c.size, 0)).toBe(PER_CLASS + view.misclassified);
+    expect(view.clusters.reduce((sum, c) => sum + c.misclassified, 0)).toBe(view.misclassified);
     for (const cluster of view.clusters) {
       expect(cluster.contentIds).toHaveLength(cluster.size);
       expect(cluster.exemplars.length).toBe(Math.min(EXEMPLARS, cluster.size));
       expect(cluster.meanMap.width).toBe(12);
       expect(cluster.accuracy).toBeGreaterThanOrEqual(0);
-      for (const exemplar of cluster.exemplars) expect(cluster.contentIds).toContain(exemplar.contentId);
+      for (const exemplar of cluster.exemplars) {
+        expect(cluster.contentIds).toContain(exemplar.contentId);
+        expect(exemplar.role === 'predicted').toBe(exemplar.label !== 'doctor');
+        if (exemplar.role === 'predicted') expect(exemplar.correct).toBe(false);
+      }
     }
   });
 
-  it('lists every image of the class once, in the clusters and in the embedding', async () => {
+  it('lists every image of the class once, and every image predicted as it, in the clusters and in the embedding', async () => {
     const view = await backend.api.clusters({ key, label: 'nurse' });
+    const { own, taken } = await classContentIds('nurse');
+    const byNumber = (a: number, b: number) => a - b;
     const members = view.clusters.flatMap((c) => c.contentIds);
-    expect(members.sort((a, b) => a - b)).toEqual((await classContentIds('nurse')).sort((a, b) => a - b));
-    expect(view.points).toHaveLength(PER_CLASS);
-    expect(new Set(view.points.map((p) => p.imageId)).size).toBe(PER_CLASS);
+    expect(members.sort(byNumber)).toEqual([...own, ...taken].sort(byNumber));
+    expect([view.labelled, view.misclassified]).toEqual([own.length, taken.length]);
+    const total = PER_CLASS + taken.length;
+    expect(view.points).toHaveLength(total);
+    expect(new Set(view.points.map((p) => p.imageId)).size).toBe(total);
     for (const point of view.points) expect(point.cluster).toBeLessThan(view.chosen);
-    const { ids } = await backend.api.gridIndex({ key, filter: { label: 'nurse' }, sort: { by: 'path', dir: 'asc' } });
-    expect(view.points.map((p) => p.imageId).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+    expect(view.points.filter((p) => p.role === 'predicted').every((p) => !p.correct)).toBe(true);
+    expect(view.points.filter((p) => p.role === 'predicted')).toHaveLength(taken.length);
   });
 
   it('ranks the strangest focus first', async () => {
     const view = await backend.api.clusters({ key, label: 'nurse' });
-    expect(view.mostUnusual).toHaveLength(Math.min(MOST_UNUSUAL, PER_CLASS));
+    expect(view.mostUnusual).toHaveLength(Math.min(MOST_UNUSUAL, view.points.length));
     const scores = view.mostUnusual.map((image) => image.unusual);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(scores[0]).toBe(Math.max(...view.points.map((p) => p.unusual)));
@@ -84,9 +103,9 @@ describe('the cluster view of a class', () => {
   it('takes a chosen number of clusters, and keeps the suggestion', async () => {
     const view = await backend.api.clusters({ key, label: 'doctor', k: 4 });
     expect(view.chosen).toBe(4);
-    expect(view.suggested).toBe(2);
+    expect(view.suggested).toBe(SUGGESTED);
     expect(view.clusters).toHaveLength(4);
-    expect(view.clusters.reduce((sum, c) => sum + c.size, 0)).toBe(PER_CLASS);
+    expect(view.clusters.reduce((sum, c) => sum + c.size, 0)).toBe(PER_CLASS + view.misclassified);
     // Largest first.
     const sizes = view.clusters.map((c) => c.size);
     expect([...sizes].sort((a, b) => b - a)).toEqual(sizes);

@@ -33,8 +33,9 @@ function regionStat(stats: MapStats | null, region: string, pick: 'mass' | 'boxI
 function clustersByPath(store: Store, options: ImagesCsvOptions): Map<string, { cluster: number; unusual: number }> {
   const setId = store.findResultSet(options.modelId, options.layer, options.method);
   if (setId === undefined) return new Map();
-  const classes = clusterClasses(store.ownClassMaps(options.datasetId, options.modelId, setId, options.classes));
-  return new Map(classes.flatMap((c) => c.images.map((image) => [image.path, { cluster: image.cluster, unusual: image.unusual }] as const)));
+  // Clustered as the clusters export clusters them (errors too), so the ids agree; an image's row is its label's cluster.
+  const classes = clusterClasses(store.clusterMaps(options.datasetId, options.modelId, setId, options.classes));
+  return new Map(classes.flatMap((c) => c.images.filter((image) => image.role === 'label').map((image) => [image.path, { cluster: image.cluster, unusual: image.unusual }] as const)));
 }
 
 /**

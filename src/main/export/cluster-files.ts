@@ -1,4 +1,7 @@
-/** SpRAy clusters on disk: clusters.json (everything) and clusters.csv (one row per cluster). */
+/**
+ * SpRAy clusters on disk: clusters.json (everything) and clusters.csv (one row per
+ * cluster; `misclassified` counts its members predicted as the class while labelled otherwise).
+ */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -15,8 +18,8 @@ const round = (value: number) => Number(value.toFixed(6));
 
 export function clustersCsv(data: ClusterExport): string {
   return stringify([
-    ['label', 'cluster', 'size', 'accuracy', 'exemplars'],
-    ...data.classes.flatMap((c) => c.clusters.map((k) => [c.label, k.cluster, k.size, round(k.accuracy), k.exemplars.join(' ')])),
+    ['label', 'cluster', 'size', 'accuracy', 'misclassified', 'exemplars'],
+    ...data.classes.flatMap((c) => c.clusters.map((k) => [c.label, k.cluster, k.size, round(k.accuracy), k.misclassified, k.exemplars.join(' ')])),
   ]);
 }
 

@@ -8,7 +8,7 @@ export type * from './types';
 export type { GridScope, TileRow } from './review-grid';
 export type { ImageRecord } from './review-image';
 export type { ClassResults, DatasetOverview, StoredAuditRow } from './review-summary';
-export type { ClassMapRow } from './class-maps';
+export type { ClassMapRole, ClassMapRow } from './class-maps';
 export type { ComponentRow } from './components';
 export type { ConceptTestsKey, StoredConceptTests } from './concept-tests';
 export type { BoxRow, BoxTarget } from './box-rows';

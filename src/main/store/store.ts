@@ -516,7 +516,15 @@ export class Store {
 
   /** Every image's map of its own class (of one class, given a label), by label then path; images without one are absent. */
   ownClassMaps(datasetId: number, modelId: number, setId: number, classes: readonly string[], label?: string): ClassMapRow[] {
-    return this.classMaps.all(datasetId, modelId, setId, classes, label);
+    return this.classMaps.all(datasetId, modelId, setId, classes, { label });
+  }
+
+  /**
+   * What a class's clusters are made of: its images by their map of it, then the images
+   * predicted as it while labelled otherwise, by that same class's map (of one class, given its name).
+   */
+  clusterMaps(datasetId: number, modelId: number, setId: number, classes: readonly string[], label?: string): ClassMapRow[] {
+    return this.classMaps.all(datasetId, modelId, setId, classes, { label, misclassified: true });
   }
 
   /** Every image's weakly-supervised box (and map) for the target rule; images without that map are absent. */

@@ -1,6 +1,6 @@
 /**
- * The cluster view of one class: SpRAy over the maps explaining the class's images
- * (analysis/spray/audit-clusters), shaped for the app. Maps cross as the stored bytes,
+ * The cluster view of one class: SpRAy over the maps explaining the class's images and
+ * the images wrongly predicted as it (analysis/spray/audit-clusters), shaped for the app. Maps cross as the stored bytes,
  * so a thumbnail paints the very map that was clustered; each cluster lists all its
  * members' content ids, so one click tags it.
  */
@@ -29,6 +29,8 @@ function imageOf(row: ClassMapRow): ClusterImage {
     contentId: row.contentId,
     path: row.path,
     correct: row.correct,
+    role: row.role,
+    label: row.label,
     map: toWireMap({ width: row.width, height: row.height, max: row.max, bytes: row.map }),
   };
 }
@@ -41,11 +43,11 @@ export function clusterLayout({ store, scope, classes, label, k }: ClusterViewIn
   if (!scope.classes.includes(label)) {
     throw new CallError('not-found', `the model has no class ${JSON.stringify(label)}; it has ${scope.classes.join(', ')}`);
   }
-  const rows = scope.setId < 0 ? [] : store.ownClassMaps(scope.datasetId, scope.modelId, scope.setId, scope.classes, label);
+  const rows = scope.setId < 0 ? [] : store.clusterMaps(scope.datasetId, scope.modelId, scope.setId, scope.classes, label);
   if (rows.length === 0) {
     throw new CallError(
       'invalid-input',
-      `this audit stored no map of ${JSON.stringify(label)} for its images: clusters need each image's map of its own class, so audit with targets "label"`,
+      `this audit stored no map of ${JSON.stringify(label)}: no image labelled ${JSON.stringify(label)} has its map of it, and none is predicted as it: audit with targets "label" (or "all")`,
     );
   }
   // k clusters read the first k eigenvectors, and a graph of n maps has n - 1 non-trivial ones.
@@ -59,6 +61,8 @@ export function clusterLayout({ store, scope, classes, label, k }: ClusterViewIn
     index: cluster.cluster,
     size: cluster.size,
     accuracy: cluster.accuracy,
+    labelled: cluster.labelled,
+    misclassified: cluster.misclassified,
     meanMap: toWireMap(encodeMap({ width: result.grid, height: result.grid, data: Float32Array.from(cluster.meanMap) })),
     exemplars: cluster.exemplars.map((p) => imageOf(byPath.get(p)!)),
     contentIds: rows.filter((_, i) => result.images[i]!.cluster === cluster.cluster).map((row) => row.contentId),
@@ -70,6 +74,7 @@ export function clusterLayout({ store, scope, classes, label, k }: ClusterViewIn
     y: image.embedding[1],
     cluster: image.cluster,
     correct: image.correct,
+    role: image.role,
     unusual: image.unusual,
   }));
   const mostUnusual = rows
@@ -81,6 +86,8 @@ export function clusterLayout({ store, scope, classes, label, k }: ClusterViewIn
     label,
     images: known.images,
     sampled: result.sampled,
+    labelled: result.labelled,
+    misclassified: result.misclassified,
     eigenvalues: result.eigenvalues,
     suggested: result.suggested,
     chosen: clusters.length,

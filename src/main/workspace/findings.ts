@@ -53,8 +53,9 @@ export class Findings {
     const tags = this.context.store.tagsOf(key.datasetId, rows.map((r) => r.contentId));
     let groupOf = (row: (typeof rows)[number]): string => row.attributes[groupBy] ?? NO_GROUP;
     if (groupBy === CLUSTER_GROUP) {
-      const maps = scope.setId < 0 ? [] : this.context.store.ownClassMaps(key.datasetId, key.modelId, scope.setId, scope.classes);
-      const clusters = new Map(clusterClasses(maps).flatMap((c) => c.images.map((i) => [i.path, `cluster ${i.cluster}`] as const)));
+      const maps = scope.setId < 0 ? [] : this.context.store.clusterMaps(key.datasetId, key.modelId, scope.setId, scope.classes);
+      // An image's group is its cluster in its own label's class, as the Clusters view numbers it.
+      const clusters = new Map(clusterClasses(maps).flatMap((c) => c.images.filter((i) => i.role === 'label').map((i) => [i.path, `cluster ${i.cluster}`] as const)));
       groupOf = (row) => clusters.get(row.path) ?? NO_GROUP;
     } else if (!rows.some((row) => groupBy in row.attributes)) {
       throw new CallError('invalid-input', `no image has the attribute ${JSON.stringify(groupBy)}`);

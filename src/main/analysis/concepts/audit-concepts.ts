@@ -7,7 +7,7 @@
  */
 import type { ComponentRow } from '../../store';
 import { fitConcepts, type ImageConcepts } from './concepts';
-import { storedVector } from './stored';
+import { storedCells, storedVector } from './stored';
 
 export const TYPICAL_IMAGES = 10;
 const LOCATION_WORDS = ['top-left', 'top', 'top-right', 'left', 'centre', 'right', 'bottom-left', 'bottom', 'bottom-right'];
@@ -27,7 +27,21 @@ export interface AuditConcept {
   /** The same for the rest of the class's images. */
   accuracyRest: number | null;
   /** The images whose components are nearest its centre, most typical first. */
-  typical: { path: string; cosine: number; centroid: { x: number; y: number } }[];
+  typical: TypicalImage[];
+}
+
+/** One of a concept's most typical images, with the component that made it typical. */
+export interface TypicalImage {
+  path: string;
+  cosine: number;
+  centroid: { x: number; y: number };
+  imageId: number;
+  /** The component's cells on the map grid (row-major indices), ascending: where to crop. */
+  cells: number[];
+  /** The map's grid. */
+  grid: { width: number; height: number };
+  /** The image's oriented size in pixels; null when the store does not know it yet. */
+  image: { width: number; height: number } | null;
 }
 
 export interface ClassConcepts {
@@ -108,7 +122,17 @@ function classConcepts(label: string, classes: readonly string[], rows: readonly
       .filter(({ row }) => !seen.has(row.imageId) && seen.add(row.imageId))
       .slice(0, TYPICAL_IMAGES);
     typicalRows.push(nearest.map(({ i }) => i));
-    const typical = nearest.map(({ row, cosine: c }) => ({ path: row.path, cosine: c, centroid: { x: row.cx, y: row.cy } }));
+    const typical = nearest.map(
+      ({ row, cosine: c }): TypicalImage => ({
+        path: row.path,
+        cosine: c,
+        centroid: { x: row.cx, y: row.cy },
+        imageId: row.imageId,
+        cells: storedCells(row.cells, row.width * row.height),
+        grid: { width: row.width, height: row.height },
+        image: row.imageWidth === null || row.imageHeight === null ? null : { width: row.imageWidth, height: row.imageHeight },
+      }),
+    );
     const location = [...concept.location];
     return {
       concept: concept.id,

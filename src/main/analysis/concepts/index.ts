@@ -44,6 +44,7 @@ export {
   TYPICAL_IMAGES,
   type AuditConcept,
   type AuditConceptOptions,
+  type TypicalImage,
   type ClassConceptFit,
   type ClassConcepts,
 } from './audit-concepts';

@@ -10,13 +10,17 @@
  * in the embedding.
  */
 import { decodeMap } from '../../../shared/map-codec';
-import type { ClassMapRow } from '../../store';
+import type { ClassMapRole, ClassMapRow } from '../../store';
 import { normalizedMap, spray, type SprayOptions } from './index';
 
 export interface ClusteredImage {
   imageId: number;
   path: string;
   correct: boolean;
+  /** Labelled with the class, or predicted as it while labelled otherwise. */
+  role: ClassMapRole;
+  /** The true label: another class's for a `predicted` member. */
+  label: string;
   cluster: number;
   /** Distance of the image's map to its class's mean map (unit-mass maps on the common grid). */
   unusual: number;
@@ -28,6 +32,9 @@ export interface ClusterSummary {
   size: number;
   /** Share of the cluster's images the model predicts as their label. */
   accuracy: number;
+  /** Members labelled with the class, and members predicted as it while labelled otherwise (all wrong). */
+  labelled: number;
+  misclassified: number;
   /** Mean unit-mass map, grid x grid, row-major. */
   meanMap: number[];
   /** The images nearest the mean map, most typical first. */
@@ -39,6 +46,9 @@ export interface ClassClusters {
   grid: number;
   /** Maps the graph was built from (all of them, or an even sample). */
   sampled: number;
+  /** Members labelled with the class, and members predicted as it while labelled otherwise. */
+  labelled: number;
+  misclassified: number;
   eigenvalues: number[];
   suggested: number;
   clusters: ClusterSummary[];
@@ -88,6 +98,8 @@ function clusterClass(label: string, rows: readonly ClassMapRow[], options: Clus
       imageId: row.imageId,
       path: row.path,
       correct: row.correct,
+      role: row.role,
+      label: row.label,
       cluster: assignments[i]!,
       unusual: distance(points[i]!, centre),
       embedding: s !== undefined ? result.embedding[s]! : centroid(assignments[i]!),
@@ -100,20 +112,23 @@ function clusterClass(label: string, rows: readonly ClassMapRow[], options: Clus
       cluster,
       size: members.length,
       accuracy: members.length === 0 ? 0 : members.filter((i) => rows[i]!.correct).length / members.length,
+      labelled: members.filter((i) => rows[i]!.role === 'label').length,
+      misclassified: members.filter((i) => rows[i]!.role === 'predicted').length,
       meanMap: Array.from(meanMap),
       exemplars: typical.slice(0, options.exemplars ?? 5).map((i) => rows[i]!.path),
     };
   });
-  return { label, grid, sampled: sample.length, eigenvalues: result.eigenvalues, suggested: result.suggested, clusters, images };
+  const misclassified = rows.filter((row) => row.role === 'predicted').length;
+  return { label, grid, sampled: sample.length, labelled: rows.length - misclassified, misclassified, eigenvalues: result.eigenvalues, suggested: result.suggested, clusters, images };
 }
 
-/** Clusters every class of the rows (as ownClassMaps returns them: grouped by label). */
+/** Clusters every class of the rows (as the store returns them: grouped by the class the map explains). */
 export function clusterClasses(rows: readonly ClassMapRow[], options: ClusterOptions = {}): ClassClusters[] {
   const byLabel = new Map<string, ClassMapRow[]>();
   for (const row of rows) {
-    const members = byLabel.get(row.label) ?? [];
+    const members = byLabel.get(row.explained) ?? [];
     members.push(row);
-    byLabel.set(row.label, members);
+    byLabel.set(row.explained, members);
   }
   return [...byLabel].map(([label, members]) => clusterClass(label, members, options));
 }

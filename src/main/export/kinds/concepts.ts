@@ -1,10 +1,13 @@
 /**
  * Region-free concepts of an audit's maps (audited with --concepts) and their causal
- * tests: concepts.csv and concepts.json.
+ * tests: concepts.csv, concepts.json, and each concept's typical crops
+ * (export/concept-crops.ts).
  */
 import path from 'node:path';
 import type { ExportOptions } from '../../../shared/exports';
+import { ModelConfigSchema } from '../../../shared/model-config';
 import { DEFAULT_CAUSAL_CAPS, QUICK_CAUSAL_CAPS, type CausalCaps } from '../../analysis/concepts/causal';
+import { withMeanColours, writeConceptCrops } from '../concept-crops';
 import type { Exporter } from '../exporter';
 import { csvText, writeFileAtomic } from '../safe-write';
 
@@ -19,11 +22,14 @@ export function testCaps(options: ExportOptions<'concepts'>): CausalCaps | null 
 }
 
 export const concepts: Exporter<'concepts'> = {
-  async run({ model, key, dir, conceptFindings }, options) {
+  async run({ model, key, dir, dataset, conceptFindings }, options) {
     const caps = testCaps(options);
     const findings = await conceptFindings({ seed: options.seed, ...(options.k === undefined ? {} : { k: options.k }), tests: caps });
     const { classes, descriptorLayer } = findings;
     const testOf = (c: number, k: number) => findings.tests?.[c]?.tests[k] ?? null;
+    const framing = ModelConfigSchema.parse(JSON.parse(model.config)).preprocess;
+    const crops = await writeConceptCrops(classes, dataset.root, dir, framing);
+    const colourOf = (label: string, concept: number) => crops.meanColours.get(`${label}:${concept}`) ?? '';
     const csvFile = path.join(dir, 'concepts.csv');
     const jsonFile = path.join(dir, 'concepts.json');
     await writeFileAtomic(
@@ -34,7 +40,7 @@ export const concepts: Exporter<'concepts'> = {
           'flip_rate', 'flip_low', 'flip_high', 'flips_tested',
           'errors_fixed', 'errors_tested', 'errors', 'errors_fixed_rate',
           'transplant_rate', 'transplant_low', 'transplant_high', 'transplant_tested',
-          'shortcut', 'reasons', 'notes', 'typical',
+          'shortcut', 'reasons', 'notes', 'typical', 'mean_colour',
         ],
         ...classes.flatMap((c, ci) =>
           c.concepts.map((k) => {
@@ -66,6 +72,7 @@ export const concepts: Exporter<'concepts'> = {
               test?.reasons.join('; ') ?? '',
               test?.notes.join('; ') ?? '',
               k.typical.map((t) => t.path).join(' '),
+              colourOf(c.label, k.concept),
             ];
           }),
         ),
@@ -77,7 +84,7 @@ export const concepts: Exporter<'concepts'> = {
       method: key.method,
       descriptorLayer,
       tests: caps === null ? null : { seed: options.seed, caps, judgement: 'the shortcut thresholds are judgement: read the numbers beside the flag' },
-      classes: classes.map((c, ci) => ({ ...c, concepts: c.concepts.map((k) => ({ ...k, test: testOf(ci, k.concept) })) })),
+      classes: withMeanColours(classes, colourOf).map((c, ci) => ({ ...c, concepts: c.concepts.map((k) => ({ ...k, test: testOf(ci, k.concept) })) })),
     };
     await writeFileAtomic(jsonFile, `${JSON.stringify(json, null, 1)}\n`);
     const summary = classes.map(
@@ -87,6 +94,8 @@ export const concepts: Exporter<'concepts'> = {
       const flagged = classes.flatMap((c, ci) => c.concepts.flatMap((k) => (testOf(ci, k.concept)?.shortcut ? [`${c.label}:${k.concept} (${k.where}): ${testOf(ci, k.concept)!.reasons.join('; ')}`] : [])));
       summary.push(flagged.length === 0 ? 'no concept flagged as a likely shortcut (thresholds are judgement: see concepts.csv)' : `likely shortcuts (thresholds are judgement): ${flagged.join(' | ')}`);
     }
-    return { files: [csvFile, jsonFile], summary };
+    // The crops are many (10 a concept): the files listed are the contact sheets, the summary counts the rest.
+    summary.push(`${crops.files.length} crops of typical images in ${path.join(dir, 'crops')}, a contact sheet per class`);
+    return { files: [csvFile, jsonFile, ...crops.sheets], summary };
   },
 };

@@ -20,8 +20,10 @@ export interface ClassInputs extends ThumbContext {
   rows: readonly AuditRow[];
   /** The class's clusters, when any map of its own class is stored. */
   clusters: ClassClusters | undefined;
-  /** Maps of each image's own class, by path. */
+  /** The maps the clusters were made of, by `clusterMapKey(class, path)`: an error sits in its label's and its prediction's. */
   ownMaps: ReadonlyMap<string, ClassMapRow>;
+  /** Audit rows of every image by path: a cluster of this class also holds images labelled otherwise. */
+  allRows?: ReadonlyMap<string, AuditRow> | undefined;
   spurious: SpuriousRules | null;
   subgroupsBy: string;
   subgroups: SubgroupRow[];
@@ -32,6 +34,9 @@ export interface ClassInputs extends ThumbContext {
 function judged(row: AuditRow, rules: SpuriousRules): FocusJudgement | null {
   return row.stats ? judgeFocus(new Map(row.stats.regions.map((r) => [r.name, r.mass])), rules) : null;
 }
+
+/** The key of a class's map of an image among ClassInputs.ownMaps. */
+export const clusterMapKey = (label: string, p: string) => `${label}\u0000${p}`;
 
 const ownMap = (row: ClassMapRow | undefined): EncodedMap | null =>
   row ? { width: row.width, height: row.height, max: row.max, bytes: row.map } : null;
@@ -61,6 +66,7 @@ async function clusterCards(inputs: ClassInputs, byPath: ReadonlyMap<string, Aud
         cluster: k.cluster,
         size: k.size,
         accuracy: k.accuracy,
+        misclassified: k.misclassified,
         flat,
         // A flat map painted would tint the whole picture in the colour of the maximum.
         meanMap: await meanMapThumb(
@@ -69,7 +75,7 @@ async function clusterCards(inputs: ClassInputs, byPath: ReadonlyMap<string, Aud
           inputs.size,
         ),
         // The map of the image's own class: the one the clustering saw.
-        exemplars: await Promise.all(k.exemplars.map((p) => thumb(inputs, byPath.get(p), p, ownMap(inputs.ownMaps.get(p))))),
+        exemplars: await Promise.all(k.exemplars.map((p) => thumb(inputs, byPath.get(p), p, ownMap(inputs.ownMaps.get(clusterMapKey(inputs.label, p)))))),
       };
     }),
   );
@@ -93,13 +99,13 @@ async function examples(inputs: ClassInputs, byPath: ReadonlyMap<string, AuditRo
   const unusual = [...(inputs.clusters?.images ?? [])].sort((a, b) => b.unusual - a.unusual).slice(0, inputs.examples);
   return {
     examplesBy: 'unusual',
-    examples: await Promise.all(unusual.map((i) => thumb(inputs, byPath.get(i.path), i.path, ownMap(inputs.ownMaps.get(i.path)), i.unusual))),
+    examples: await Promise.all(unusual.map((i) => thumb(inputs, byPath.get(i.path), i.path, ownMap(inputs.ownMaps.get(clusterMapKey(inputs.label, i.path))), i.unusual))),
     spuriousImages: null,
   };
 }
 
 export async function classSection(inputs: ClassInputs): Promise<ClassSection> {
-  const byPath = new Map(inputs.rows.map((row) => [row.path, row]));
+  const byPath = new Map([...(inputs.allRows ?? []), ...inputs.rows.map((row) => [row.path, row] as const)]);
   const audited = inputs.rows.filter((row) => row.prediction !== null);
   const correct = audited.filter((row) => inputs.classes[row.prediction!.predicted] === inputs.label).length;
   const [clusters, chosen] = await Promise.all([clusterCards(inputs, byPath), examples(inputs, byPath)]);
@@ -112,7 +118,8 @@ export async function classSection(inputs: ClassInputs): Promise<ClassSection> {
     clusters,
     eigenvalues: inputs.clusters?.eigenvalues ?? [],
     suggested: inputs.clusters?.suggested ?? 0,
-    clustered: inputs.clusters?.images.length ?? 0,
+    clustered: inputs.clusters?.labelled ?? 0,
+    misclassified: inputs.clusters?.misclassified ?? 0,
     ...chosen,
     subgroupsBy: inputs.subgroupsBy,
     subgroups: inputs.subgroups.filter((row) => row.label === inputs.label),

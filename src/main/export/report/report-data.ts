@@ -15,7 +15,7 @@ import { isOnRegion } from '../../../shared/region-focus';
 import type { AuditKey } from '../../../shared/views';
 import { ModelConfigSchema } from '../../../shared/model-config';
 import { rebalancePlanOf } from '../rebalance-files';
-import { classSection, thumb, type ThumbContext } from './class-section';
+import { classSection, clusterMapKey, thumb, type ThumbContext } from './class-section';
 import { conclusions } from './conclusions';
 import { subject } from './headline-text';
 import { modelCardBeside, readModelCard } from './model-card';
@@ -109,7 +109,7 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
   const classes = store.modelClasses(key.modelId);
   const rows = store.auditRows(key.datasetId, key.modelId, key.layer, key.method);
   const setId = store.findResultSet(key.modelId, key.layer, key.method);
-  const ownRows = setId === undefined ? [] : store.ownClassMaps(key.datasetId, key.modelId, setId, classes);
+  const ownRows = setId === undefined ? [] : store.clusterMaps(key.datasetId, key.modelId, setId, classes);
   const clusters = clusterClasses(ownRows, { grid: CLUSTER_GRID });
   const groupBy = options.groupBy ?? null;
   if (groupBy !== null && !rows.some((row) => groupBy in row.attributes)) throw new Error(`no image has the attribute "${groupBy}"`);
@@ -128,7 +128,7 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
   }));
   const lead = headline(headlineInputs, overview.attributes, spurious);
   const card = options.modelCard === undefined ? await modelCardBeside(model.path) : await readModelCard(path.resolve(options.modelCard));
-  const clusterOf = new Map(clusters.flatMap((c) => c.images.map((i) => [i.path, `cluster ${i.cluster}`] as const)));
+  const clusterOf = new Map(clusters.flatMap((c) => c.images.filter((i) => i.role === 'label').map((i) => [i.path, `cluster ${i.cluster}`] as const)));
   const subgroups = subgroupTable(
     rows.map((row) => ({
       label: row.label,
@@ -140,7 +140,8 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
     })),
     massRegions,
   );
-  const ownMaps = new Map(ownRows.map((row) => [row.path, row]));
+  const ownMaps = new Map(ownRows.map((row) => [clusterMapKey(row.explained, row.path), row]));
+  const allRows = new Map(rows.map((row) => [row.path, row]));
   const size = options.thumbnail ?? 96;
   const framing = ModelConfigSchema.parse(JSON.parse(model.config)).preprocess;
   const sections = await Promise.all(
@@ -152,6 +153,7 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
         rows: rows.filter((row) => row.label === name),
         clusters: clusters.find((c) => c.label === name),
         ownMaps,
+        allRows,
         spurious,
         subgroupsBy: groupBy ?? 'SpRAy cluster',
         subgroups,

@@ -22,14 +22,15 @@ function clusterCards(c: ClassSection, grid: number): string {
   const cards = c.clusters.map(
     (k) =>
       `<div class="card"><div class="mean"><img src="${esc(k.meanMap)}" alt="mean map of cluster ${k.cluster + 1}">` +
-      `<p><b>cluster ${k.cluster + 1}</b><br>${k.size} images<br><span class="${k.accuracy <= 0.5 ? 'bad' : ''}">${pct(k.accuracy)} correct</span>` +
+      `<p><b>cluster ${k.cluster + 1}</b><br>${k.size} images${k.misclassified > 0 ? `, ${k.misclassified} labelled otherwise` : ''}<br><span class="${k.accuracy <= 0.5 ? 'bad' : ''}">${pct(k.accuracy)} correct</span>` +
       `${k.flat ? '<br><span class="note">maps empty or flat: nothing here speaks for the class</span>' : ''}</p></div>` +
       `<div><p class="note">most typical maps</p><div class="grid">${k.exemplars.map((t) => thumbFigure(t)).join('')}</div></div></div>`,
   );
   const sampled = c.clustered < c.audited ? ` ${c.audited - c.clustered} audited images without a map of their own class are left out.` : '';
   return (
     `<div class="cluster-row"><div>${eigenChart(c.eigenvalues, c.suggested)}<p class="note">Smallest eigenvalues of the graph; the eigengap suggests ${c.suggested}.</p></div>` +
-    `<p class="note explain">Each image's map of its own class, on a ${grid}x${grid} grid with unit mass, clustered spectrally (SpRAy). ` +
+    `<p class="note explain">Each image's map of its own class, and this class's map of the ${c.misclassified} images labelled otherwise that the model predicts as it, ` +
+    `on a ${grid}x${grid} grid with unit mass, clustered spectrally (SpRAy). ` +
     `A cluster the model gets wrong, or whose mean map sits off the object, is a strategy worth a look.${sampled}</p></div>` +
     `<div class="cards">${cards.join('')}</div>`
   );

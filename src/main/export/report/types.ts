@@ -54,6 +54,8 @@ export interface ClusterCard {
   meanMap: string;
   /** The mean map is (nearly) uniform: its maps are empty, nothing in the images speaks for the class. */
   flat: boolean;
+  /** Members labelled otherwise and predicted as the class. */
+  misclassified: number;
   exemplars: Thumb[];
 }
 
@@ -67,8 +69,10 @@ export interface ClassSection {
   clusters: ClusterCard[];
   eigenvalues: number[];
   suggested: number;
-  /** Maps the clustering saw (the class's images with a stored map of their own class). */
+  /** The class's images the clustering saw (those with a stored map of their own class). */
   clustered: number;
+  /** Images labelled otherwise and predicted as the class, clustered with it by their map of it. */
+  misclassified: number;
   /** How `examples` were chosen. */
   examplesBy: 'spurious' | 'unusual';
   examples: Thumb[];
