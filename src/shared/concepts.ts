@@ -5,6 +5,9 @@
  * report.
  */
 import { z } from 'zod';
+
+/** The seed of a concept fit and of its tests' samples unless one is asked for: the app, the export and the report share it, and so their stored tests. */
+export const DEFAULT_CONCEPT_SEED = 1;
 import { RegionNameSchema } from './drawn-regions';
 import { AuditKeySchema, TagsOfSchema } from './views';
 

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { AuditKeySchema } from './views';
+import { DEFAULT_CONCEPT_SEED } from './concepts';
 
 export const EXPORT_POLICIES = ['equal', 'overall'] as const;
 
@@ -50,7 +51,8 @@ export const EXPORT_KINDS = {
     needsAudit: true,
     summary: 'the audit report: report.html, and report.pdf',
     description: `writes report.html, one self-contained file (images embedded as small thumbnails,
-nothing fetched). Its first page states per class the largest accuracy gaps between
+nothing fetched). Its first page states each shortcut the concepts' causal tests flag
+(an audit made with --concepts: found with no region drawn), then per class the largest accuracy gaps between
 the groups of each attribute and the share of spurious-focus maps, with 95 % bootstrap
 confidence intervals, and the conclusions drawn from them (what to rebalance,
 relabel, collect); with an attribute named split, subset or set (train, test, ...)
@@ -67,6 +69,10 @@ BIASCOPE_CHROMIUM names).`,
         policy: option(z.enum(EXPORT_POLICIES).default('equal'), { flag: 'policy', value: 'p', help: 'equal (shares within each class) or overall (the whole dataset\'s shares), for the rebalancing summary' }),
         pdf: option(z.boolean().default(false), { flag: 'pdf', help: 'also print report.pdf' }),
         trust: option(z.boolean().default(false), { flag: 'trust', help: 'run the trust checks into the report' }),
+        noConcepts: option(z.boolean().default(false), {
+          flag: 'no-concepts',
+          help: 'leave out the shortcuts found by the concepts\' causal tests (an audit made with --concepts; the tests run the model once, seconds a concept, then are read back)',
+        }),
         sample: option(Sample.optional(), { flag: 'sample', value: 'n', help: 'images the trust checks use (default 8)' }),
         title: option(z.string().max(TITLE_MAX).optional(), { flag: 'title', value: 'text', help: 'the report\'s title (default: "Bias audit report: <dataset folder>")' }),
         modelCard: option(z.string().min(1).optional(), { flag: 'model-card', value: 'file', help: 'model-card fields: .json (an object of texts) or .md (a "## " heading per field)' }),
@@ -163,7 +169,7 @@ judgement; the numbers are in concepts.csv beside the flag.`,
     options: z
       .object({
         k: option(z.number().int().min(1).max(12).optional(), { flag: 'concepts', value: 'k', help: 'concepts per class instead of the silhouette\'s choice in 2..6' }),
-        seed: option(z.number().int().min(0).default(1), { flag: 'seed', value: 'n', help: 'seed of the fit and of the tests\' samples (the same seed, the same answer)' }),
+        seed: option(z.number().int().min(0).default(DEFAULT_CONCEPT_SEED), { flag: 'seed', value: 'n', help: 'seed of the fit and of the tests\' samples (the same seed, the same answer)' }),
         noTests: option(z.boolean().default(false), { flag: 'no-tests', help: 'skip the causal tests (no model run)' }),
         quick: option(z.boolean().default(false), { flag: 'quick', help: 'smaller samples for the tests (25 images each instead of 100): wider intervals' }),
         flipCap: option(TestCap.optional(), { flag: 'flip-cap', value: 'n', help: 'most images a concept dominates that removal is tried on (default 100)' }),

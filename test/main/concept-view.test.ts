@@ -33,7 +33,7 @@ const badges = new Map(
     .map((row) => [row['path']!, { x0: Number(row['x0']), y0: Number(row['y0']), x1: Number(row['x1']), y1: Number(row['y1']) }]),
 );
 
-const inTopCorner = (c: ConceptView) => c.where === 'top-left' || c.where === 'top-right';
+const inTopCorner = (c: ConceptView) => ['top-left', 'top-right', 'top corners'].includes(c.where);
 const isRed = (c: ConceptView) => c.meanColour !== null && c.meanColour.r > 150 && c.meanColour.g < 100 && c.meanColour.b < 100;
 
 beforeAll(async () => {

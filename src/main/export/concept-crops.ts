@@ -10,8 +10,9 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { cropBox, regionBox, type PixelBox } from '../../shared/crop-box';
 import { mapFrame, type Framing } from '../../shared/map-frame';
-import type { ClassConcepts, TypicalImage } from '../analysis/concepts';
+import type { AuditConcept, ClassConcepts, TypicalImage } from '../analysis/concepts';
 import { writeFileAtomic } from './safe-write';
+import { readImageFile } from '../library/image-file';
 
 /** A crop's longer side below this is scaled up, nearest neighbour, so a small badge stays sharp and visible. */
 const MIN_CROP_SIDE = 96;
@@ -43,7 +44,8 @@ const hex = (rgb: readonly number[]) => `#${rgb.map((v) => Math.round(v).toStrin
 /** The image upright (EXIF orientation applied) as 3-channel sRGB pixels; null when it cannot be read. */
 async function readUpright(file: string): Promise<Rgb | null> {
   try {
-    const { data, info } = await sharp(file, { pages: 1 }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    // Through the library's reader: regular files only, capped (a FIFO would block a thread for good).
+    const { data, info } = await sharp(await readImageFile(file), { pages: 1 }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height };
   } catch {
     return null;
@@ -105,6 +107,19 @@ async function writeSheet(rows: readonly Buffer[][], file: string): Promise<void
   const height = GAP + Math.max(1, rows.length) * (TILE + GAP);
   const tiles = rows.flatMap((row, r) => row.map((input, c) => ({ input, left: GAP + c * (TILE + GAP), top: GAP + r * (TILE + GAP) })));
   await writeFileAtomic(file, await sharp({ create: { width, height, channels: 3, background: SHEET_BACKGROUND } }).composite(tiles).png().toBuffer());
+}
+
+/** A concept's mean colour over its typical regions (0..255 RGB), without writing crops; null when no image could be read. */
+export async function conceptMeanColour(concept: Pick<AuditConcept, 'typical'>, root: string, framing?: Framing): Promise<[number, number, number] | null> {
+  const total: [number, number, number] = [0, 0, 0];
+  let pixels = 0;
+  for (const typical of concept.typical) {
+    const made = await typicalCrop(root, typical, framing);
+    if (!made) continue;
+    for (let i = 0; i < 3; i++) total[i]! += made.colour.sum[i]!;
+    pixels += made.colour.pixels;
+  }
+  return pixels > 0 ? [total[0] / pixels, total[1] / pixels, total[2] / pixels] : null;
 }
 
 /**

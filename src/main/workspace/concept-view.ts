@@ -13,7 +13,7 @@ import { confinedPath } from '../images/confine';
 import type { ComponentRow, GridScope, Store } from '../store';
 
 /** Seed of the fit when the request names none: the export's default too. */
-export const DEFAULT_CONCEPT_SEED = 1;
+export { DEFAULT_CONCEPT_SEED } from '../../shared/concepts';
 
 /** The view without what is read at each call (tags, names, tests): cached until results change. */
 export type ConceptLayout = Omit<ClassConceptsView, 'tagged' | 'concepts'> & {

@@ -53,7 +53,7 @@ async function exported(name: 'cue' | 'control'): Promise<{ rows: Record<string,
   return { rows: readCsv(path.join(dir, 'concepts.csv')), summary: result.summary };
 }
 
-const isTopCorner = (row: Record<string, string>) => ['top-left', 'top-right'].includes(row['where']!) && Number(row['mean_y']) < 1 / 3;
+const isTopCorner = (row: Record<string, string>) => ['top-left', 'top-right', 'top corners'].includes(row['where']!) && Number(row['mean_y']) < 1 / 3;
 
 describe('the causal tests of concepts', () => {
   it('flag the badge concepts the cue model learned, and no ring concept', async () => {
@@ -72,7 +72,7 @@ describe('the causal tests of concepts', () => {
     }
     expect(rows.filter((row) => row['class'] === 'ring' && row['shortcut'] === '1')).toEqual([]);
     expect(rows.every((row) => ['0', '1'].includes(row['shortcut']!))).toBe(true);
-    expect(summary.at(-1)).toMatch(/^likely shortcuts \(thresholds are judgement\): cross:\d \(top-(left|right)\): removing it fixes/);
+    expect(summary.at(-1)).toMatch(/^likely shortcuts \(thresholds are judgement\): cross:\d \((top corners|top-left|top-right)\): removing it fixes/);
   });
 
   it('flag nothing in the control, though pasting a ring turns crosses into rings', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitConcepts, type ConceptComponent, type ConceptFit } from '../../../src/main/analysis/concepts';
+import { whereWords } from '../../../src/main/analysis/concepts/audit-concepts';
 import { mergeAlike } from '../../../src/main/analysis/concepts/concepts';
 import { unitPoints } from '../../../src/main/analysis/concepts/kmeans';
 import { cosine, noisy, randomDirection, seededRandom } from './synthetic';
@@ -208,5 +209,15 @@ describe('mergeAlike', () => {
     expect(Math.hypot(...merged[0]!)).toBeCloseTo(1, 6);
     expect(Array.from(merged[1]!)).toEqual(Array.from(c));
     expect(mergeAlike([a, c], sample, 0.99)).toHaveLength(2);
+  });
+});
+
+describe('whereWords', () => {
+  const at = (shares: Record<number, number>) => Array.from({ length: 9 }, (_, i) => shares[i] ?? 0);
+  it('names the ninths holding a quarter of the mass, corners in pairs, the largest when none does', () => {
+    expect(whereWords(at({ 0: 0.55, 2: 0.45 }))).toBe('top corners');
+    expect(whereWords(at({ 4: 0.9, 1: 0.1 }))).toBe('centre');
+    expect(whereWords(at({ 7: 0.5, 4: 0.3, 1: 0.2 }))).toBe('bottom and centre');
+    expect(whereWords(at({ 0: 0.2, 1: 0.1, 2: 0.1, 3: 0.1, 4: 0.1, 5: 0.1, 6: 0.1, 7: 0.1, 8: 0.1 }))).toBe('top-left');
   });
 });

@@ -11,6 +11,31 @@ import { storedCells, storedVector } from './stored';
 
 export const TYPICAL_IMAGES = 10;
 const LOCATION_WORDS = ['top-left', 'top', 'top-right', 'left', 'centre', 'right', 'bottom-left', 'bottom', 'bottom-right'];
+/** A ninth holding at least this share of a concept's mass is named in its place. */
+const WHERE_SHARE = 0.25;
+/** Pairs of ninths with a shorter name together. */
+const PAIR_WORDS: Readonly<Record<string, string>> = {
+  'top-left and top-right': 'top corners',
+  'bottom-left and bottom-right': 'bottom corners',
+  'top-left and bottom-left': 'left corners',
+  'top-right and bottom-right': 'right corners',
+};
+
+/**
+ * Where a concept sits, in words: the ninths holding at least a quarter of its mass,
+ * largest first ("top corners" for a badge in either top corner, "centre"); the largest
+ * alone when none does (a concept spread everywhere).
+ */
+export function whereWords(location: readonly number[]): string {
+  const cells = location
+    .map((share, cell) => ({ share, cell }))
+    .filter(({ share }) => share >= WHERE_SHARE)
+    .sort((a, b) => b.share - a.share || a.cell - b.cell);
+  if (cells.length === 0) return LOCATION_WORDS[location.indexOf(Math.max(...location))]!;
+  const words = cells.map(({ cell }) => LOCATION_WORDS[cell]!);
+  const pair = [...cells].sort((a, b) => a.cell - b.cell).map(({ cell }) => LOCATION_WORDS[cell]!).join(' and ');
+  return PAIR_WORDS[pair] ?? words.join(' and ');
+}
 
 export interface AuditConcept {
   concept: number;
@@ -140,7 +165,7 @@ function classConcepts(label: string, classes: readonly string[], rows: readonly
       images: concept.images,
       dominated: concept.dominated,
       location,
-      where: LOCATION_WORDS[location.indexOf(Math.max(...location))]!,
+      where: whereWords(location),
       meanCentroid: concept.meanCentroid,
       accuracyDominated: accuracy(assignments.filter((a) => a.dominant === concept.id)),
       accuracyRest: accuracy(assignments.filter((a) => a.dominant !== concept.id)),

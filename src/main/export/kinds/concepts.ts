@@ -90,12 +90,13 @@ export const concepts: Exporter<'concepts'> = {
     const summary = classes.map(
       (c) => `${c.label}: ${c.concepts.length} concepts in ${c.images} images: ${c.concepts.map((k) => `${k.concept} ${percent(k.share)} ${k.where}`).join(', ')}`,
     );
+    // The crops are many (10 a concept): the files listed are the contact sheets, the summary counts the rest.
+    summary.push(`${crops.files.length} crops of typical images in ${path.join(dir, 'crops')}, a contact sheet per class`);
+    // The verdict last: it is what a person reads first in a terminal.
     if (findings.tests) {
       const flagged = classes.flatMap((c, ci) => c.concepts.flatMap((k) => (testOf(ci, k.concept)?.shortcut ? [`${c.label}:${k.concept} (${k.where}): ${testOf(ci, k.concept)!.reasons.join('; ')}`] : [])));
       summary.push(flagged.length === 0 ? 'no concept flagged as a likely shortcut (thresholds are judgement: see concepts.csv)' : `likely shortcuts (thresholds are judgement): ${flagged.join(' | ')}`);
     }
-    // The crops are many (10 a concept): the files listed are the contact sheets, the summary counts the rest.
-    summary.push(`${crops.files.length} crops of typical images in ${path.join(dir, 'crops')}, a contact sheet per class`);
     return { files: [csvFile, jsonFile, ...crops.sheets], summary };
   },
 };

@@ -7,7 +7,8 @@ import type { AccuracyGap, ClassAccuracy, FocusShare } from '../../analysis/head
 import type { Interval } from '../../analysis/bootstrap';
 import { MIN_GROUP } from '../../analysis/headline';
 import { onRegionLabel } from '../../../shared/region-focus';
-import type { ReportData, SpuriousRules } from './types';
+import { shortcutSentence } from './shortcut-text';
+import type { ReportData, ShortcutSummary, SpuriousRules } from './types';
 
 /** A share in percent with one decimal; the ends of the scale without one. */
 export function percent(share: number): string {
@@ -59,11 +60,16 @@ export interface LeadBlock {
   sentences: string[];
 }
 
-/** Page 1 as sentences, per class and split: accuracy, the largest gaps, the spurious-focus share, the maps on each region. */
-export function leadBlocks(data: Pick<ReportData, 'headline' | 'onRegion' | 'settings'>): LeadBlock[] {
+/**
+ * Page 1 as sentences: first the shortcuts the concepts' causal tests flagged (found with
+ * no region drawn), then per class and split: accuracy, the largest gaps, the
+ * spurious-focus share, the maps on each region.
+ */
+export function leadBlocks(data: Pick<ReportData, 'headline' | 'onRegion' | 'settings'> & Partial<Pick<ReportData, 'shortcuts'>>): LeadBlock[] {
   const { headline: h } = data;
   const rules = data.settings.spurious;
-  return h.accuracy.map((a) => {
+  const shortcuts = data.shortcuts ? [shortcutBlock(data.shortcuts)] : [];
+  return [...shortcuts, ...h.accuracy.map((a) => {
     const same = <T extends { label: string; split: string | null }>(x: T) => x.label === a.label && x.split === a.split;
     const who = subject(a.label, a.split);
     const gaps = h.gaps.filter(same).map(gapSentence);
@@ -74,11 +80,18 @@ export function leadBlocks(data: Pick<ReportData, 'headline' | 'onRegion' | 'set
       sentences.push(`${who}: maps on each region, ${counts.regions.map((r) => onRegionLabel(r.region, r.images)).join(', ')} of ${counts.audited} audited.`);
     }
     return { subject: who, sentences };
-  });
+  })];
+}
+
+/** The flagged concepts, one sentence each; or that none was, of how many. */
+function shortcutBlock(summary: ShortcutSummary): LeadBlock {
+  const subject = 'Shortcuts found with no region drawn (concepts and their causal tests)';
+  if (summary.flagged.length > 0) return { subject, sentences: summary.flagged.map(shortcutSentence) };
+  return { subject, sentences: [`No concept of the ${summary.tested} tested is flagged as a likely shortcut (the thresholds are judgement: concepts.csv has the numbers).`] };
 }
 
 /** The lead findings as lines of text, for the command line. */
-export function leadLines(data: Pick<ReportData, 'headline' | 'onRegion' | 'settings'>): string[] {
+export function leadLines(data: Pick<ReportData, 'headline' | 'onRegion' | 'settings'> & Partial<Pick<ReportData, 'shortcuts'>>): string[] {
   return leadBlocks(data).flatMap((block) => block.sentences);
 }
 

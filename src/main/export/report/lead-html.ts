@@ -26,7 +26,13 @@ export function leadHtml(data: ReportData): string {
     `a group right every time (or never) takes the exact binomial bound at that end. ` +
     `On a region: ${esc(ON_REGION_RULE)}, as the app's sidebar counts.</p>`;
   const empty = h.accuracy.length === 0 ? '<p>No image is audited yet.</p>' : '';
-  return section('lead', 'Key findings', splitNote + empty + blocks.join('') + method);
+  const shortcuts = data.shortcuts
+    ? `<p class="note">Shortcuts: each class's maps are cut into their evidence regions, which are grouped into concepts by what they look like (no region drawn); ` +
+      `each concept is then tested on the model: removed from the images it decides (filled with the image's mean colour) and pasted into images of other classes. ` +
+      `A concept is flagged when removing it fixes at least half of the class's errors it was tried on (5 or more), or when pasting it turns at least half the images ` +
+      `(95 % lower bound) into the class while the images it decides are less often right than the rest. These thresholds are judgement: the numbers are beside each flag, and in concepts.csv.</p>`
+    : '';
+  return section('lead', 'Key findings', splitNote + empty + blocks.join('') + method + shortcuts);
 }
 
 const KIND_TITLES: Record<Conclusion['kind'], string> = {

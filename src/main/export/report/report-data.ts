@@ -214,5 +214,6 @@ export async function buildReportData(store: Store, key: AuditKey, options: Repo
     tags: await tagSections(store, key, tags, rows, { root: dataset.root, classes, size, framing }, options),
     rebalance: plan && { groupBy: plan.groupBy, policy: plan.policy, summary: plan.summary, actions: actionCounts(plan) },
     trust: options.trust ?? null,
+    shortcuts: options.shortcuts ?? null,
   };
 }

@@ -3,6 +3,7 @@
  * are data: URIs), so the app and the command line build it the same way and a test
  * can check facts without parsing HTML.
  */
+import type { ShortcutFinding } from './shortcut-text';
 import type { CellSummary, RebalanceAction, RebalancePolicy } from '../../analysis/rebalance';
 import type { SubgroupRow } from '../../analysis/subgroups';
 import type { Headline } from '../../analysis/headline';
@@ -25,6 +26,8 @@ export interface ReportOptions {
   spurious: SpuriousRules | null;
   /** The trust checks, when the caller ran them (they run the model: seconds). */
   trust?: TrustReport | null;
+  /** The concepts' causal tests, when the audit described its maps and the caller ran (or read) them. */
+  shortcuts?: ShortcutSummary | null;
   /** The backend that computed the audit, when the caller knows it; else the one its jobs recorded. */
   backend?: string;
   /** Examples shown per class (default 12) and thumbnails per tag (default 12). */
@@ -169,4 +172,14 @@ export interface ReportData {
   notes: string;
   rebalance: { groupBy: string; policy: RebalancePolicy; summary: CellSummary[]; actions: { label: string; counts: Record<RebalanceAction, number> }[] } | null;
   trust: TrustReport | null;
+  /** Concepts found without regions and tested; null when the audit has no concepts. */
+  shortcuts: ShortcutSummary | null;
+}
+
+/** What the causal tests of an audit's concepts found, for page 1. */
+export interface ShortcutSummary {
+  /** Concepts tested, over every class. */
+  tested: number;
+  /** The ones flagged as likely shortcuts, each with what its sentence needs. */
+  flagged: ShortcutFinding[];
 }
