@@ -35,6 +35,8 @@ export const ConceptTestSchema = z.object({
   errorsFixed: ConceptRateSchema.nullable(),
   /** All the class's errors, tested or not: the "of N errors" of a sentence. */
   errors: z.number().int().min(0),
+  /** Those of the class's errors that contain the concept: removal is tried on (a sample of) these. */
+  errorsContaining: z.number().int().min(0),
   /** Images of other classes turned into this class by the transplant; null: not tested (the note says why). */
   transplant: ConceptRateSchema.nullable(),
   /** Why a test did not run, in words (e.g. the concept covers more than a quarter of the image). */

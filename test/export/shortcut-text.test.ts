@@ -14,6 +14,7 @@ const badge: ShortcutFinding = {
     flips: rate(30, 40, 0.6, 0.88),
     errorsFixed: rate(36, 48, 0.63, 0.87),
     errors: 48,
+    errorsContaining: 48,
     transplant: rate(71, 100, 0.63, 0.78),
     notes: [],
     shortcut: true,
@@ -29,9 +30,11 @@ describe('shortcutSentence', () => {
     );
   });
 
-  it('uses the given name, says how many errors contained it, and what was not tested', () => {
-    const named = { ...badge, name: 'badge', otherClasses: ['ring', 'star'], test: { ...badge.test, errors: 60, transplant: null } };
-    expect(shortcutSentence(named)).toBe('cross: 87 % of the evidence sits on "badge" (concept 1, red, top-left); removing it fixes 36 of 48 errors (48 of the 60 errors contain it): likely shortcut.');
+  it('uses the given name, says how many errors were tried and contained it, and what was not tested', () => {
+    const named = { ...badge, name: 'badge', otherClasses: ['ring', 'star'], test: { ...badge.test, errors: 600, errorsContaining: 480, transplant: null } };
+    expect(shortcutSentence(named)).toBe(
+      'cross: 87 % of the evidence sits on "badge" (concept 1, red, top-left); removing it fixes 36 of the 48 errors tried (480 of the class\'s 600 errors contain it): likely shortcut.',
+    );
   });
 
   it('says a concept is not flagged, and a class without errors', () => {

@@ -42,8 +42,12 @@ export function shortcutSentence(f: ShortcutFinding): string {
     parts.push(`pasting it into ${into} turns ${whole(transplant.rate)} ${range(transplant)} of ${transplant.n} into ${f.label}`);
   }
   if (errorsFixed && errorsFixed.n > 0) {
-    const untested = errors > errorsFixed.n ? ` (${errorsFixed.n} of the ${errors} errors contain it)` : '';
-    parts.push(`removing it fixes ${errorsFixed.hits} of ${errorsFixed.n} errors${untested}`);
+    const { errorsContaining } = f.test;
+    parts.push(
+      errorsFixed.n === errorsContaining
+        ? `removing it fixes ${errorsFixed.hits} of ${errors} errors`
+        : `removing it fixes ${errorsFixed.hits} of the ${errorsFixed.n} errors tried (${errorsContaining} of the class's ${errors} errors contain it)`,
+    );
   } else if (errors === 0) {
     parts.push(`the class has no errors to fix`);
   }

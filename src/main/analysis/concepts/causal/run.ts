@@ -198,8 +198,8 @@ export async function testConcepts(fits: readonly ClassConceptFit[], context: Ca
       const correct = (list: readonly { correct: boolean }[]) => list.filter((a) => a.correct).length;
       const accuracyGap =
         dominatedHere.length > 0 && rest.length > 0 ? gapInterval({ yes: correct(rest), n: rest.length }, { yes: correct(dominatedHere), n: dominatedHere.length }, { seed: seedOf(14) }) : null;
-      const verdict = shortcutVerdict({ errorsFixed, transplant: transplanted, accuracyGap, errors: errorImages.length });
-      tests.push({ flips, errorsFixed, errors: errorImages.length, transplant: transplanted, notes, ...verdict });
+      const verdict = shortcutVerdict({ errorsFixed, transplant: transplanted, accuracyGap, errors: errorImages.length, errorsContaining: containing.length });
+      tests.push({ flips, errorsFixed, errors: errorImages.length, errorsContaining: containing.length, transplant: transplanted, notes, ...verdict });
     }
     if (failed.size > 0) tests.forEach((t) => t.notes.push(`${failed.size} images could not be read and were left out`));
     results.push({ label: fit.concepts.label, tests });
