@@ -72,7 +72,7 @@ describe('the causal tests of concepts', () => {
     }
     expect(rows.filter((row) => row['class'] === 'ring' && row['shortcut'] === '1')).toEqual([]);
     expect(rows.every((row) => ['0', '1'].includes(row['shortcut']!))).toBe(true);
-    expect(summary.at(-1)).toMatch(/^likely shortcuts \(thresholds are judgement\): cross:\d \(top-(left|right)\): removing it fixes/);
+    expect(summary.at(-2)).toMatch(/^likely shortcuts \(thresholds are judgement\): cross:\d \(top-(left|right)\): removing it fixes/);
   });
 
   it('flag nothing in the control, though pasting a ring turns crosses into rings', async () => {
@@ -81,7 +81,7 @@ describe('the causal tests of concepts', () => {
     expect(rows.length).toBeGreaterThanOrEqual(4);
     const ringTransplants = rows.filter((row) => row['class'] === 'ring' && row['transplant_rate'] !== '').map((row) => Number(row['transplant_rate']));
     expect(Math.max(...ringTransplants)).toBeGreaterThan(0.5);
-    expect(summary.at(-1)).toBe('no concept flagged as a likely shortcut (thresholds are judgement: see concepts.csv)');
+    expect(summary.at(-2)).toBe('no concept flagged as a likely shortcut (thresholds are judgement: see concepts.csv)');
   });
 
   it('are stored and read back without the model, under the caps and seed they ran with', async () => {

@@ -1,9 +1,9 @@
 /** The causal tests as the Concepts view words and orders them. */
 import type { CausalCaps, ConceptRate, ConceptTest, ConceptView } from '../../../../shared/concepts';
 
-/** What the tests cost, in words a person can weigh before clicking. */
+/** What the tests cost, in words a person can weigh before clicking: "300 images per concept". */
 export function testCost(caps: CausalCaps): string {
-  return `edits up to ${caps.flips + caps.errors + caps.transplant} images per concept`;
+  return `${caps.flips + caps.errors + caps.transplant} images per concept`;
 }
 
 const pct = (value: number) => `${Math.round(value * 100)}%`;
