@@ -4,7 +4,8 @@
  * runs them on the model worker; then the cross class's badge concept (a top corner) is
  * flagged and no ring concept is; later `concepts` calls, a second `testConcepts` and
  * the concepts export read the stored tests without running the model again (counted
- * on ModelService.predict), and the errors are the tool's own.
+ * on ModelService.predict), the tests of an earlier export show in the view, and the
+ * errors are the tool's own.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -115,6 +116,19 @@ describe('the causal tests in the concept view', () => {
       expect(concept.test!.transplant?.n ?? 0).toBeLessThanOrEqual(QUICK_CAUSAL_CAPS.transplant);
     }
     expect((await backend.api.concepts({ key, label: 'cross', seed: 7 })).tests).toEqual({ caps: QUICK_CAUSAL_CAPS, quick: true });
+  });
+
+  it('shows the tests a concepts export ran earlier, concept by concept, without running the model', async () => {
+    const dir = tempDir('biascope-concept-tests-out-');
+    await backend.api.exportFindings({ key, kind: 'concepts', dir, options: { seed: 11, quick: true } });
+    const json = JSON.parse(readFileSync(path.join(dir, 'concepts.json'), 'utf8')) as { classes: { label: string; concepts: { concept: number; test: unknown }[] }[] };
+    const before = predicted();
+    for (const exported of json.classes) {
+      const view = await backend.api.concepts({ key, label: exported.label, seed: 11 });
+      expect(view.tests).toEqual({ caps: QUICK_CAUSAL_CAPS, quick: true });
+      expect(view.concepts.map((c) => [c.index, c.test])).toEqual(exported.concepts.map((c) => [c.concept, c.test]));
+    }
+    expect(predicted()).toBe(before);
   });
 
   it('refuses an unknown class, an audit with no results, and a malformed request', async () => {
