@@ -54,6 +54,7 @@ export function createApi(options: ApiOptions, workspace: Workspace): BiascopeAp
     subgroups: async ({ key, groupBy }) => workspace.findings.subgroups(key, groupBy),
     clusters: async ({ key, label, k }) => workspace.findings.clusters(key, label, k),
     concepts: (request) => workspace.findings.concepts(request),
+    testConcepts: (request) => workspace.findings.testConcepts(request),
     nameConcept: async (request) => workspace.findings.nameConcept(request),
     spuriousRules: async ({ datasetId }) => workspace.findings.spuriousRules(datasetId),
     setSpuriousRules: async ({ datasetId, rules }) => workspace.findings.setSpuriousRules(datasetId, rules),

@@ -13,10 +13,12 @@ import {
   ConceptsRequestSchema,
   NameConceptRequestSchema,
   NameConceptResultSchema,
+  TestConceptsRequestSchema,
   type ClassConceptsView,
   type ConceptsRequest,
   type NameConceptRequest,
   type NameConceptResult,
+  type TestConceptsRequest,
 } from './concepts';
 import { CompareRequestSchema, CompareViewSchema, type CompareRequest, type CompareView } from './compare';
 import {
@@ -242,6 +244,11 @@ export interface BiascopeApi {
   /** One class's region-free concepts for the concept view; `invalid-input` when the audit ran without concepts. */
   concepts(request: ConceptsRequest): Promise<ClassConceptsView>;
   /**
+   * Runs the causal tests of the audit's concepts on the model worker (seconds: a few
+   * hundred edited images a concept), or reuses the stored ones; the class's view with them.
+   */
+  testConcepts(request: TestConceptsRequest): Promise<ClassConceptsView>;
+  /**
    * Names a concept: a region of that name, with a role, on every image containing it
    * (the box of its cells there), measured on the stored maps like a drawn region; a new
    * name renames it, a null name takes it off.
@@ -311,6 +318,7 @@ export const API_SCHEMAS: { readonly [M in ApiMethod]: MethodSchema<ApiArgs<M>, 
   subgroups: { args: z.tuple([z.object({ key: AuditKeySchema, groupBy: z.string().min(1) })]), value: z.array(SubgroupRowSchema) },
   clusters: { args: z.tuple([ClustersRequestSchema]), value: ClassClustersSchema },
   concepts: { args: z.tuple([ConceptsRequestSchema]), value: ClassConceptsViewSchema },
+  testConcepts: { args: z.tuple([TestConceptsRequestSchema]), value: ClassConceptsViewSchema },
   nameConcept: { args: z.tuple([NameConceptRequestSchema]), value: NameConceptResultSchema },
   spuriousRules: { args: z.tuple([DatasetRef]), value: SpuriousRulesSchema },
   setSpuriousRules: {

@@ -115,6 +115,10 @@ export const ConceptViewSchema = z.object({
 });
 export type ConceptView = z.infer<typeof ConceptViewSchema>;
 
+/** Most images each causal test edits, per concept: the samples are capped so a large audit stays cheap. */
+export const CausalCapsSchema = z.object({ flips: Count, errors: Count, transplant: Count });
+export type CausalCaps = z.infer<typeof CausalCapsSchema>;
+
 export const ClassConceptsViewSchema = z.object({
   label: z.string(),
   /** Images whose map of the class has evidence components, and those components. */
@@ -124,10 +128,24 @@ export const ClassConceptsViewSchema = z.object({
   scores: z.array(z.object({ k: z.number().int(), silhouette: z.number() })),
   seed: z.number().int(),
   concepts: z.array(ConceptViewSchema),
+  /** The caps the shown tests ran with (quick: the first look, wider intervals); null when no test has run on this fit. */
+  tests: z.object({ caps: CausalCapsSchema, quick: z.boolean() }).nullable(),
+  /** The caps `testConcepts` runs with, so the app can say what the tests cost before they run. */
+  testCaps: z.object({ standard: CausalCapsSchema, quick: CausalCapsSchema }),
   /** Tags of the dominated images that have any, read at the call. */
   tagged: TagsOfSchema,
 });
 export type ClassConceptsView = z.infer<typeof ClassConceptsViewSchema>;
+
+/**
+ * Runs the causal tests of every concept of the audit (all classes: they are stored per
+ * audit, fit and caps), or reuses the stored ones, and returns the class's view with them.
+ */
+export const TestConceptsRequestSchema = ConceptsRequestSchema.extend({
+  /** The quick caps: a first look in a quarter of the time, intervals about twice as wide. */
+  quick: z.boolean().optional(),
+});
+export type TestConceptsRequest = z.infer<typeof TestConceptsRequestSchema>;
 
 /** Names a concept (a region of that name on every image containing it, with a role), renames it, or (name null) takes the name off. */
 export const NameConceptRequestSchema = ConceptsRequestSchema.extend({

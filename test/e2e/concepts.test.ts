@@ -4,7 +4,8 @@
  * fixture: audit it from the app's dialog with concepts switched on, open Concepts,
  * find the cross class's badge concepts in the top corners with their crops and a red
  * swatch, click one to filter the grid to the images it dominates, tag them, and come
- * back to the whole grid. Screenshots land in test/e2e/screenshots/concepts*.png.
+ * back to the whole grid, run the causal tests from the view and see the badge flagged as
+ * a likely shortcut. Screenshots land in test/e2e/screenshots/concepts*.png.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -57,7 +58,8 @@ describe('the concept view in Chromium', () => {
     await page.getByTestId('open-concepts').click();
     await page.getByTestId('concepts').waitFor();
     expect(await page.getByTestId('concepts-class').inputValue()).toBe('cross');
-    await expect.poll(() => page.getByTestId('concept-card').count()).toBeGreaterThanOrEqual(2);
+    // Alike concepts merge: the badge's two corners are one concept.
+    await expect.poll(() => page.getByTestId('concept-card').count()).toBeGreaterThanOrEqual(1);
     const corners = page.locator('[data-testid="concept-card"][data-where^="top-"]:not([data-where="top"])');
     expect(await corners.count()).toBeGreaterThanOrEqual(1);
     const card = corners.first();
@@ -138,6 +140,36 @@ describe('the concept view in Chromium', () => {
     await page.keyboard.press('Escape');
     await detail.waitFor({ state: 'detached' });
     await page.getByTestId('concepts').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('concepts').waitFor({ state: 'detached' });
+  });
+
+  it('runs the causal tests from the view: the cross badge is a likely shortcut, shown first, and no ring concept is', async () => {
+    await page.getByTestId('open-concepts').click();
+    await page.getByTestId('concepts-class').selectOption('cross');
+    await expect.poll(() => page.getByTestId('concept-card').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('concept-shortcut').count()).toBe(0);
+    const run = page.getByTestId('run-concept-tests');
+    expect(await page.getByTestId('concepts-tests').textContent()).toMatch(/edits up to 300 images per concept/);
+    await run.click();
+    await page.getByTestId('concepts-tests-summary').waitFor({ timeout: 120_000 });
+    expect(await run.count()).toBe(0);
+    const card = page.locator('[data-testid="concept-card"][data-where^="top-"]:not([data-where="top"])').first();
+    await card.getByTestId('concept-shortcut').waitFor();
+    expect(await card.getByTestId('concept-reasons').textContent()).toMatch(/removing it fixes \d+ of \d+ errors/);
+    expect(await card.getByTestId('concept-errors-fixed').textContent()).toMatch(/^\d+ of \d+/);
+    expect(await card.getByTestId('concept-transplant').textContent()).toMatch(/\d+% \[\d+%–\d+%\] of \d+ turn into cross/);
+    // Flagged concepts come first.
+    expect(await page.getByTestId('concept-card').first().getByTestId('concept-shortcut').count()).toBe(1);
+    expect(await page.getByTestId('concepts-tests-summary').textContent()).toMatch(/\d+ of \d+ concepts of cross flagged as a likely shortcut/);
+    await page.waitForTimeout(300);
+    await shot('concepts-tests');
+
+    // The tests ran for every class: the ring's are there at once, and flag nothing.
+    await page.getByTestId('concepts-class').selectOption('ring');
+    await expect.poll(() => page.getByTestId('concepts-tests-summary').textContent()).toMatch(/No concept of ring flagged/);
+    expect(await page.getByTestId('concept-shortcut').count()).toBe(0);
+    expect(await page.locator('[data-testid="concept-card"] [data-testid="concept-errors-fixed"]').count()).toBe(await page.getByTestId('concept-card').count());
     await page.keyboard.press('Escape');
     await page.getByTestId('concepts').waitFor({ state: 'detached' });
   });

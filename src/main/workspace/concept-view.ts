@@ -11,12 +11,13 @@ import { mapFrame, type Framing } from '../../shared/map-frame';
 import { auditConceptFits, storedCells, type ClassConceptFit } from '../analysis/concepts';
 import { confinedPath } from '../images/confine';
 import type { ComponentRow, GridScope, Store } from '../store';
+import { componentsFingerprint } from './concepts';
 
 /** Seed of the fit when the request names none: the export's default too. */
 export { DEFAULT_CONCEPT_SEED } from '../../shared/concepts';
 
 /** The view without what is read at each call (tags, names, tests): cached until results change. */
-export type ConceptLayout = Omit<ClassConceptsView, 'tagged' | 'concepts'> & {
+export type ConceptLayout = Omit<ClassConceptsView, 'tagged' | 'concepts' | 'tests' | 'testCaps'> & {
   concepts: Omit<ConceptView, 'name' | 'role' | 'test'>[];
 };
 
@@ -27,17 +28,24 @@ export interface ConceptFitInput {
   seed: number;
 }
 
+/** Every class's concepts of an audit, with what finds their stored causal tests. */
+export interface AuditConceptFits {
+  fits: ClassConceptFit[];
+  descriptorLayer: string;
+  /** Of the components fitted: stored tests count only if they ran on the same. */
+  fingerprint: string;
+}
+
 /** Every class's concepts of an audit; the errors say what the audit lacks. */
-export function conceptFits({ store, scope, k, seed }: ConceptFitInput): ClassConceptFit[] {
+export function conceptFits({ store, scope, k, seed }: ConceptFitInput): AuditConceptFits {
   if (scope.setId < 0) throw new CallError('not-found', 'this audit has no results yet: run it first');
   const [layer] = store.descriptorLayers(scope.setId);
   if (layer === undefined) {
     throw new CallError('invalid-input', 'this audit described no map: audit with concepts on (the audit dialog\'s "Find concepts", or biascope audit --concepts)');
   }
-  return auditConceptFits(store.componentRows(scope.datasetId, scope.modelId, scope.setId, layer), scope.classes, {
-    seed,
-    ...(k === undefined ? {} : { k }),
-  });
+  const rows = store.componentRows(scope.datasetId, scope.modelId, scope.setId, layer);
+  const fits = auditConceptFits(rows, scope.classes, { seed, ...(k === undefined ? {} : { k }) });
+  return { fits, descriptorLayer: layer, fingerprint: componentsFingerprint(rows) };
 }
 
 /** The class the request names, checked against the model's classes. */

@@ -9,9 +9,9 @@ import { CallError } from '../../shared/api';
 import { ModelConfigSchema } from '../../shared/model-config';
 import type { AuditKey } from '../../shared/views';
 import { auditConceptFits } from '../analysis/concepts';
-import { testConcepts, type ConceptFindings, type ConceptFindingsRequest } from '../analysis/concepts/causal';
+import { testConcepts, type CausalCaps, type ClassConceptTests, type ConceptFindings, type ConceptFindingsRequest } from '../analysis/concepts/causal';
 import type { RgbImage } from '../engine/preprocess';
-import type { ComponentRow, ModelRow, Store } from '../store';
+import type { ComponentRow, ConceptTestsKey, ModelRow, Store } from '../store';
 
 export interface ConceptServices {
   store: Store;
@@ -28,6 +28,31 @@ export function componentsFingerprint(rows: readonly ComponentRow[]): string {
     hash.update(new Uint8Array(row.descriptor.buffer, row.descriptor.byteOffset, row.descriptor.byteLength));
   }
   return hash.digest('hex');
+}
+
+/** Where the tests of one fit (seed, k) and caps are stored: the export, the report and the app share it. */
+export function conceptTestsKey(
+  audit: { datasetId: number; setId: number; descriptorLayer: string },
+  fit: { seed: number; k?: number | undefined },
+  caps: CausalCaps,
+): ConceptTestsKey {
+  return { ...audit, options: JSON.stringify({ seed: fit.seed, k: fit.k ?? null, caps: { flips: caps.flips, errors: caps.errors, transplant: caps.transplant } }) };
+}
+
+/**
+ * The stored tests of a fit, read only: null unless they ran on these very components
+ * and have one entry per class and per concept of the fit (the same fit: the tests are
+ * indexed by class, then by concept id).
+ */
+export function storedTestsOfFit(
+  store: Store,
+  key: ConceptTestsKey,
+  fingerprint: string,
+  classes: readonly { label: string; concepts: readonly unknown[] }[],
+): ClassConceptTests[] | null {
+  const stored = store.storedConceptTests(key, fingerprint);
+  const same = stored && stored.length === classes.length && stored.every((c, i) => c.label === classes[i]!.label && c.tests.length === classes[i]!.concepts.length);
+  return same ? stored : null;
 }
 
 export async function conceptFindings(
@@ -49,12 +74,10 @@ export async function conceptFindings(
   const classes = fits.map((fit) => fit.concepts);
   if (request.tests === null) return { descriptorLayer, classes, tests: null, testsStored: false };
 
-  const cacheKey = { datasetId: key.datasetId, setId, descriptorLayer, options: JSON.stringify({ seed: request.seed, k: request.k ?? null, caps: request.tests }) };
+  const cacheKey = conceptTestsKey({ datasetId: key.datasetId, setId, descriptorLayer }, request, request.tests);
   const fingerprint = componentsFingerprint(rows);
-  const stored = store.storedConceptTests(cacheKey, fingerprint);
-  if (stored && stored.length === classes.length && stored.every((c, i) => c.label === classes[i]!.label && c.tests.length === classes[i]!.concepts.length)) {
-    return { descriptorLayer, classes, tests: stored, testsStored: true };
-  }
+  const stored = storedTestsOfFit(store, cacheKey, fingerprint, classes);
+  if (stored) return { descriptorLayer, classes, tests: stored, testsStored: true };
   const config = ModelConfigSchema.parse(JSON.parse(model.config));
   const tests = await testConcepts(
     fits,

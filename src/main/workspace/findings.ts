@@ -5,7 +5,7 @@
  */
 import { CallError } from '../../shared/api';
 import type { ClassClusters } from '../../shared/clusters';
-import type { ClassConceptsView, ConceptsRequest, NameConceptRequest, NameConceptResult } from '../../shared/concepts';
+import type { ClassConceptsView, ConceptsRequest, NameConceptRequest, NameConceptResult, TestConceptsRequest } from '../../shared/concepts';
 import type { Framing } from '../../shared/map-frame';
 import type { CompareRequest, CompareView } from '../../shared/compare';
 import type { ExportRequest, ExportResult } from '../../shared/exports';
@@ -22,8 +22,9 @@ import type { DatasetOverview, GridScope, Store } from '../store';
 import { clusterLayout } from './cluster-view';
 import { checkConceptName, conceptBoxes, conceptSource, requireConcept, rulesWithConcept, sameSource } from './concept-names';
 import { refreshRegionStats } from '../analysis/region-refresh';
-import { conceptFits, conceptLayout, DEFAULT_CONCEPT_SEED, emptyConceptLayout, requireConceptClass, type ConceptLayout } from './concept-view';
-import { conceptFindings } from './concepts';
+import { DEFAULT_CAUSAL_CAPS, QUICK_CAUSAL_CAPS } from '../analysis/concepts/causal';
+import { conceptFits, conceptLayout, DEFAULT_CONCEPT_SEED, emptyConceptLayout, requireConceptClass, type AuditConceptFits, type ConceptLayout } from './concept-view';
+import { conceptFindings, conceptTestsKey, storedTestsOfFit } from './concepts';
 import { exportFindings } from './exports';
 import type { ModelService } from './model-service';
 import type { ResultCache } from './result-cache';
@@ -45,6 +46,9 @@ export interface FindingsContext {
 }
 
 export class Findings {
+  /** Causal tests running now, by what they store: a second call waits for the first. */
+  private readonly testRuns = new Map<string, Promise<void>>();
+
   constructor(private readonly context: FindingsContext) {}
 
   subgroups(key: AuditKey, groupBy: string): SubgroupRow[] {
@@ -83,13 +87,14 @@ export class Findings {
 
   /**
    * One class's concepts: the fit of every class is kept until results change (one fit
-   * per result set, k and seed), the class's view with its colours likewise; tags are
-   * read at each call.
+   * per result set, k and seed), the class's view with its colours likewise; tags and
+   * the stored causal tests are read at each call (an export may have run them since).
+   * Read only: the model never runs here.
    */
   async concepts({ key, label, k, seed = DEFAULT_CONCEPT_SEED }: ConceptsRequest): Promise<ClassConceptsView> {
     const scope = this.context.scope(key);
     requireConceptClass(scope, label);
-    const { fit, fitKey } = this.conceptFit(scope, key, label, k, seed);
+    const { audit, fit, fitKey } = this.conceptFit(scope, key, label, k, seed);
     const layoutKey = `concept-view\n${fitKey}\n${label}`;
     const layout = await this.context.cache.get<Promise<ConceptLayout>>(layoutKey, async () =>
       fit
@@ -98,21 +103,66 @@ export class Findings {
     );
     const tags = this.context.store.tagsOf(key.datasetId, layout.concepts.flatMap((c) => c.dominatedContentIds));
     const named = this.context.store.conceptRegions(key.datasetId);
+    const stored = this.storedConceptTests(scope, audit, { k, seed });
+    // The tests are per class of the fit, then per concept id: the view's index is the id.
+    const tests = stored?.tests.find((c) => c.label === label)?.tests ?? null;
     return {
       ...layout,
       concepts: layout.concepts.map((concept) => {
         const row = named.find((r) => sameSource(r, conceptSource(scope, { key, label, k, seed, concept: concept.index })));
-        return { ...concept, name: row?.name ?? null, role: row?.role ?? null, test: null };
+        return { ...concept, name: row?.name ?? null, role: row?.role ?? null, test: tests?.[concept.index] ?? null };
       }),
+      tests: stored && tests ? { caps: stored.caps, quick: stored.quick } : null,
+      testCaps: { standard: DEFAULT_CAUSAL_CAPS, quick: QUICK_CAUSAL_CAPS },
       tagged: [...tags].map(([contentId, names]) => ({ contentId, tags: names })),
     };
+  }
+
+  /**
+   * Runs the causal tests of every class's concepts (they are stored per audit, fit and
+   * caps), unless tests with the standard caps, or the caps asked for, are stored for
+   * this very fit; then the class's view with them. Two calls for the same tests share
+   * one run.
+   */
+  async testConcepts({ quick = false, ...request }: TestConceptsRequest): Promise<ClassConceptsView> {
+    const { key, label, k, seed = DEFAULT_CONCEPT_SEED } = request;
+    const scope = this.context.scope(key);
+    requireConceptClass(scope, label);
+    const { audit } = this.conceptFit(scope, key, label, k, seed);
+    if (audit.fits.length === 0) throw new CallError('invalid-input', 'no map of this audit has evidence regions: there is no concept to test');
+    const stored = this.storedConceptTests(scope, audit, { k, seed });
+    if (!stored || (stored.quick && !quick)) {
+      const caps = quick ? QUICK_CAUSAL_CAPS : DEFAULT_CAUSAL_CAPS;
+      const runKey = `${JSON.stringify(conceptTestsKey({ datasetId: key.datasetId, setId: scope.setId, descriptorLayer: audit.descriptorLayer }, { seed, k }, caps))}\n${audit.fingerprint}`;
+      let run = this.testRuns.get(runKey);
+      if (!run) {
+        const { store, models } = this.context;
+        run = conceptFindings({ store, predict: (model, images) => models.predict(model, images) }, { key, setId: scope.setId }, { seed, ...(k === undefined ? {} : { k }), tests: caps })
+          .then(() => undefined)
+          .finally(() => this.testRuns.delete(runKey));
+        this.testRuns.set(runKey, run);
+      }
+      await run;
+    }
+    return this.concepts({ key, label, k, seed });
+  }
+
+  /** The stored tests of the fit: the standard caps' first, else the quick ones'; null when neither ran on these components. */
+  private storedConceptTests(scope: GridScope, audit: AuditConceptFits, fit: { k: number | undefined; seed: number }) {
+    const where = { datasetId: scope.datasetId, setId: scope.setId, descriptorLayer: audit.descriptorLayer };
+    const classes = audit.fits.map((f) => f.concepts);
+    for (const [caps, quick] of [[DEFAULT_CAUSAL_CAPS, false], [QUICK_CAUSAL_CAPS, true]] as const) {
+      const tests = storedTestsOfFit(this.context.store, conceptTestsKey(where, fit, caps), audit.fingerprint, classes);
+      if (tests) return { tests, caps, quick };
+    }
+    return null;
   }
 
   /** The fit of every class of an audit, kept until results change; the class's own, if its maps have evidence. */
   private conceptFit(scope: GridScope, key: AuditKey, label: string, k: number | undefined, seed: number) {
     const fitKey = `concept-fits\n${JSON.stringify(key)}\n${scope.setId}\n${k ?? ''}\n${seed}`;
-    const fits = this.context.cache.get(fitKey, () => conceptFits({ store: this.context.store, scope, k, seed }));
-    return { fit: fits.find((f) => f.concepts.label === label), fitKey };
+    const audit = this.context.cache.get(fitKey, () => conceptFits({ store: this.context.store, scope, k, seed }));
+    return { audit, fit: audit.fits.find((f) => f.concepts.label === label), fitKey };
   }
 
   /**
