@@ -14,6 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../fixtures/models';
 import { launchChromium, SCREENSHOTS, serveApp, type ServedApp, watchedPage } from './browser';
 
+/** A concept card in a top corner: "top corners" (the badge's two, merged) or one of them. */
+const TOP_CORNER_CARD = '[data-testid="concept-card"][data-where="top corners"], [data-testid="concept-card"][data-where="top-left"], [data-testid="concept-card"][data-where="top-right"]';
+
 const PLANTED = path.resolve(import.meta.dirname, '../fixtures/planted');
 const TAG = 'spurious:badge';
 let browser: Browser;
@@ -60,7 +63,7 @@ describe('the concept view in Chromium', () => {
     expect(await page.getByTestId('concepts-class').inputValue()).toBe('cross');
     // Alike concepts merge: the badge's two corners are one concept.
     await expect.poll(() => page.getByTestId('concept-card').count()).toBeGreaterThanOrEqual(1);
-    const corners = page.locator('[data-testid="concept-card"][data-where^="top-"]:not([data-where="top"])');
+    const corners = page.locator(TOP_CORNER_CARD);
     expect(await corners.count()).toBeGreaterThanOrEqual(1);
     const card = corners.first();
     expect(await card.getByTestId('concept-crop').count()).toBe(10);
@@ -83,7 +86,7 @@ describe('the concept view in Chromium', () => {
 
   it('filters the grid to the images a concept dominates and tags them', async () => {
     await page.getByTestId('concepts-tag').fill(TAG);
-    const card = page.locator('[data-testid="concept-card"][data-where^="top-"]:not([data-where="top"])').first();
+    const card = page.locator(TOP_CORNER_CARD).first();
     const dominated = Number(/of (\d+) tagged/.exec((await card.getByTestId('concept-tagged').textContent()) ?? '')![1]);
     expect(dominated).toBeGreaterThan(10);
     await card.getByTestId('tag-concept').click();
@@ -109,7 +112,7 @@ describe('the concept view in Chromium', () => {
 
   it('names a concept "badge": a spurious region the grid can filter on, and takes the name off again', async () => {
     await page.getByTestId('open-concepts').click();
-    const card = page.locator('[data-testid="concept-card"][data-where^="top-"]:not([data-where="top"])').first();
+    const card = page.locator(TOP_CORNER_CARD).first();
     await card.getByTestId('concept-name').fill('badge');
     await card.getByTestId('name-concept').click();
     await expect.poll(() => card.getByTestId('concept-role').textContent()).toMatch(/spurious region/);
@@ -154,7 +157,7 @@ describe('the concept view in Chromium', () => {
     await run.click();
     await page.getByTestId('concepts-tests-summary').waitFor({ timeout: 120_000 });
     expect(await run.count()).toBe(0);
-    const card = page.locator('[data-testid="concept-card"][data-where^="top-"]:not([data-where="top"])').first();
+    const card = page.locator(TOP_CORNER_CARD).first();
     await card.getByTestId('concept-shortcut').waitFor();
     expect(await card.getByTestId('concept-reasons').textContent()).toMatch(/removing it fixes \d+ of \d+ errors/);
     expect(await card.getByTestId('concept-errors-fixed').textContent()).toMatch(/^\d+ of \d+/);
