@@ -3,9 +3,9 @@
  * stretched copy of the oriented image. A colour is a cue a person recognises at once
  * ("the red squares"), and a few thousand pixels say it as well as millions.
  */
-import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { MAX_INPUT_PIXELS } from './decode';
+import { readImageFile } from './image-file';
 
 /** Side of the stretched copy the region is read on: 4x4 pixels a cell of a 40x40 map. */
 export const COLOUR_RASTER = 160;
@@ -24,7 +24,8 @@ export interface ColourSum {
  * sees it. Throws when the file cannot be read or decoded.
  */
 export async function regionColourSum(file: string, inside: (fx: number, fy: number) => boolean): Promise<ColourSum> {
-  const bytes = await readFile(file);
+  // The library's reader: regular files only, capped (a FIFO would block a thread for good).
+  const bytes = await readImageFile(file);
   const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', pages: 1 })
     .rotate()
     .flatten({ background: '#ffffff' })
