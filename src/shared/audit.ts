@@ -40,6 +40,26 @@ export const AuditRolesSchema = z
   })
   .strict();
 export type AuditRoles = z.infer<typeof AuditRolesSchema>;
+/**
+ * An audit spread over machines: this process coordinates (scans, plans, writes the
+ * store) and `biascope worker` processes anywhere compute, through a BullMQ queue on
+ * this Redis server.
+ */
+export const QueueSettingsSchema = z
+  .object({
+    /** redis://[user:password@]host:port[/db], or rediss:// for TLS. */
+    url: z
+      .string()
+      .max(2048)
+      .regex(/^rediss?:\/\/[^\s/?#]+(\/\d{1,2})?$/, 'a Redis address such as redis://host:6379'),
+    /** Workers read images by path (they see the same files); else the bytes travel in the jobs. */
+    sharedFs: z.boolean().optional(),
+    /** Images per job on the queue. */
+    chunkSize: z.number().int().min(1).max(1024).optional(),
+  })
+  .strict();
+export type QueueSettings = z.infer<typeof QueueSettingsSchema>;
+
 export const AuditSettingsSchema = z
   .object({
     /** Absolute dataset root. */
@@ -69,12 +89,32 @@ export const AuditSettingsSchema = z
     conceptLayer: z.string().min(1).optional(),
     /** Region roles to set for the dataset before computing (see AuditRolesSchema). */
     roles: AuditRolesSchema.optional(),
+    /** Compute on `biascope worker` processes through Redis instead of this machine's threads. */
+    queue: QueueSettingsSchema.optional(),
   })
   .strict();
 export type AuditSettings = z.infer<typeof AuditSettingsSchema>;
 
 export const AUDIT_PHASES = ['scanning', 'hashing', 'planning', 'loading-model', 'explaining', 'finished'] as const;
 export type AuditPhase = (typeof AUDIT_PHASES)[number];
+
+/** A `biascope worker` process serving a queued audit, as its last heartbeat said. */
+export const WorkerPresenceSchema = z.object({
+  id: z.string(),
+  host: z.string(),
+  pid: z.number().int(),
+  /** Explaining threads (batches at once). */
+  concurrency: z.number().int().min(1),
+  /** What runs its model, once it has run one, e.g. "wasm (SIMD)". */
+  backend: z.string().nullable(),
+  /** Images it has explained for this audit. */
+  images: z.number().int().min(0),
+  /** Its pace over the last half minute. */
+  imagesPerSecond: z.number().min(0),
+  /** Seconds since its last heartbeat. */
+  lastSeenSeconds: z.number().min(0),
+});
+export type WorkerPresence = z.infer<typeof WorkerPresenceSchema>;
 
 export const AuditProgressSchema = z.object({
   phase: z.enum(AUDIT_PHASES),
@@ -89,6 +129,8 @@ export const AuditProgressSchema = z.object({
   /** Seconds left at the current pace; null until there is a pace. */
   etaSeconds: z.number().min(0).nullable(),
   paused: z.boolean(),
+  /** A queued audit: the workers connected to it (none yet: an empty list). */
+  workers: z.array(WorkerPresenceSchema).optional(),
 });
 export type AuditProgress = z.infer<typeof AuditProgressSchema>;
 
