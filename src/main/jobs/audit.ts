@@ -18,15 +18,13 @@ import { openDataset } from './open-dataset';
 import { applyDrawnRegions } from '../analysis/drawn-regions';
 import { refreshRegionStats } from '../analysis/region-refresh';
 import { planAudit, type PlanItem } from './plan';
-import { createExplainPool, defaultWorkerCount, type ExplainPool } from './pool';
+import { batchTimeoutMs, createExplainPool, defaultWorkerCount, runWithin, type ExplainPool } from './pool';
+
+export { batchTimeoutMs };
 import { ProgressMeter } from './progress';
 import { chunks } from '../util/chunks';
+import { explainBisecting, explainFailures, messageOf, part, tryTwice } from './bisect';
 import type { ExplainReply, ExplainTask } from './worker-protocol';
-
-export /** Images start..end of a decoded batch, as a batch of their own. */
-function part(batch: DecodedBatch, start: number, end: number): DecodedBatch {
-  return { images: batch.images.slice(start, end), paths: batch.paths.slice(start, end), failures: [] };
-}
 
 /** Images of a failed first batch tried alone before the model is taken for broken. */
 const PROBES = 3;
@@ -51,14 +49,6 @@ export interface AuditOptions {
   batchTimeout?: (images: number) => number;
 }
 
-/**
- * A batch far slower than any model runs: the worker is stopped and the batch retried.
- * Generous, since a large model on a slow CPU takes seconds an image with its gradients.
- */
-export function batchTimeoutMs(images: number): number {
-  return 120_000 + 30_000 * images;
-}
-
 /** What the audit writes to, known once the dataset is synced and the model's layer resolved. */
 export interface AuditTarget {
   datasetId: number;
@@ -70,10 +60,6 @@ interface AuditEvents {
   progress: [AuditProgress];
   /** Results start to land under this target: a UI can show them while the audit runs. */
   ready: [AuditTarget];
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export class AuditRun extends EventEmitter<AuditEvents> {
@@ -329,29 +315,16 @@ export class AuditRun extends EventEmitter<AuditEvents> {
       computed += reply.results.length;
       settle(reply.results.length, 0);
     };
-    // A batch that throws, hangs or whose worker dies is tried once more; if it fails
-    // again it is split in halves, each tried the same way, so one poison image fails
-    // alone and its batch mates are explained. An image that fails twice on its own is
-    // recorded as failed with the reason; the audit goes on.
-    const explain = async (batch: DecodedBatch): Promise<void> => {
-      let reply: ExplainReply;
-      try {
-        reply = await this.runTwice(pool, task(batch.images));
-      } catch (error) {
-        if (this.cancelled) return;
-        if (batch.images.length > 1) {
-          const half = Math.ceil(batch.images.length / 2);
-          await explain(part(batch, 0, half));
-          await explain(part(batch, half, batch.images.length));
-          return;
-        }
-        const reason = `explaining failed twice: ${messageOf(error)}`;
-        recordErrors(batch.images.map((image, i) => ({ path: batch.paths[i]!, contentId: image.contentId, stage: 'explain', reason })));
-        settle(batch.images.length, batch.images.length);
-        return;
-      }
-      keep(batch, reply);
-    };
+    // A failing batch is retried, then bisected (bisect.ts): one poison image fails alone
+    // and is recorded with the reason; the audit goes on.
+    const explain = (batch: DecodedBatch): Promise<void> =>
+      explainBisecting(batch, (images) => this.runOnce(pool, task(images)), () => this.cancelled, {
+        kept: keep,
+        failed: (one, error) => {
+          recordErrors(explainFailures(one, error));
+          settle(one.images.length, one.images.length);
+        },
+      });
     // Decoding runs one batch ahead; a decode left behind by a stop must not reject unobserved.
     const decodeAhead = (i: number) => {
       const promise = decodeBatch(root, batches[i]!, model.inputSize, model.preprocess);
@@ -389,8 +362,7 @@ export class AuditRun extends EventEmitter<AuditEvents> {
           throw new AuditError(`the model cannot run on these images (${probed.failures.length} tried alone): ${messageOf(probed.failures[0]!.error)}`);
         }
         for (const { index, error } of probed.failures) {
-          const reason = `explaining failed twice: ${messageOf(error)}`;
-          recordErrors([{ path: batch.paths[index]!, contentId: batch.images[index]!.contentId, stage: 'explain', reason }]);
+          recordErrors(explainFailures(part(batch, index, index + 1), error));
           settle(1, 1);
         }
         await explain(part(batch, probed.worked + 1, batch.images.length));
@@ -438,25 +410,13 @@ export class AuditRun extends EventEmitter<AuditEvents> {
     return { worked: -1, failures };
   }
 
-  private async runTwice(pool: ExplainPool, task: ExplainTask): Promise<ExplainReply> {
-    try {
-      return await this.runOnce(pool, task);
-    } catch (error) {
-      if (this.cancelled) throw error;
-      return await this.runOnce(pool, task);
-    }
+  private runTwice(pool: ExplainPool, task: ExplainTask): Promise<ExplainReply> {
+    return tryTwice((images) => this.runOnce(pool, { ...task, images }), task.images, () => this.cancelled);
   }
 
-  /** One try, stopped (its worker thread ended) when it outlasts the batch timeout. */
-  private async runOnce(pool: ExplainPool, task: ExplainTask): Promise<ExplainReply> {
-    const limit = (this.options.batchTimeout ?? batchTimeoutMs)(task.images.length);
-    const timeout = AbortSignal.timeout(limit);
-    try {
-      return await pool.run(task, AbortSignal.any([this.abort.signal, timeout]));
-    } catch (error) {
-      if (timeout.aborted && !this.cancelled) throw new Error(`no answer after ${Math.round(limit / 1000)} s: the worker hung and was stopped`, { cause: error });
-      throw error;
-    }
+  /** One try, stopped when it outlasts the batch timeout. */
+  private runOnce(pool: ExplainPool, task: ExplainTask): Promise<ExplainReply> {
+    return runWithin(pool, task, (this.options.batchTimeout ?? batchTimeoutMs)(task.images.length), this.abort.signal);
   }
 }
 

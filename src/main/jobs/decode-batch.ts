@@ -18,17 +18,21 @@ export interface DecodedBatch {
   failures: ImageError[];
 }
 
-export async function decodeBatch(
+/** Decodes one item; throws ImageDecodeError for an image that cannot be read or decoded. */
+export type ItemDecoder<T extends PlanItem> = (item: T) => Promise<DecodedImage>;
+
+export async function decodeBatch<T extends PlanItem>(
   root: string,
-  items: readonly PlanItem[],
+  items: readonly T[],
   inputSize: readonly [number, number],
   resizing: Resizing = {},
+  // From the dataset's files by default; a queue worker decodes the bytes its job carries.
+  decode: ItemDecoder<T> = (item) => decodeImage(path.join(root, item.path), inputSize, resizing),
 ): Promise<DecodedBatch> {
-  type Outcome = { item: PlanItem; decoded: DecodedImage } | { item: PlanItem; error: string };
+  type Outcome = { item: T; decoded: DecodedImage } | { item: T; error: string };
   const outcomes = await mapWithConcurrency(items, DECODE_CONCURRENCY, async (item): Promise<Outcome> => {
     try {
-      const decoded = await decodeImage(path.join(root, item.path), inputSize, resizing);
-      return { item, decoded };
+      return { item, decoded: await decode(item) };
     } catch (error) {
       if (!(error instanceof ImageDecodeError)) throw error;
       return { item, error: error.reason };

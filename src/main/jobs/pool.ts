@@ -35,3 +35,22 @@ export function createExplainPool(size: number, workerFile = defaultWorkerFile()
     close: () => pool.destroy(),
   };
 }
+
+/**
+ * A batch far slower than any model runs: the worker is stopped and the batch retried.
+ * Generous, since a large model on a slow CPU takes seconds an image with its gradients.
+ */
+export function batchTimeoutMs(images: number): number {
+  return 120_000 + 30_000 * images;
+}
+
+/** One try, stopped (its worker thread ended) when it outlasts `limitMs` or `signal` aborts. */
+export async function runWithin(pool: ExplainPool, task: ExplainTask, limitMs: number, signal?: AbortSignal): Promise<ExplainReply> {
+  const timeout = AbortSignal.timeout(limitMs);
+  try {
+    return await pool.run(task, signal ? AbortSignal.any([signal, timeout]) : timeout);
+  } catch (error) {
+    if (timeout.aborted && !signal?.aborted) throw new Error(`no answer after ${Math.round(limitMs / 1000)} s: the worker hung and was stopped`, { cause: error });
+    throw error;
+  }
+}

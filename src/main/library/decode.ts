@@ -38,8 +38,15 @@ const failed = (file: string, failure: Failure): ImageDecodeError => new ImageDe
  * parsed first, without the pixel limit, so an oversized image is refused with its
  * size before anything is decoded.
  */
-export async function decodeImage(file: string, [height, width]: readonly [number, number], resizing: Resizing = {}): Promise<DecodedImage> {
-  const bytes = await readImageFile(file);
+export async function decodeImage(file: string, inputSize: readonly [number, number], resizing: Resizing = {}): Promise<DecodedImage> {
+  return decodeImageBytes(await readImageFile(file), file, inputSize, resizing);
+}
+
+/**
+ * decodeImage on bytes already read (a queued audit's worker gets them in its job);
+ * `file` names the image in errors. The same pixels as from the file, to the bit.
+ */
+export async function decodeImageBytes(bytes: Buffer, file: string, [height, width]: readonly [number, number], resizing: Resizing = {}): Promise<DecodedImage> {
   try {
     const header = await sharp(bytes, { pages: 1, limitInputPixels: false }).metadata();
     if (header.width * header.height > MAX_INPUT_PIXELS) throw failed(file, tooLarge(header.width, header.height, MAX_INPUT_PIXELS));
