@@ -19,6 +19,8 @@ export type { Dialogs };
 // (a transport) imports only this module and api.ts.
 export { pdfPageCount, type PdfPrinter } from './export/report/pdf';
 export { WindowStateSchema, type WindowState } from './workspace/settings';
+// `biascope worker` computes for queued audits: no workspace, no store of its own.
+export { runQueueWorker, type QueueWorkerOptions } from './jobs/queue/remote-worker';
 
 export interface BackendOptions {
   name: string;

@@ -1,5 +1,5 @@
 /** The command line of `biascope audit`, parsed and checked before any work starts. */
-import { AUDIT_TARGETS, BACKENDS, DEFAULT_AUDIT_TARGETS, type AuditTargets, type BackendName } from '../../shared/audit';
+import { AUDIT_TARGETS, BACKENDS, DEFAULT_AUDIT_TARGETS, QueueSettingsSchema, type AuditTargets, type BackendName, type QueueSettings } from '../../shared/audit';
 import type { MethodName } from '../../shared/explain';
 import { parseChoice, parseCommandArgs, parseInteger } from './args';
 import { UsageError } from './errors';
@@ -31,6 +31,8 @@ export interface AuditRequest {
   /** Describe each map's evidence components for region-free concepts (and by which layer). */
   concepts: boolean;
   conceptLayer?: string;
+  /** Compute on `biascope worker` processes through this Redis server. */
+  queue?: QueueSettings;
   /** How progress is shown: for a person, nothing but problems, or JSON Lines for a tool. */
   mode: ReporterMode;
   /** The arguments as given: the command that resumes a stopped audit. */
@@ -55,6 +57,9 @@ const OPTIONS = {
   'group-by': { type: 'string' },
   concepts: { type: 'boolean' },
   'concept-layer': { type: 'string' },
+  queue: { type: 'string' },
+  'shared-fs': { type: 'boolean' },
+  chunk: { type: 'string' },
   ...REPORTER_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -63,6 +68,12 @@ function parseShare(value: string, option: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${option} must be a number from 0 to 1, got "${value}"`);
   return n;
+}
+
+function parseQueue(url: string, sharedFs: boolean, chunk: string | undefined): QueueSettings {
+  const parsed = QueueSettingsSchema.safeParse({ url, ...(sharedFs ? { sharedFs } : {}), ...(chunk === undefined ? {} : { chunkSize: parseInteger(chunk, '--chunk', 1, 1024) }) });
+  if (!parsed.success) throw new UsageError(`--queue: ${parsed.error.issues[0]?.message ?? 'not a Redis address'}, got "${url}"`);
+  return parsed.data;
 }
 
 export function parseAuditArgs(argv: readonly string[]): ParsedAudit {
@@ -75,6 +86,7 @@ export function parseAuditArgs(argv: readonly string[]): ParsedAudit {
   if (values.layer !== undefined && values.layer.trim() === '') throw new UsageError('--layer needs a layer name');
   const both = (values['spurious-region'] ?? []).filter((name) => (values['evidence-region'] ?? []).includes(name));
   if (both.length > 0) throw new UsageError(`a region cannot be both spurious and evidence: ${both.join(', ')}`);
+  if (values.queue === undefined && (values['shared-fs'] || values.chunk !== undefined)) throw new UsageError('--shared-fs and --chunk go with --queue redis://host:port');
   const methods = [...new Set((values.method ?? ['gradcam']).map((m) => parseChoice(m, '--method', AUDIT_METHODS)))];
   return {
     help: false,
@@ -94,6 +106,7 @@ export function parseAuditArgs(argv: readonly string[]): ParsedAudit {
     groupBy: values['group-by'],
     concepts: values.concepts === true || values['concept-layer'] !== undefined,
     ...(values['concept-layer'] === undefined ? {} : { conceptLayer: values['concept-layer'] }),
+    ...(values.queue === undefined ? {} : { queue: parseQueue(values.queue, values['shared-fs'] === true, values.chunk) }),
     mode: parseReporterMode(values),
     argv: [...argv],
   };

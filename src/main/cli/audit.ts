@@ -38,6 +38,7 @@ function settingsOf(request: AuditRequest, model: string): AuditSettings {
     ...(request.concepts ? { concepts: true } : {}),
     ...(request.conceptLayer ? { conceptLayer: request.conceptLayer } : {}),
     ...request.runtime,
+    ...(request.queue ? { queue: request.queue } : {}),
     ...(named || request.spuriousThreshold !== undefined
       ? { roles: { spurious: request.spuriousRegions, evidence: request.evidenceRegions, ...(request.spuriousThreshold === undefined ? {} : { threshold: request.spuriousThreshold }) } }
       : {}),

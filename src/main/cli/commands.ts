@@ -36,4 +36,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     usage: async () => (await import('./usage/serve')).SERVE_USAGE,
     load: async () => (await import('./serve')).serveCommand,
   },
+  {
+    name: 'worker',
+    summary: 'compute for audits queued on a Redis server (biascope audit --queue), on this machine',
+    usage: async () => (await import('./usage/worker')).WORKER_USAGE,
+    load: async () => (await import('./worker')).workerCommand,
+  },
 ];

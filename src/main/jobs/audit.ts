@@ -10,7 +10,7 @@ import { GUIDED_METHODS } from '../../shared/explain';
 import type { ModelConfig } from '../../shared/model-config';
 import type { BackendName } from '../engine/backend';
 import type { Store } from '../store';
-import type { ImageError } from '../store/types';
+import type { ImageError, ImageResult } from '../store/types';
 import { decodeBatch, type DecodedBatch } from './decode-batch';
 import { identifyModel } from './model-identity';
 import { acquireAuditLock } from './audit-lock';
@@ -25,6 +25,8 @@ import { ProgressMeter } from './progress';
 import { chunks } from '../util/chunks';
 import { explainBisecting, explainFailures, messageOf, part, tryTwice } from './bisect';
 import type { ExplainReply, ExplainTask } from './worker-protocol';
+import { QueueCoordinator, type QueuedAudit } from './queue/coordinator';
+import { auditKeyOf } from './queue/audit-key';
 
 /** Images of a failed first batch tried alone before the model is taken for broken. */
 const PROBES = 3;
@@ -47,6 +49,8 @@ export interface AuditOptions {
   topK?: number;
   /** How long a batch may take before its worker is taken for hung and stopped (default: batchTimeoutMs). */
   batchTimeout?: (images: number) => number;
+  /** A queued audit's chunk lease (protocol.ts DEFAULT_LEASE when absent); tests shorten it. */
+  lease?: QueuedAudit['lease'];
 }
 
 /** What the audit writes to, known once the dataset is synced and the model's layer resolved. */
@@ -219,7 +223,36 @@ export class AuditRun extends EventEmitter<AuditEvents> {
       });
       this.emitProgress({ phase: 'explaining', total: plan.todo.length, reused: plan.reused, failed: store.errors(datasetId).length });
       let computed = 0;
-      if (plan.todo.length > 0) {
+      if (plan.todo.length > 0 && settings.queue) {
+        // The probe's threads are done: machines on the queue compute.
+        await pool?.close();
+        pool = null;
+        const queued: QueuedAudit = {
+          queue: settings.queue,
+          auditKey: auditKeyOf(store.file, datasetId, identity.hash, resolvedLayer, settings, descriptorLayer),
+          root: opened.listing.root,
+          identity,
+          task: {
+            layer: resolvedLayer,
+            methods: settings.methods,
+            targets: settings.targets,
+            topK: this.options.topK ?? DEFAULT_TOP_K,
+            ...(concepts && descriptorLayer !== undefined ? { conceptLayer: descriptorLayer } : {}),
+            ...(this.options.backend ?? settings.backend ? { backend: (this.options.backend ?? settings.backend)! } : {}),
+            ...(settings.threads ? { threads: settings.threads } : {}),
+            ...(settings.device ? { device: settings.device } : {}),
+          },
+          batchSize: settings.batchSize ?? DEFAULT_BATCH_SIZE,
+          ...(this.options.lease ? { lease: this.options.lease } : {}),
+        };
+        const ran = await this.explainQueued(queued, plan.todo, {
+          write: (results) => store.writeResults(model.id, resolvedLayer, results),
+          recordErrors: (errors) => store.recordErrors(datasetId, jobId, errors),
+          clearErrors: (paths) => store.clearComputeErrors(datasetId, paths),
+        });
+        computed = ran.computed;
+        backend = ran.backend ?? backend;
+      } else if (plan.todo.length > 0) {
         pool ??= createExplainPool(workers, this.options.workerFile);
         const ran = await this.explainAll(pool, plan.todo, opened.listing.root, identity.config, task, (reply) => {
           store.writeResults(model.id, resolvedLayer, reply.results);
@@ -263,6 +296,31 @@ export class AuditRun extends EventEmitter<AuditEvents> {
     } finally {
       await pool?.close();
     }
+  }
+
+  /** Computes on `biascope worker` processes through Redis; this process writes what they answer. */
+  private async explainQueued(
+    queued: QueuedAudit,
+    todo: readonly PlanItem[],
+    store: { write: (results: ImageResult[]) => void; recordErrors: (errors: ImageError[]) => void; clearErrors: (paths: string[]) => void },
+  ): Promise<{ computed: number; backend: string | null }> {
+    let computed = 0;
+    this.emitProgress({ workers: [] });
+    this.meter.start();
+    const coordinator = new QueueCoordinator(queued, {
+      ...store,
+      settle: (images, failed, newlyComputed) => {
+        computed += newlyComputed;
+        this.emitProgress({
+          done: this.progress.done + images,
+          failed: this.progress.failed + failed,
+          imagesPerSecond: this.meter.rate(computed),
+          etaSeconds: this.meter.etaSeconds(this.progress.done + images, this.progress.total),
+        });
+      },
+      workers: (workers) => this.emitProgress({ workers }),
+    });
+    return coordinator.run(todo, this.abort.signal, () => this.paused);
   }
 
   /** Loads the model in a worker (no images): a model that cannot load fails here. */

@@ -48,6 +48,13 @@ Options:
                               region-free concepts of biascope export concepts
   --concept-layer <name>      the layer describing them (implies --concepts)
                               (default: the layer feeding the explained one)
+  --queue <url>               compute on \`biascope worker\` processes on any
+                              machine through a BullMQ queue on the Redis server
+                              at <url> (redis://host:6379); this process scans,
+                              plans and alone writes audit.db
+  --shared-fs                 with --queue: workers read the images and the model
+                              at the same paths (else their bytes travel in Redis)
+  --chunk <n>                 with --queue: images per queued job    (default: 64)
 ${REPORTER_USAGE}
   -h, --help                  show this help
 

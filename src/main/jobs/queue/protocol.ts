@@ -4,6 +4,7 @@
  * inside the JSON BullMQ stores, and every one is checked when it is read: the other
  * side may be another version of biascope, or not biascope at all.
  */
+import { createHash } from 'node:crypto';
 import { Packr } from 'msgpackr';
 import { z } from 'zod';
 import { AUDIT_TARGETS } from '../../../shared/audit';
@@ -23,6 +24,11 @@ export const modelKey = (hash: string): string => `biascope:model:${hash}`;
 export const workQueueName = (auditKey: string): string => `biascope-audit-${auditKey}`;
 export const resultsQueueName = (auditKey: string): string => `biascope-audit-${auditKey}-results`;
 
+/** A chunk is named by its images: the same images queued again are the same job, once. */
+export function chunkIdOf(contentIds: readonly number[]): string {
+  return `c${createHash('sha256').update(contentIds.join(',')).digest('hex').slice(0, 24)}`;
+}
+
 const packr = new Packr({ structuredClone: false, useRecords: false, moreTypes: true });
 
 export function pack(value: unknown): string {
@@ -38,7 +44,7 @@ export function unpack(text: unknown, what: string): unknown {
   }
 }
 
-const bytes = z.instanceof(Uint8Array);
+const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, "bytes");
 
 /** What a worker needs to join an audit: where its model is and what to compute. */
 export const AnnouncementSchema = z.object({
@@ -103,6 +109,8 @@ export const ChunkResultSchema = z.object({
   /** Milliseconds the worker spent on the chunk, from taking it to answering. */
   workMs: z.number().min(0),
   // Checked in depth by the store (checks.ts) before anything is written.
+  /** The image path of each result, in order (their errors from earlier runs are cleared). */
+  paths: z.array(z.string()),
   results: z.array(z.custom<ImageResult>((value) => typeof value === 'object' && value !== null && 'contentId' in value && 'maps' in value)),
   failures: z.array(
     z.object({ path: z.string(), contentId: z.number().int().nullable(), stage: z.enum(['decode', 'explain']), reason: z.string() }),

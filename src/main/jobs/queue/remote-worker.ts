@@ -99,6 +99,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
       item.bytes ? decodeImageBytes(Buffer.from(item.bytes), item.path, config.inputSize, config.preprocess) : decodeImage(path.join(root, item.path), config.inputSize, config.preprocess),
     );
     const results: ImageResult[] = [];
+    const paths: string[] = [];
     const failures: ImageError[] = [...decoded.failures];
     let answeredBy = backend ?? 'unknown';
     const batches = chunks(decoded.images.map((image, i) => ({ image, path: decoded.paths[i]! })), audit.announcement.batchSize).map(
@@ -106,14 +107,15 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     );
     await mapWithConcurrency(batches, pool.size, (batch) =>
       explainBisecting(batch, (images) => attempt(audit, images), () => false, {
-        kept: (_part, reply) => {
+        kept: (part, reply) => {
           results.push(...reply.results);
+          paths.push(...reply.results.map((r) => part.paths[part.images.findIndex((image) => image.contentId === r.contentId)]!));
           answeredBy = backend = reply.backend;
         },
         failed: (one, error) => failures.push(...explainFailures(one, error)),
       }),
     );
-    const answer = { chunk: job.id, worker: id, backend: answeredBy, workMs: performance.now() - started, results, failures };
+    const answer = { chunk: job.id, worker: id, backend: answeredBy, workMs: performance.now() - started, paths, results, failures };
     // Same id as the chunk: a chunk taken twice (its first worker was thought dead) answers once.
     await audit.results.add('result', { p: pack(answer) }, { jobId: job.id!, removeOnComplete: true, removeOnFail: 1000 });
     audit.rate.add(results.length + failures.length);
