@@ -48,6 +48,8 @@ export const CountsEventSchema = z
     /** Seconds left at the current pace; null until there is a pace. */
     etaSeconds: z.number().min(0).nullable(),
     paused: z.boolean(),
+    /** A queued audit (--queue): the workers connected to it, with their images and pace. */
+    workers: z.array(z.object({ host: z.string(), pid: z.number().int(), images: count, imagesPerSecond: z.number().min(0) }).strict()).optional(),
   })
   .strict();
 

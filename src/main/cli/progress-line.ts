@@ -24,6 +24,7 @@ export function formatProgress(p: AuditProgress, barWidth = 24): string {
     p.etaSeconds === null ? 'ETA --' : `ETA ${formatDuration(p.etaSeconds)}`,
   ];
   if (p.failed > 0) parts.push(`${p.failed} failed`);
+  if (p.workers) parts.push(p.workers.length === 0 ? 'waiting for workers (biascope worker --queue ...)' : `${p.workers.length} worker${p.workers.length === 1 ? '' : 's'}`);
   if (p.paused) parts.push('paused');
   return parts.join('  ');
 }

@@ -136,6 +136,7 @@ function countsEvent(p: AuditProgress): UntimedEvent {
     imagesPerSecond: round(p.imagesPerSecond, 2),
     etaSeconds: p.etaSeconds === null ? null : round(p.etaSeconds, 1),
     paused: p.paused,
+    ...(p.workers ? { workers: p.workers.map((w) => ({ host: w.host, pid: w.pid, images: w.images, imagesPerSecond: round(w.imagesPerSecond, 1) })) } : {}),
   };
 }
 
