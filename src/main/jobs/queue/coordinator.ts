@@ -107,7 +107,8 @@ export class QueueCoordinator {
       const rest = await this.adopt(work, results, todo);
       resultsWorker = new Worker(results.name, async (job: Job) => this.receive(readChunkResult(job.data)), { connection, concurrency: 1 });
       resultsWorker.on('error', () => undefined);
-      let queuePaused = false;
+      // A coordinator killed while paused left the queue paused: it follows this run's state.
+      let queuePaused = await work.isPaused();
       let reconciling = false;
       const reconcile = () => {
         if (reconciling) return;
@@ -187,17 +188,6 @@ export class QueueCoordinator {
    */
   private async adopt(work: Queue, results: Queue, todo: readonly PlanItem[]): Promise<PlanItem[]> {
     const held = new Set<number>();
-    for (const job of await results.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'paused', 'failed'])) {
-      if (!job) continue;
-      try {
-        const answer = readChunkResult(job.data);
-        this.store(answer);
-        for (const r of answer.results) held.add(r.contentId);
-        for (const f of answer.failures) if (f.contentId !== null) held.add(f.contentId);
-      } catch {
-        // An unreadable answer: its images are planned again below.
-      }
-    }
     for (const job of await work.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'paused', 'failed', 'waiting-children'])) {
       if (!job?.id) continue;
       try {
@@ -207,6 +197,22 @@ export class QueueCoordinator {
       } catch {
         await job.remove().catch(() => undefined);
       }
+    }
+    // Answers after chunks: an answer whose chunk is still queued (its worker died after
+    // answering) settles it now; the chunk's second answer, if any, is written and not counted.
+    for (const job of await results.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'paused', 'failed'])) {
+      if (!job) continue;
+      let answer: ChunkResult;
+      try {
+        answer = readChunkResult(job.data);
+      } catch {
+        continue; // unreadable: its images are planned again below, or queued already
+      }
+      // Its images are in this run's plan (the store lacked them): they count as done here.
+      this.receive(answer, true);
+      await job.remove().catch(() => undefined); // held by a lapsed lock: answered again later, not counted
+      for (const result of answer.results) held.add(result.contentId);
+      for (const failure of answer.failures) if (failure.contentId !== null) held.add(failure.contentId);
     }
     return todo.filter((item) => !held.has(item.contentId));
   }
@@ -268,7 +274,8 @@ export class QueueCoordinator {
     if (answer.failures.length > 0) this.hooks.recordErrors(answer.failures);
   }
 
-  private receive(answer: ChunkResult): void {
+  /** Writes an answer; its images count once (when `adopted`, or when its chunk was outstanding). */
+  private receive(answer: ChunkResult, adopted = false): void {
     try {
       this.store(answer);
     } catch (error) {
@@ -278,7 +285,7 @@ export class QueueCoordinator {
       throw error;
     }
     this.backend = answer.backend;
-    if (this.outstanding.delete(answer.chunk)) {
+    if (this.outstanding.delete(answer.chunk) || adopted) {
       this.computed += answer.results.length;
       this.hooks.settle(answer.results.length + answer.failures.length, answer.failures.length, answer.results.length);
     }

@@ -90,7 +90,12 @@ const RegionSchema = z.object({ name: z.string(), x0: z.number(), y0: z.number()
 
 export const ChunkItemSchema = z.object({
   contentId: z.number().int(),
-  path: z.string().min(1),
+  // Relative to the dataset's root, never out of it (a worker reads it there with --shared-fs).
+  path: z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'), 'an image path outside the dataset'),
   labelIndex: z.number().int().min(-1),
   regions: z.array(RegionSchema),
   /** The image file's bytes; absent when workers read `path` under the shared root. */
