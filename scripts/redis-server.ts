@@ -30,8 +30,11 @@ export async function freePort(): Promise<number> {
 export const REDIS_SERVER = process.env['BIASCOPE_REDIS_SERVER'] ?? 'redis-server';
 
 async function waitForPing(url: string, child: ChildProcess): Promise<void> {
+  let failed: Error | null = null;
+  child.once('error', (error) => (failed = error));
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
+    if (failed) throw new Error(`cannot start ${REDIS_SERVER} (install Debian's redis-server, or name one in BIASCOPE_REDIS_SERVER): ${(failed as Error).message}`);
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     redis.on('error', () => undefined);
