@@ -28,7 +28,7 @@ describe('biascope dispatcher', () => {
   it('rejects an unknown command or option, exit 2, naming the commands', async () => {
     const command = await capture(['audti', '--json']);
     expect(command).toMatchObject({ code: 2, out: [] });
-    expect(command.err).toEqual(['biascope: unknown command "audti"; commands are: audit, explain, export, layers, serve', 'Run "biascope --help" for usage.']);
+    expect(command.err).toEqual(['biascope: unknown command "audti"; commands are: audit, explain, export, layers, serve, worker', 'Run "biascope --help" for usage.']);
     const option = await capture(['--verbose']);
     expect(option.code).toBe(2);
     expect(option.err[0]).toBe('biascope: unknown option --verbose');
