@@ -66,9 +66,24 @@ describe('the Redis address', () => {
   it('is said plainly when nothing listens there, without its password', async () => {
     const port = await freePort();
     const started = Date.now();
-    await expect(connectRedis(`redis://user:hunter2@127.0.0.1:${port}`, 2000)).rejects.toThrow(new RegExp(`cannot reach Redis at redis://user:\\*\\*\\*@127.0.0.1:${port}`));
+    await expect(connectRedis(`redis://user:hunter2@127.0.0.1:${port}`, 2000)).rejects.toThrow(new RegExp(`cannot reach Redis at redis://user:\\*\\*\\*@127.0.0.1:${port}: connect ECONNREFUSED`));
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(redactRedisUrl('redis://:pw@h:1')).toBe('redis://:***@h:1');
+  });
+
+  it('unreachable, stops a queued audit before its dataset is scanned', async () => {
+    const port = await freePort();
+    const store = openStore(path.join(tempDir('biascope-out-'), 'audit.db'));
+    try {
+      const run = startAudit(store, { dataset: demoSubset(2), model: DEMO_MODEL, methods: ['gradcam'], targets: 'label', queue: { url: `redis://127.0.0.1:${port}` } });
+      const phases: string[] = [];
+      run.on('progress', (p) => phases.push(p.phase));
+      await expect(run.finished).rejects.toThrow(/cannot reach Redis/);
+      expect(phases).not.toContain('hashing');
+      expect(store.allDatasets()).toEqual([]);
+    } finally {
+      store.close();
+    }
   });
 
   it('is checked on the command line', () => {

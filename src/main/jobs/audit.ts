@@ -27,6 +27,7 @@ import { explainBisecting, explainFailures, messageOf, part, tryTwice } from './
 import type { ExplainReply, ExplainTask } from './worker-protocol';
 import { QueueCoordinator, type QueuedAudit } from './queue/coordinator';
 import { auditKeyOf } from './queue/audit-key';
+import { connectRedis } from './queue/redis';
 
 /** Images of a failed first batch tried alone before the model is taken for broken. */
 const PROBES = 3;
@@ -152,6 +153,8 @@ export class AuditRun extends EventEmitter<AuditEvents> {
     const { store, settings } = this;
     // Under the lock: a job still marked running is one whose process died.
     store.interruptStaleJobs();
+    // A queued audit whose Redis cannot be reached says so before scanning a large dataset.
+    if (settings.queue) (await connectRedis(settings.queue.url)).disconnect();
     const opened = await openDataset(store, settings.dataset, (phase, done) => {
       if (phase !== this.progress.phase || done === undefined || done % 500 === 0) this.emitProgress({ phase });
     });

@@ -48,7 +48,8 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
     return redis;
   } catch (error) {
     redis.disconnect();
-    const reason = (last ?? error) instanceof Error ? ((last ?? error) as Error).message : String(last ?? error);
-    throw new QueueConnectionError(`cannot reach Redis at ${redactRedisUrl(url)} within ${Math.round(timeoutMs / 1000)} s: ${reason} (start one with: redis-server --port 6379)`);
+    const cause = last ?? error;
+    const reason = cause instanceof Error && cause.message !== 'no answer' ? cause.message : `no answer within ${Math.round(timeoutMs / 1000)} s`;
+    throw new QueueConnectionError(`cannot reach Redis at ${redactRedisUrl(url)}: ${reason} (start one with: redis-server --port 6379)`);
   }
 }
