@@ -20,6 +20,7 @@ import type { PlanItem } from '../plan';
 import { publishModel } from './model-transfer';
 import { workersOf } from './presence';
 import {
+  ANNOUNCE_CHANNEL,
   PROTOCOL_VERSION,
   REGISTRY_KEY,
   chunkIdOf,
@@ -178,6 +179,7 @@ export class QueueCoordinator {
       coordinator: { host: os.hostname(), pid: process.pid },
     };
     await redis.hset(REGISTRY_KEY, audit.auditKey, JSON.stringify(announcement));
+    await redis.publish(ANNOUNCE_CHANNEL, audit.auditKey);
     return announcement;
   }
 

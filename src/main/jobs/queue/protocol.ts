@@ -17,6 +17,8 @@ export const PROTOCOL_VERSION = 1;
 
 /** Audits being coordinated now: queue name -> announcement. */
 export const REGISTRY_KEY = 'biascope:audits';
+/** Published to when an audit is announced: waiting workers join at once instead of at their next look. */
+export const ANNOUNCE_CHANNEL = 'biascope:announce';
 /** Workers' heartbeats: worker id -> heartbeat. */
 export const WORKERS_KEY = 'biascope:workers';
 /** A model's files, sent once per model and shared by every audit of it. */

@@ -22,7 +22,7 @@ import { batchTimeoutMs, createExplainPool, runWithin } from '../pool';
 import type { ExplainReply, ExplainTask, TaskImage } from '../worker-protocol';
 import { defaultModelCache, fetchModel } from './model-transfer';
 import { beat, HEARTBEAT_MS, leave, RecentRate } from './presence';
-import { AnnouncementSchema, leaseOf, PROTOCOL_VERSION, REGISTRY_KEY, pack, readChunk, resultsQueueName, workQueueName, type Announcement, type ChunkItem } from './protocol';
+import { ANNOUNCE_CHANNEL, AnnouncementSchema, leaseOf, PROTOCOL_VERSION, REGISTRY_KEY, pack, readChunk, resultsQueueName, workQueueName, type Announcement, type ChunkItem } from './protocol';
 import { connectionOptions, connectRedis } from './redis';
 
 export interface QueueWorkerOptions {
@@ -190,6 +190,13 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
       audits: Object.fromEntries([...joined].map(([key, audit]) => [key, { images: audit.rate.total, imagesPerSecond: audit.rate.perSecond() }])),
     });
 
+  // A new audit wakes the loop at once; the loop also looks every heartbeat, so a missed message costs 2 s.
+  let wake: (() => void) | null = null;
+  const listener = redis.duplicate();
+  listener.on('error', () => undefined);
+  listener.on('message', () => wake?.());
+  options.signal.addEventListener('abort', () => wake?.(), { once: true });
+  await listener.subscribe(ANNOUNCE_CHANNEL).catch(() => undefined);
   options.log(`worker ${id}: ${options.concurrency} thread${options.concurrency === 1 ? '' : 's'}, waiting for audits`);
   try {
     while (!options.signal.aborted) {
@@ -197,10 +204,11 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
       await heartbeat().catch(() => undefined);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, HEARTBEAT_MS);
-        options.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        wake = () => (clearTimeout(timer), resolve());
       });
     }
   } finally {
+    listener.disconnect();
     // Chunks in hand are finished and answered before leaving (BullMQ's close waits for them).
     for (const key of [...joined.keys()]) await leaveAudit(key).catch(() => undefined);
     await leave(redis, id).catch(() => undefined);
