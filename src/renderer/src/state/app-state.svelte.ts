@@ -5,7 +5,7 @@
  */
 import { SvelteMap } from 'svelte/reactivity';
 import type { AuditState, Startup } from '../../../shared/api';
-import type { AuditSettings, AuditTargets } from '../../../shared/audit';
+import type { AuditSettings, AuditTargets, QueueSettings } from '../../../shared/audit';
 import type { BiascopeClient } from '../../../shared/client';
 import { COLORMAPS, type ColormapName } from '../../../shared/colormap';
 import type { MethodName } from '../../../shared/explain';
@@ -202,7 +202,7 @@ export class AppState {
     await this.refresh();
   }
 
-  async startAudit(options: { methods: MethodName[]; targets: AuditTargets; layer?: string; concepts?: boolean }): Promise<void> {
+  async startAudit(options: { methods: MethodName[]; targets: AuditTargets; layer?: string; concepts?: boolean; queue?: QueueSettings }): Promise<void> {
     if (!this.dataset || !this.model) return;
     const settings: AuditSettings = {
       dataset: this.dataset.root,
@@ -211,6 +211,7 @@ export class AppState {
       targets: options.targets,
       ...(options.layer ? { layer: options.layer } : {}),
       ...(options.concepts ? { concepts: true } : {}),
+      ...(options.queue ? { queue: options.queue } : {}),
     };
     const state = await this.attempt('Starting the audit', () => this.client.api.startAudit(settings));
     if (!state) return;
