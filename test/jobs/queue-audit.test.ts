@@ -121,22 +121,29 @@ describe('a queued audit', () => {
   it('with 2 worker processes writes the same images.csv as a local audit', async () => {
     const cache = tempDir('biascope-cache-');
     const workers = [1, 2].map(() => spawnNode([BIN, 'worker', '--queue', redis.url, '--concurrency', '1', '--cache', cache]));
-    const local = tempDir('biascope-out-');
-    const queued = tempDir('biascope-out-');
-    const common = [dataset, '--model', DEMO_MODEL];
-    const localRun = spawnNode([BIN, 'audit', ...common, '--quiet', '--out', local, '--workers', '1']);
-    expect(await localRun.exited).toBe(0);
-    const queuedRun = spawnNode([BIN, 'audit', ...common, '--out', queued, '--queue', redis.url, '--chunk', '8', '--json-progress']);
-    expect(await queuedRun.exited, queuedRun.log.join('')).toBe(0);
-    expect(readFileSync(path.join(queued, 'images.csv'), 'utf8')).toBe(readFileSync(path.join(local, 'images.csv'), 'utf8'));
-    expectSameAs(path.join(queued, 'audit.db'), expected);
-    // Both workers took part, and the progress named them.
-    const events = queuedRun.log.join('').split('\n').filter((line) => line.startsWith('{"event":"progress"')).map((line) => JSON.parse(line) as { workers?: { host: string; images: number }[] });
-    const named = events.flatMap((e) => e.workers ?? []);
-    expect(named.length).toBeGreaterThan(0);
-    for (const worker of workers) await kill(worker, 'SIGTERM');
+    try {
+      const local = tempDir('biascope-out-');
+      const queued = tempDir('biascope-out-');
+      const common = [dataset, '--model', DEMO_MODEL];
+      const localRun = spawnNode([BIN, 'audit', ...common, '--quiet', '--out', local, '--workers', '1']);
+      expect(await localRun.exited).toBe(0);
+      const queuedRun = spawnNode([BIN, 'audit', ...common, '--out', queued, '--queue', redis.url, '--chunk', '8', '--json-progress']);
+      expect(await queuedRun.exited, queuedRun.log.join('')).toBe(0);
+      expect(readFileSync(path.join(queued, 'images.csv'), 'utf8')).toBe(readFileSync(path.join(local, 'images.csv'), 'utf8'));
+      expectSameAs(path.join(queued, 'audit.db'), expected);
+      // The progress named the workers, with the images each explained (which one takes
+      // more is up to the machine: a worker may join after the other has taken everything).
+      const events = queuedRun.log
+        .join('')
+        .split('\n')
+        .filter((line) => line.startsWith('{"event":"progress"'))
+        .map((line) => JSON.parse(line) as { workers?: { host: string; images: number }[] });
+      const last = events.findLast((e) => (e.workers?.length ?? 0) > 0);
+      expect(last?.workers?.reduce((n, w) => n + w.images, 0)).toBe(60);
+    } finally {
+      for (const worker of workers) await kill(worker, 'SIGTERM');
+    }
     const explained = workers.map((w) => Number(/(\d+) images explained here/.exec(w.log.join(''))?.[1] ?? 0));
-    expect(explained.every((n) => n > 0), explained.join(', ')).toBe(true);
     expect(explained.reduce((a, b) => a + b, 0)).toBe(60);
     // The audit left Redis: no queue, no announcement.
     const { Redis } = await import('ioredis');
@@ -159,27 +166,31 @@ describe('a queued audit', () => {
     let coordinator = spawnNode([NODE, 'coordinator', settings, db, JSON.stringify(LEASE)]);
     let workerKills = 0;
     let coordinatorKills = 0;
-    let summary: { computed: number; failed: number } | null = null;
-    const plan = ['w', 'c', 'w', 'w', 'c', 'w', 'c', 'w'];
-    for (const victim of plan) {
-      await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1200));
-      if (coordinator.child.exitCode !== null) break; // finished before every kill came
-      if (victim === 'w') {
-        const i = Math.floor(random() * workers.length);
-        await kill(workers[i]!);
-        workers[i] = spawnNode([NODE, 'worker', redis.url, cache]);
-        workerKills++;
-      } else {
-        await kill(coordinator);
-        coordinatorKills++;
-        if (existsSync(db)) expect(integrity(db)).toBe('ok');
-        coordinator = spawnNode([NODE, 'coordinator', settings, db, JSON.stringify(LEASE)]);
+    let summary: { computed: number; failed: number };
+    try {
+      const plan = ['w', 'c', 'w', 'w', 'c', 'w', 'c', 'w'];
+      for (const victim of plan) {
+        await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1200));
+        if (coordinator.child.exitCode !== null) break; // finished before every kill came
+        if (victim === 'w') {
+          const i = Math.floor(random() * workers.length);
+          await kill(workers[i]!);
+          workers[i] = spawnNode([NODE, 'worker', redis.url, cache]);
+          workerKills++;
+        } else {
+          await kill(coordinator);
+          coordinatorKills++;
+          if (existsSync(db)) expect(integrity(db)).toBe('ok');
+          coordinator = spawnNode([NODE, 'coordinator', settings, db, JSON.stringify(LEASE)]);
+        }
       }
+      const code = await coordinator.exited;
+      expect(code, coordinator.log.join('')).toBe(0);
+      summary = JSON.parse(coordinator.log.join('').split('\n').find((line) => line.startsWith('{'))!) as { computed: number; failed: number };
+    } finally {
+      for (const worker of workers) await kill(worker);
+      await kill(coordinator);
     }
-    const code = await coordinator.exited;
-    expect(code, coordinator.log.join('')).toBe(0);
-    summary = JSON.parse(coordinator.log.join('').split('\n').find((line) => line.startsWith('{'))!) as { computed: number; failed: number };
-    for (const worker of workers) await kill(worker);
     // The kills came while there was work (a too-fast audit would prove nothing).
     expect([workerKills, coordinatorKills]).toEqual([5, 3]);
     expect(summary.failed).toBe(0);

@@ -67,6 +67,7 @@ export interface QueueHooks {
 /** A chunk on the queue, as the coordinator remembers it to put it back if Redis forgets it. */
 interface Outstanding {
   items: PlanItem[];
+  alone: boolean;
 }
 
 export class QueueCoordinator {
@@ -148,6 +149,8 @@ export class QueueCoordinator {
         });
       }
       if (this.failure !== null) throw this.failure;
+      // The workers as they ended it, with their counts: a short audit may end between polls.
+      this.hooks.workers(await workersOf(redis, audit.auditKey).catch(() => []));
       // Done or cancelled: the audit leaves Redis (a cancelled one is planned afresh from the store).
       await redis.hdel(REGISTRY_KEY, audit.auditKey);
       await resultsWorker.close();
@@ -193,8 +196,9 @@ export class QueueCoordinator {
     for (const job of await work.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'paused', 'failed', 'waiting-children'])) {
       if (!job?.id) continue;
       try {
-        const items = readChunk(job.data).items.map(planItemOf);
-        this.outstanding.set(job.id, { items });
+        const chunk = readChunk(job.data);
+        const items = chunk.items.map(planItemOf);
+        this.outstanding.set(job.id, { items, alone: chunk.alone === true });
         for (const item of items) held.add(item.contentId);
       } catch {
         await job.remove().catch(() => undefined);
@@ -225,7 +229,7 @@ export class QueueCoordinator {
   }
 
   /** Reads the chunk's files (unless workers share them) and queues it; unreadable files are recorded. */
-  private async enqueue(work: Queue, items: readonly PlanItem[]): Promise<void> {
+  private async enqueue(work: Queue, items: readonly PlanItem[], alone = false): Promise<void> {
     const shared = this.audit.queue.sharedFs === true;
     const failures: ImageError[] = [];
     const readable: ChunkItem[] = [];
@@ -258,15 +262,15 @@ export class QueueCoordinator {
       bytes += size;
     }
     if (group.length > 0) groups.push(group);
-    for (const chunk of groups) await this.add(work, chunk);
+    for (const chunk of groups) await this.add(work, chunk, alone);
   }
 
-  private async add(work: Queue, items: ChunkItem[]): Promise<void> {
+  private async add(work: Queue, items: ChunkItem[], alone = false): Promise<void> {
     const id = chunkIdOf(items.map((item) => item.contentId));
-    this.outstanding.set(id, { items: items.map(planItemOf) });
+    this.outstanding.set(id, { items: items.map(planItemOf), alone });
     // attempts: a chunk whose processing throws (not its images: those are bisected by the
     // worker) is tried once more, elsewhere if need be; then the coordinator splits it.
-    await work.add('chunk', { p: pack({ items }) }, { jobId: id, attempts: 2, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: true, removeOnFail: false });
+    await work.add('chunk', { p: pack({ items, ...(alone ? { alone } : {}) }) }, { jobId: id, attempts: 2, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: true, removeOnFail: false });
   }
 
   /** Writes an answer; the images it settles count once, however often it arrives. */
@@ -308,8 +312,9 @@ export class QueueCoordinator {
       this.outstanding.delete(job.id);
       if (items.length > 1) {
         const half = Math.ceil(items.length / 2);
-        await this.add(work, items.slice(0, half));
-        await this.add(work, items.slice(half));
+        // The halves run alone on their workers: what killed the chunk's workers is in one of them.
+        await this.add(work, items.slice(0, half), true);
+        await this.add(work, items.slice(half), true);
       } else {
         const [item] = items;
         const reason = `explaining failed on every worker that tried (${job.attemptsMade} tries): ${job.failedReason ?? 'no reason given'}`;
@@ -338,7 +343,7 @@ export class QueueCoordinator {
         const chunk = this.outstanding.get(id);
         if (error || count !== 0 || !chunk) continue;
         this.outstanding.delete(id);
-        await this.enqueue(work, chunk.items);
+        await this.enqueue(work, chunk.items, chunk.alone);
       }
     }
   }

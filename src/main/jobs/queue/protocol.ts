@@ -105,7 +105,15 @@ export const ChunkItemSchema = z.object({
 });
 export type ChunkItem = z.infer<typeof ChunkItemSchema>;
 
-export const ChunkSchema = z.object({ items: z.array(ChunkItemSchema).min(1) });
+export const ChunkSchema = z.object({
+  items: z.array(ChunkItemSchema).min(1),
+  /**
+   * A part of a chunk that failed: its worker runs it with nothing else beside it, so an
+   * image that kills the process takes no innocent chunk down with it, and its own
+   * innocent images are explained.
+   */
+  alone: z.boolean().optional(),
+});
 export type Chunk = z.infer<typeof ChunkSchema>;
 
 /** A worker's answer for one chunk: results for the store, images that failed, and its pace. */

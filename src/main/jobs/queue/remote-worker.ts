@@ -22,7 +22,7 @@ import { batchTimeoutMs, createExplainPool, runWithin } from '../pool';
 import type { ExplainReply, ExplainTask, TaskImage } from '../worker-protocol';
 import { defaultModelCache, fetchModel } from './model-transfer';
 import { beat, HEARTBEAT_MS, leave, RecentRate } from './presence';
-import { ANNOUNCE_CHANNEL, AnnouncementSchema, leaseOf, PROTOCOL_VERSION, REGISTRY_KEY, pack, readChunk, resultsQueueName, workQueueName, type Announcement, type ChunkItem } from './protocol';
+import { ANNOUNCE_CHANNEL, AnnouncementSchema, leaseOf, PROTOCOL_VERSION, REGISTRY_KEY, pack, readChunk, resultsQueueName, workQueueName, type Announcement, type Chunk, type ChunkItem } from './protocol';
 import { connectionOptions, connectRedis } from './redis';
 
 export interface QueueWorkerOptions {
@@ -89,10 +89,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
 
   const attempt = (audit: Joined, images: TaskImage[]): Promise<ExplainReply> => runWithin(pool, task(audit, images), batchTimeoutMs(images.length));
 
-  const processChunk = async (audit: Joined, job: Job): Promise<void> => {
+  const processChunk = async (audit: Joined, job: Job, chunk: Chunk): Promise<void> => {
     const started = performance.now();
     audit.rate.begin();
-    const chunk = readChunk(job.data);
     const { config } = audit.identity;
     const root = audit.announcement.sharedRoot ?? '';
     const decoded = await decodeBatch<ChunkItem>(root, chunk.items, config.inputSize, config.preprocess, (item) =>
@@ -117,8 +116,47 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     );
     const answer = { chunk: job.id, worker: id, backend: answeredBy, workMs: performance.now() - started, paths, results, failures };
     // Same id as the chunk: a chunk taken twice (its first worker was thought dead) answers once.
-    await audit.results.add('result', { p: pack(answer) }, { jobId: job.id!, removeOnComplete: true, removeOnFail: 1000 });
+    // Counted and told before the answer goes: the coordinator's last look at the workers,
+    // when the last answer lands, sees every image counted.
     audit.rate.add(results.length + failures.length);
+    await heartbeat().catch(() => undefined);
+    await audit.results.add('result', { p: pack(answer) }, { jobId: job.id!, removeOnComplete: true, removeOnFail: 1000 });
+  };
+
+  // A chunk marked `alone` (part of one that killed its workers) runs with no other chunk
+  // in this process: the audits' workers stop taking chunks, the ones in hand finish, and
+  // alone chunks take turns. An image that kills the process then takes nothing else with it.
+  let normalRunning = 0;
+  let aloneTurn: Promise<void> = Promise.resolve();
+  const runChunk = async (audit: Joined, job: Job): Promise<void> => {
+    const chunk = readChunk(job.data);
+    if (!chunk.alone) {
+      normalRunning++;
+      try {
+        return await processChunk(audit, job, chunk);
+      } finally {
+        normalRunning--;
+      }
+    }
+    const previous = aloneTurn;
+    let release = () => {};
+    aloneTurn = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    const paused = [...joined.values()];
+    try {
+      await Promise.all(paused.map((other) => other.worker.pause(true)));
+      while (normalRunning > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      return await processChunk(audit, job, chunk);
+    } finally {
+      for (const other of paused) {
+        try {
+          other.worker.resume();
+        } catch {
+          // left meanwhile
+        }
+      }
+      release();
+    }
   };
 
   const join = async (announcement: Announcement): Promise<void> => {
@@ -128,7 +166,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     const results = new Queue(resultsQueueName(announcement.auditKey), { connection });
     results.on('error', (error) => warnOnce(`results queue: ${messageOf(error)}`));
     const audit = { announcement, identity, results, rate: new RecentRate() } as Joined;
-    audit.worker = new Worker(workQueueName(announcement.auditKey), (job) => processChunk(audit, job), {
+    audit.worker = new Worker(workQueueName(announcement.auditKey), (job) => runChunk(audit, job), {
       connection,
       concurrency: CHUNKS_AT_ONCE,
       lockDuration: lease.lockMs,
