@@ -229,7 +229,8 @@ export class QueueCoordinator {
   }
 
   /** Reads the chunk's files (unless workers share them) and queues it; unreadable files are recorded. */
-  private async enqueue(work: Queue, items: readonly PlanItem[], alone = false): Promise<void> {
+  /** Returns the ids of the chunks queued. */
+  private async enqueue(work: Queue, items: readonly PlanItem[], alone = false): Promise<string[]> {
     const shared = this.audit.queue.sharedFs === true;
     const failures: ImageError[] = [];
     const readable: ChunkItem[] = [];
@@ -262,15 +263,18 @@ export class QueueCoordinator {
       bytes += size;
     }
     if (group.length > 0) groups.push(group);
-    for (const chunk of groups) await this.add(work, chunk, alone);
+    const ids: string[] = [];
+    for (const chunk of groups) ids.push(await this.add(work, chunk, alone));
+    return ids;
   }
 
-  private async add(work: Queue, items: ChunkItem[], alone = false): Promise<void> {
+  private async add(work: Queue, items: ChunkItem[], alone = false): Promise<string> {
     const id = chunkIdOf(items.map((item) => item.contentId));
     this.outstanding.set(id, { items: items.map(planItemOf), alone });
     // attempts: a chunk whose processing throws (not its images: those are bisected by the
     // worker) is tried once more, elsewhere if need be; then the coordinator splits it.
     await work.add('chunk', { p: pack({ items, ...(alone ? { alone } : {}) }) }, { jobId: id, attempts: 2, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: true, removeOnFail: false });
+    return id;
   }
 
   /** Writes an answer; the images it settles count once, however often it arrives. */
@@ -309,13 +313,14 @@ export class QueueCoordinator {
         await job.remove();
         continue;
       }
-      this.outstanding.delete(job.id);
+      // The halves are queued before the chunk is forgotten: the audit never looks finished meanwhile.
       if (items.length > 1) {
         const half = Math.ceil(items.length / 2);
         // The halves run alone on their workers: what killed the chunk's workers is in one of them.
         await this.add(work, items.slice(0, half), true);
         await this.add(work, items.slice(half), true);
-      } else {
+        this.outstanding.delete(job.id);
+      } else if (this.outstanding.delete(job.id)) {
         const [item] = items;
         const reason = `explaining failed on every worker that tried (${job.attemptsMade} tries): ${job.failedReason ?? 'no reason given'}`;
         this.hooks.recordErrors([{ path: item!.path, contentId: item!.contentId, stage: 'explain', reason }]);
@@ -342,8 +347,9 @@ export class QueueCoordinator {
         const [error, count] = replies[j] ?? [null, 1];
         const chunk = this.outstanding.get(id);
         if (error || count !== 0 || !chunk) continue;
-        this.outstanding.delete(id);
-        await this.enqueue(work, chunk.items, chunk.alone);
+        // Queued again (under the same id unless a file became unreadable) before it is forgotten.
+        const added = await this.enqueue(work, chunk.items, chunk.alone);
+        if (!added.includes(id)) this.outstanding.delete(id);
       }
     }
   }
