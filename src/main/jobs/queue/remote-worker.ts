@@ -68,8 +68,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     options.log(line);
   };
 
-  const task = (joinedAudit: Joined | { announcement: Announcement; identity: ModelIdentity }, images: TaskImage[]): ExplainTask => {
-    const { announcement, identity } = joinedAudit;
+  const task = ({ announcement, identity }: Joined, images: TaskImage[]): ExplainTask => {
     const onnx = identity.kind === 'onnx';
     const t = announcement.task;
     return {
@@ -115,11 +114,11 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
       }),
     );
     const answer = { chunk: job.id, worker: id, backend: answeredBy, workMs: performance.now() - started, paths, results, failures };
-    // Same id as the chunk: a chunk taken twice (its first worker was thought dead) answers once.
     // Counted and told before the answer goes: the coordinator's last look at the workers,
     // when the last answer lands, sees every image counted.
     audit.rate.add(results.length + failures.length);
     await heartbeat().catch(() => undefined);
+    // Same id as the chunk: a chunk taken twice (its first worker was thought dead) answers once.
     await audit.results.add('result', { p: pack(answer) }, { jobId: job.id!, removeOnComplete: true, removeOnFail: 1000 });
   };
 
